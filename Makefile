@@ -1,0 +1,54 @@
+# Two commands do everything on a fresh machine:  make demo  |  make test
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+OUT    := out
+
+.PHONY: install demo test lint bench corpus schemas clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	rm -f $(VENV)/.installed-*; touch $@
+
+install: $(STAMP)
+
+## The main job on the bundled samples: read, check against the General Agreement, diff two versions, store, search.
+demo: install
+	@mkdir -p $(OUT); rm -f $(OUT)/demo.db*; rm -rf $(OUT)/demo.db.index
+	@echo "== 1. One agreement, read: kelisim show (first clauses)"
+	$(BIN)/kelisim show corpora/samples/kazmetall-2024.pdf | head -n 30
+	@echo; echo "== 2. Batch compliance check of every sample against the bundled General Agreement"
+	$(BIN)/kelisim check corpora/samples --against general-agreement --fail-on never
+	$(BIN)/kelisim check corpora/samples --against general-agreement --fail-on never --format html --output $(OUT)/check-report.html -q
+	@echo "   printable report: $(OUT)/check-report.html"
+	@echo; echo "== 3. What the 2024 version of Kazmetall's agreement lowered against its 2021 version"
+	$(BIN)/kelisim diff corpora/samples/kazmetall-2021.pdf corpora/samples/kazmetall-2024.pdf --fail-on never
+	@echo; echo "== 4. Clause database and search"
+	$(BIN)/kelisim ingest corpora --db $(OUT)/demo.db
+	$(BIN)/kelisim search "wage indexation" --db $(OUT)/demo.db --limit 5
+	$(BIN)/kelisim search "индексация заработной платы" --db $(OUT)/demo.db --limit 5
+
+## The whole test suite.
+test: install
+	$(PY) -m pytest -q -n 2 --dist loadfile
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(PY) bench/ingest.py
+	$(PY) bench/search.py --agreements 2000
+
+## Re-render the starter corpus from corpora/src (deterministic) and the JSON Schema files.
+corpus: install
+	$(PY) corpora/build.py
+
+schemas: install
+	$(PY) -m schemas.generate
+
+clean:
+	rm -rf $(OUT) .pytest_cache kelisim.db kelisim.db-* kelisim.db.index

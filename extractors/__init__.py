@@ -1,0 +1,87 @@
+"""Stage 3: clauses -> topics, modality, norms, each with its evidence.
+
+``annotate(agreement)`` is the stage's one entry point: one spaCy Doc per
+clause, one cached pipeline per language (see ``extractors.pipeline``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+from schemas import Agreement, Clause
+
+_log = logging.getLogger(__name__)
+
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+# Letters of the Kazakh alphabet that Russian does not have.
+_KAZAKH = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
+_BATCH = 64
+
+
+def guess_language(text: str) -> str:
+    """The language of a clause by its script: Kazakh letters -> kk, Cyrillic -> ru, else en."""
+    if _KAZAKH.search(text):
+        return "kk"
+    return "ru" if _CYRILLIC.search(text) else "en"
+
+
+def annotate(agreement: Agreement) -> Agreement:
+    """Return the agreement with topics, modality, norms and evidence on every clause."""
+    if not agreement.clauses:
+        return agreement
+    by_lang: dict[str, list[int]] = {}
+    for i, clause in enumerate(agreement.clauses):
+        lang = agreement.language or guess_language(clause.text)
+        by_lang.setdefault(lang, []).append(i)
+    clauses = list(agreement.clauses)
+    for lang, indices in by_lang.items():
+        annotated = annotate_clauses([clauses[i] for i in indices], lang)
+        for i, clause in zip(indices, annotated, strict=True):
+            clauses[i] = clause
+    return agreement.model_copy(update={"clauses": tuple(clauses)})
+
+
+def annotate_clauses(clauses: Iterable[Clause], lang: str) -> list[Clause]:
+    """Annotate clauses of one language with that language's pipeline."""
+    from extractors.pipeline import get_nlp
+
+    nlp = get_nlp(lang)
+    clauses = list(clauses)
+    docs = (_doc(nlp, clause, lang) for clause in clauses)
+    return [_with_annotations(clause, doc) for clause, doc in zip(clauses, nlp.pipe(docs, batch_size=_BATCH), strict=True)]
+
+
+def _doc(nlp, clause: Clause, lang: str):
+    doc = nlp.make_doc(clause.text)
+    doc._.kel_heading = clause.heading
+    doc._.kel_lang = lang
+    doc._.kel_evidence = []
+    return doc
+
+
+def _with_annotations(clause: Clause, doc) -> Clause:
+    norms = list(doc._.kel_norms or [])
+    evidence = list(doc._.kel_evidence or [])
+    if clause.tables:
+        table_norms, table_evidence = _table_norms(clause.tables, doc)
+        norms += table_norms
+        evidence += table_evidence
+    return clause.model_copy(
+        update={
+            "topics": tuple(doc._.kel_topics or ()),
+            "modality": doc._.kel_modality,
+            "norms": tuple(norms),
+            "evidence": tuple(evidence),
+        }
+    )
+
+
+def _table_norms(tables, doc):
+    try:
+        from extractors.norms import table_norms
+    except ImportError:
+        return [], []
+    norms, evidence = table_norms(tables, doc)
+    return list(norms), list(evidence)

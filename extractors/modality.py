@@ -1,0 +1,170 @@
+"""``kel_modality``: how strongly a clause binds (obligation, prohibition, permission, declaration).
+
+Cues live in ``extractors/data/<lang>/modality.jsonl`` in spaCy's pattern
+format with a ``label`` (a modality, or ``hedge``) and an ``id``. What the
+cues mean together is decided by a swappable function,
+``kel.modality_decision.v1``:
+
+* overlapping cues: the longest wins, which is how comparator negations are
+  told from prohibitions: "shall not be lower than" is an obligation cue
+  (a floor), longer than the prohibition cue "shall not";
+* the first remaining cue in reading order is the clause's operative verb and
+  decides (legal drafting states the duty first; later "shall not be allowed"
+  sentences usually restate its limits);
+* a hedge anywhere in the clause ("where possible", «при наличии финансовых
+  средств») turns an obligation into a permission: the duty holds only if the
+  employer chooses.
+
+A clause with no cue binds nobody (scope statements, entry into force): None.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import registry
+
+from extractors import extensions
+from extractors.patterns import compile_pattern, within_bound
+from extractors.topics import DATA, load_patterns
+from schemas import Evidence
+
+_log = logging.getLogger(__name__)
+
+MODALITIES = ("obligation", "prohibition", "permission", "declaration")
+HEDGE = "hedge"
+_PHRASE_ATTR = {"ru": "LEMMA"}
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One modality cue in the clause: label, token offsets, rule id."""
+
+    label: str
+    start: int
+    end: int
+    rule: str
+
+
+Decision = Callable[[list[Cue]], tuple[str | None, list[Cue]]]
+
+
+@registry.misc("kel.modality_decision.v1")
+def modality_decision_v1() -> Decision:
+    """Longest cue wins an overlap; the first operative cue decides; a hedge weakens an obligation.
+
+    Returns ``decide(cues) -> (modality, deciding_cues)``.
+    """
+
+    def decide(cues: list[Cue]) -> tuple[str | None, list[Cue]]:
+        hedges = [c for c in cues if c.label == HEDGE]
+        operative = _longest(c for c in cues if c.label != HEDGE)
+        if not operative:
+            return None, []
+        first = operative[0]
+        if first.label == "obligation" and hedges:
+            return "permission", [first, hedges[0]]
+        return first.label, [first]
+
+    return decide
+
+
+def _longest(cues) -> list[Cue]:
+    """One cue per run of overlapping cues, in reading order: the longest of the run (then the earliest).
+
+    Runs, not pairwise overlaps: in "shall not be allowed" the cues "shall",
+    "shall not" and "not be allowed" form one run, decided by its longest cue.
+    """
+    runs: list[list[Cue]] = []
+    for c in sorted(cues, key=lambda c: (c.start, c.end)):
+        if runs and c.start < max(r.end for r in runs[-1]):
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return [min(run, key=lambda c: (-(c.end - c.start), c.start, c.rule)) for run in runs]
+
+
+class ModalityTagger:
+    """Finds the modality cues of a clause Doc and records the deciding one as evidence."""
+
+    def __init__(self, nlp: Language, name: str, lang: str, patterns: list[dict], decide: Decision):
+        self.name = name
+        self.lang = lang
+        self.decide = decide
+        self._before = [proc for _, proc in nlp.pipeline]
+        self.nlp = nlp
+        self.matcher = Matcher(nlp.vocab)
+        self.phrase_matcher = PhraseMatcher(nlp.vocab, attr=_PHRASE_ATTR.get(lang, "LOWER"))
+        self.rules: dict[str, str] = {}
+        self.max_tokens: dict[str, int | None] = {}
+        for entry in patterns:
+            self.add(entry)
+
+    def add(self, entry: dict) -> None:
+        rule, label, pattern = entry["id"], entry["label"], entry["pattern"]
+        if label not in (*MODALITIES, HEDGE):
+            raise ValueError(f"modality rule {rule!r}: unknown label {label!r}")
+        if rule in self.rules:
+            raise ValueError(f"duplicate modality rule id {rule!r}")
+        self.rules[rule] = label
+        if isinstance(pattern, str):
+            doc = self.nlp.make_doc(pattern)
+            for proc in self._before:
+                doc = proc(doc)
+            self.phrase_matcher.add(rule, [doc])
+        else:
+            compiled, self.max_tokens[rule] = compile_pattern(pattern)
+            self.matcher.add(rule, [compiled])
+
+    def match(self, doc: Doc) -> list[Cue]:
+        """Pure: every cue in ``doc`` in reading order."""
+        strings = doc.vocab.strings
+        cues = [
+            Cue(self.rules[strings[match_id]], start, end, strings[match_id])
+            for match_id, start, end in [*self.matcher(doc), *self.phrase_matcher(doc)]
+            if within_bound(start, end, self.max_tokens.get(strings[match_id]))
+        ]
+        return sorted(set(cues), key=lambda c: (c.start, c.end, c.rule))
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    def set_annotations(self, doc: Doc, cues: list[Cue]) -> None:
+        modality, deciding = self.decide(cues)
+        evidence = list(doc._.kel_evidence or [])
+        for cue in deciding:
+            span = doc[cue.start : cue.end]
+            evidence.append(
+                Evidence(
+                    kind="modality",
+                    label=modality,
+                    text=span.text,
+                    start=span.start_char,
+                    end=span.end_char,
+                    rule=cue.rule,
+                )
+            )
+        doc._.kel_modality = modality
+        doc._.kel_evidence = evidence
+
+
+@Language.factory(
+    "kel_modality",
+    assigns=["doc._.kel_modality", "doc._.kel_evidence"],
+    default_config={"lang": "en", "patterns": None, "decide": {"@misc": "kel.modality_decision.v1"}},
+)
+def make_modality(nlp: Language, name: str, lang: str, patterns: str | None, decide: Decision):
+    """``patterns``: a JSONL path; default ``extractors/data/<lang>/modality.jsonl``."""
+    extensions.register()
+    path = Path(patterns) if patterns else DATA / lang / "modality.jsonl"
+    entries = load_patterns(path) if path.exists() else []
+    if not entries:
+        _log.warning("no modality cues for %s at %s", lang, path)
+    return ModalityTagger(nlp, name, lang, entries, decide)

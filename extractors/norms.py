@@ -1,0 +1,781 @@
+"""``kel_norms``: the measurable guarantees of a clause, ``{parameter, comparator, value, unit, condition}``.
+
+A norm is read in four steps, each with its vocabulary in
+``extractors/data/<lang>/norms.yaml`` and ``units.yaml``:
+
+1. a *measure*: a quantity (``extractors.quantities``) followed by a unit
+   (``extractors.units``), or a unit that implies its value ("not lower than the
+   inflation rate" = 1 inflation);
+2. its *comparator* from the words right before it ("not less than" -> ``>=``),
+   or from the lead-in of an enumeration ("at rates of not less than: a) ... b) ...");
+3. its *parameter* from the nearest cue (item, lead-in, clause, heading) among the
+   parameters whose taxonomy units allow the measure's unit: a cue with an
+   incompatible unit makes no norm;
+4. its *condition* ("disability group 1 or 2") from the nearest condition phrase of
+   its item, as short English so conditions compare across languages.
+
+Flag parameters (equal pay, PPE, ...) are granted when a cue stands in a sentence
+that binds rather than recommends.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors import extensions, quantities, units
+from schemas import Evidence, Norm, Table
+from schemas.taxonomy import taxonomy
+
+extensions.register()
+
+_DATA = Path(__file__).with_name("data")
+_FLAGS = re.IGNORECASE | re.UNICODE
+_STRONG = (">=", "<=", ">", "<")
+# A multiple ("twice", «двукратного») measures pay or frequency, never days or hours.
+_MULTIPLE_UNITS = frozenset(
+    {"rate_multiple", "times_per_month", "annual_wage", "monthly_wage", "minimum_wage", "official_salary", "mci"}
+)
+_CONTEXT = 60  # characters around a cue that a measure may be from, beyond its own item
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+@dataclass(frozen=True)
+class _Cue:
+    rule: str
+    pattern: re.Pattern
+
+
+@dataclass(frozen=True)
+class _Parameter:
+    id: str
+    units: frozenset[str]
+    topic: str
+    cues: tuple[_Cue, ...]
+    requires: tuple[re.Pattern, ...] = ()
+    blocked_by: tuple[re.Pattern, ...] = ()
+    yields_to: tuple[str, ...] = ()
+    implies: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class _Condition:
+    id: str
+    patterns: tuple[re.Pattern, ...]
+    phrase: str
+    range: bool = False
+
+
+@dataclass(frozen=True)
+class _Flag:
+    id: str
+    cues: tuple[_Cue, ...]
+    self_granting: bool = False
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    comparators: tuple[tuple[str, str, re.Pattern], ...]
+    gap: re.Pattern  # what may stand between a comparator and its quantity
+    reference: re.Pattern
+    parameters: tuple[_Parameter, ...]
+    conditions: tuple[_Condition, ...]
+    ranges: tuple[tuple[re.Pattern, str], ...]
+    grant: re.Pattern | None
+    hedge: re.Pattern | None
+    flags: tuple[_Flag, ...]
+
+
+def _any(patterns) -> re.Pattern | None:
+    patterns = list(patterns or ())
+    return re.compile("|".join(f"(?:{p})" for p in patterns), _FLAGS) if patterns else None
+
+
+@cache
+def _vocabulary(lang: str) -> _Vocabulary:
+    path = _DATA / lang / "norms.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    params = taxonomy().parameters
+    comparators = tuple(
+        (comp, f"{lang}:comparator:{comp}#{i}", re.compile(rf"(?<!\w)(?:{pat})(?!\w)", _FLAGS))
+        for comp, pats in (raw.get("comparators") or {}).items()
+        for i, pat in enumerate(pats)
+    )
+    equal_words = "|".join(p.pattern for c, _, p in comparators if c == "=")
+    filler = raw.get("filler") or r"(?:,)"
+    gap = re.compile(rf"(?:\s|(?<!\w){filler}(?!\w)" + (f"|{equal_words}" if equal_words else "") + r")*", _FLAGS)
+    parameters = tuple(
+        _Parameter(
+            id=pid,
+            units=frozenset(params[pid].units),
+            topic=params[pid].topic,
+            cues=tuple(
+                _Cue(f"{lang}:{pid}#{i}", re.compile(rf"(?<!\w)(?:{p})", _FLAGS)) for i, p in enumerate(spec["cues"])
+            ),
+            requires=tuple(re.compile(p, _FLAGS) for p in spec.get("requires") or ()),
+            blocked_by=tuple(re.compile(p, _FLAGS) for p in spec.get("blocked_by") or ()),
+            yields_to=tuple(spec.get("yields_to") or ()),
+            implies=frozenset(spec.get("implies") or ()),
+        )
+        for pid, spec in (raw.get("parameters") or {}).items()
+        if pid in params
+    )
+    conditions = tuple(
+        _Condition(
+            id=cid,
+            patterns=tuple(re.compile(rf"(?<!\w)(?:{p})", _FLAGS) for p in spec["patterns"]),
+            phrase=spec["phrase"],
+            range=bool(spec.get("range")),
+        )
+        for cid, spec in (raw.get("conditions") or {}).items()
+    )
+    ranges = tuple((re.compile(r["pattern"], _FLAGS), r["phrase"]) for r in raw.get("ranges") or ())
+    flags = tuple(
+        _Flag(
+            id=fid,
+            cues=tuple(
+                _Cue(f"{lang}:{fid}#{i}", re.compile(rf"(?<!\w)(?:{p})", _FLAGS)) for i, p in enumerate(spec["cues"])
+            ),
+            self_granting=bool(spec.get("self_granting")),
+        )
+        for fid, spec in (raw.get("flags") or {}).items()
+        if fid in params
+    )
+    return _Vocabulary(
+        comparators=comparators,
+        gap=gap,
+        reference=re.compile(rf"(?<!\w){raw.get('references') or '№'}\s*$", _FLAGS),
+        parameters=parameters,
+        conditions=conditions,
+        ranges=ranges,
+        grant=_any(raw.get("grant")),
+        hedge=_any(raw.get("hedge")),
+        flags=flags,
+    )
+
+
+# --------------------------------------------------------------------------- segments
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """A sentence or an enumerated item: ``lead`` is the index of its lead-in ("... as follows:")."""
+
+    start: int
+    end: int
+    lead: int | None = None
+
+
+# A line break ends a segment only before an item marker or after punctuation: a PDF
+# line wrapped inside a sentence is not a new item.
+_ITEM = r"[ \t]*(?:\(?[a-zа-яё]\)|\d{1,2}\)|\d{1,2}\.(?!\d)|[–—•·▪*-])"
+_BREAK = re.compile(
+    rf"(?<=[.;:,!?])[ \t]*\n|\n(?={_ITEM})|;|:(?=\s)|[.!?](?=\s+[A-ZА-ЯЁӘІҢҒҮҰҚӨҺ«\"(–—-])"
+)
+
+
+def _segments(text: str) -> list[_Segment]:
+    """Split a clause into sentences and items; items after a colon point to their lead-in."""
+    spans, start = [], 0
+    for m in _BREAK.finditer(text):
+        spans.append((start, m.end()))
+        start = m.end()
+    spans.append((start, len(text)))
+    segments: list[_Segment] = []
+    lead: int | None = None
+    for s, e in spans:
+        body = text[s:e].strip()
+        if not body:
+            continue
+        segments.append(_Segment(s, e, lead))
+        if body.endswith(":"):
+            lead = len(segments) - 1
+        elif body.endswith(".") and lead is not None and len(segments) - 1 != lead:
+            lead = None  # the enumeration ended with its last item
+    return segments
+
+
+def _segment_of(segments: list[_Segment], pos: int) -> int:
+    for i, seg in enumerate(segments):
+        if seg.start <= pos < seg.end:
+            return i
+    return len(segments) - 1
+
+
+# --------------------------------------------------------------------------- measures
+
+
+@dataclass(frozen=True)
+class _Measure:
+    """A value with its unit, before a parameter is chosen."""
+
+    value: float
+    unit: str
+    start: int  # of the quantity (or the unit, when the value is implied)
+    end: int  # of the unit
+    unit_rule: str
+    comparator: str | None = None  # None: nothing stated right before it
+    comparator_start: int | None = None
+    comparator_rule: str | None = None
+
+    @property
+    def text_start(self) -> int:
+        return self.start if self.comparator_start is None else self.comparator_start
+
+
+def _comparator_before(
+    folded: str, lower: int, pos: int, vocab: _Vocabulary
+) -> tuple[str, int, str] | None:
+    """The comparator whose words end right before ``pos`` (only filler between); inequalities win."""
+    window = folded[lower:pos]
+    best = None
+    for comp, rule, pattern in vocab.comparators:
+        for m in pattern.finditer(window):
+            if not vocab.gap.fullmatch(window, m.end()):
+                continue
+            rank = (comp in _STRONG, m.end())
+            if best is None or rank > best[0]:
+                best = (rank, comp, lower + m.start(), rule)
+    return None if best is None else best[1:]
+
+
+def _measures(text: str, folded: str, lang: str, segments: list[_Segment], vocab: _Vocabulary) -> list[_Measure]:
+    fixed = units.fixed_phrases(text, lang)
+    taken = [(f.start, f.end) for f in fixed]
+    found: list[_Measure] = [_Measure(f.value or 1.0, f.unit, f.start, f.end, f.rule) for f in fixed]
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in taken)
+
+    for q in quantities.find_quantities(text, lang):
+        if not free(q.start, q.end):
+            continue
+        seg = segments[_segment_of(segments, q.start)]
+        if vocab.reference.search(folded[max(seg.start, q.start - 30) : q.start]):
+            continue
+        unit = _unit_of(text, lang, q)
+        if unit is None:
+            continue
+        name, end, rule = unit
+        found.append(_Measure(q.value, name, q.start, end, rule))
+        taken.append((q.start, end))
+
+    for u in units.implicit_units(text, lang):
+        if u.unit in units.implied_anywhere(lang) and free(u.start, u.end):
+            found.append(_Measure(1.0, u.unit, u.start, u.end, u.rule))
+            taken.append((u.start, u.end))
+    found.extend(_implied_after_comparators(text, folded, lang, vocab, free, taken))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _implied_after_comparators(text, folded, lang, vocab, free, taken) -> list[_Measure]:
+    """"not less than the minimum wage": a wage unit right after a comparator is one of it."""
+    implied = units.implied_after_comparator(lang)
+    found = []
+    for _comp, _rule, pattern in vocab.comparators:
+        for m in pattern.finditer(folded):
+            after = vocab.gap.match(folded, m.end()).end()
+            u = units.unit_after(text, after, lang, only=implied)
+            if u is not None and free(u.start, u.end):
+                found.append(_Measure(1.0, u.unit, u.start, u.end, u.rule))
+                taken.append((u.start, u.end))
+    return found
+
+
+def _unit_of(text: str, lang: str, q: quantities.Quantity) -> tuple[str, int, str] | None:
+    if q.kind == quantities.PERCENT:
+        return "percent", q.end, f"{lang}:quantity:percent"
+    if q.kind == quantities.MONEY:
+        return "kzt", q.end, f"{lang}:quantity:money"
+    only = _MULTIPLE_UNITS if q.kind == quantities.MULTIPLE else None
+    u = units.unit_after(text, q.end, lang, only=only)
+    return None if u is None else (u.unit, u.end, u.rule)
+
+
+def _with_comparators(
+    measures: list[_Measure], folded: str, segments: list[_Segment], vocab: _Vocabulary
+) -> list[_Measure]:
+    """Attach the stated comparator, else the lead-in's, else the previous same-unit one of the sentence."""
+    out: list[_Measure] = []
+    for m in measures:
+        idx = _segment_of(segments, m.start)
+        seg = segments[idx]
+        lower = max([seg.start] + [p.end for p in out if p.end <= m.start])
+        found = _comparator_before(folded, lower, m.start, vocab)
+        if found is None and seg.lead is not None:
+            lead = segments[seg.lead]
+            found = _lead_comparator(folded, lead, vocab)
+        if found is None:
+            prev = [p for p in out if p.unit == m.unit and seg.start <= p.start and p.comparator_rule]
+            if prev:
+                out.append(_replace(m, comparator=prev[-1].comparator, comparator_rule=prev[-1].comparator_rule))
+                continue
+        if found is None:
+            out.append(_replace(m, comparator="="))
+            continue
+        comp, start, rule = found
+        # a lead-in's comparator is not part of this item's words
+        start = start if start >= seg.start else None
+        out.append(_replace(m, comparator=comp, comparator_start=start, comparator_rule=rule))
+    return out
+
+
+def _lead_comparator(folded: str, lead: _Segment, vocab: _Vocabulary) -> tuple[str, int, str] | None:
+    body = folded[lead.start : lead.end].rstrip()
+    if not body.endswith(":"):
+        return None
+    return _comparator_before(folded, lead.start, lead.start + len(body) - 1, vocab)
+
+
+def _replace(m: _Measure, **changes) -> _Measure:
+    data = {f: getattr(m, f) for f in m.__dataclass_fields__}
+    data.update(changes)
+    return _Measure(**data)
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+@dataclass(frozen=True)
+class _Hit:
+    parameter: _Parameter
+    rule: str
+    start: int
+    end: int
+
+
+def _cue_hits(folded: str, lo: int, hi: int, params: Sequence[_Parameter], avoid: tuple[int, int]) -> list[_Hit]:
+    hits = []
+    for p in params:
+        for cue in p.cues:
+            for m in cue.pattern.finditer(folded, lo, hi):
+                if m.end() <= avoid[0] or m.start() >= avoid[1]:
+                    hits.append(_Hit(p, cue.rule, m.start(), m.end()))
+    return hits
+
+
+# Words that end one enumerated guarantee and start the next inside a sentence.
+_BOUNDARY = re.compile(r"[,;]|(?<!\w)(?:and|or|и|или|а\s+также)(?!\w)", _FLAGS)
+
+
+def _cost(start: int, end: int, m_start: int, m_end: int, folded: str, spans: Sequence[tuple[int, int]]) -> int:
+    """How far words are from a measure: characters, plus crossing another measure or a list boundary.
+
+    "overtime at double the rate, night work at 1.5 times": "night" is 2 characters after
+    "rate" but behind a comma, "overtime" is further but on the same side of it.
+    """
+    if end <= m_start:
+        lo, hi = end, m_start
+    elif start >= m_end:
+        lo, hi = m_end, start
+    else:
+        return 0
+    between = sum(1 for s, e in spans if s >= lo and e <= hi and (s, e) != (m_start, m_end))
+    boundary = _BOUNDARY.search(folded, lo, hi) is not None
+    return (hi - lo) + 1000 * between + 500 * boundary
+
+
+def _choose(hits: list[_Hit], m: _Measure, folded: str, spans, topics: Sequence[str]) -> _Hit | None:
+    if not hits:
+        return None
+    ids = {h.parameter.id for h in hits}
+    hits = [h for h in hits if not any(y in ids for y in h.parameter.yields_to)]
+    return min(
+        hits,
+        key=lambda h: (_cost(h.start, h.end, m.start, m.end, folded, spans), h.parameter.topic not in topics),
+    )
+
+
+def _parameter_for(
+    m: _Measure,
+    folded: str,
+    segments: list[_Segment],
+    heading: str,
+    topics: Sequence[str],
+    vocab: _Vocabulary,
+    spans: Sequence[tuple[int, int]] = (),
+) -> _Hit | None:
+    context = folded + "\n" + heading
+    allowed = [
+        p
+        for p in vocab.parameters
+        if m.unit in p.units and (not p.requires or any(r.search(context) for r in p.requires))
+    ]
+    seg = segments[_segment_of(segments, m.start)]
+    item = folded[seg.start : seg.end]
+    allowed = [p for p in allowed if not any(b.search(item) for b in p.blocked_by)]
+    if not allowed:
+        return None
+    avoid = (m.start, m.end)
+    scopes = [(seg.start, seg.end)]
+    if seg.lead is not None:
+        scopes.append((segments[seg.lead].start, segments[seg.lead].end))
+    scopes.append((0, len(folded)))
+    for lo, hi in scopes:
+        hit = _choose(_cue_hits(folded, lo, hi, allowed, avoid), m, folded, spans, topics)
+        if hit is not None:
+            return hit
+    if heading:
+        hits = _cue_hits(heading, 0, len(heading), allowed, (0, 0))
+        # positions in the heading are not comparable with the clause: shift past its end
+        hits = [_Hit(h.parameter, h.rule, h.start + len(folded) + 1, h.end + len(folded) + 1) for h in hits]
+        return _choose(hits, m, folded + "\n" + heading, spans, topics)
+    return None
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+@dataclass(frozen=True)
+class _Found:
+    id: str
+    phrase: str
+    start: int
+    end: int
+
+
+def _roman(group: str) -> str:
+    return {"I": "1", "II": "2", "III": "3", "IV": "4"}.get(group.upper(), group)
+
+
+def _groups(text: str) -> str:
+    parts = re.findall(r"[IV]+|\d+", text, flags=re.IGNORECASE)
+    return " or ".join(_roman(p) for p in parts)
+
+
+def _range_after(text: str, pos: int, lang: str, vocab: _Vocabulary) -> str | None:
+    """The band of years right after ``pos`` ("of three to five years" -> "3 to 5 years")."""
+    tail = quantities.normalize_numbers(text[pos : pos + 80], lang)
+    starts = {len(tail) - len(tail.lstrip())}
+    skip = _RANGE_LEAD.match(tail)
+    if skip:
+        starts.add(skip.end())
+    for pattern, phrase in vocab.ranges:
+        for k in sorted(starts):
+            m = pattern.match(tail, k)
+            if m is not None:
+                return phrase.format(**m.groupdict())
+    return None
+
+
+# one short word may stand between a band's name and the band ("seniority OF 5 years")
+_RANGE_LEAD = re.compile(r"\s*\w{1,4}\s+")
+
+
+def _conditions_in(folded: str, lo: int, hi: int, lang: str, vocab: _Vocabulary) -> list[_Found]:
+    found = []
+    for cond in vocab.conditions:
+        for pattern in cond.patterns:
+            for m in pattern.finditer(folded, lo, hi):
+                phrase = _phrase(cond, m, folded, lang, vocab)
+                if phrase is not None:
+                    found.append(_Found(cond.id, phrase, m.start(), m.end()))
+    # "особо вредные" is a condition of its own, not also "вредные"
+    return [
+        f
+        for f in found
+        if not any(o is not f and o.start <= f.start and f.end <= o.end and (o.end - o.start) > (f.end - f.start) for o in found)
+    ]
+
+
+def _phrase(cond: _Condition, m: re.Match, folded: str, lang: str, vocab: _Vocabulary) -> str | None:
+    groups = m.groupdict()
+    if cond.range:
+        rng = _range_after(folded, m.end(), lang, vocab)
+        return None if rng is None else cond.phrase.format(range=rng)
+    if "groups" in groups:
+        return cond.phrase.format(groups=_groups(groups["groups"]))
+    if "n" in groups:
+        n = quantities.parse_number(groups["n"], lang)
+        return None if n is None else cond.phrase.format(n=quantities.format_value(n))
+    return cond.phrase
+
+
+def _assign_conditions(
+    chosen: list[tuple[_Measure, _Hit]], folded: str, segments: list[_Segment], lang: str, vocab: _Vocabulary
+) -> list[str | None]:
+    """Each condition phrase goes to the nearest norm of its item; items inherit their lead-in's."""
+    spans = [(m.text_start, m.end) for m, _ in chosen]
+    result: list[str | None] = [None] * len(chosen)
+    best: list[int | None] = [None] * len(chosen)
+    seg_of = [_segment_of(segments, m.start) for m, _ in chosen]
+    for idx, seg in enumerate(segments):
+        members = [k for k, s in enumerate(seg_of) if s == idx]
+        conditions = _conditions_in(folded, seg.start, seg.end, lang, vocab)
+        for c in conditions:
+            eligible = [k for k in members if c.id not in chosen[k][1].parameter.implies]
+            if not eligible:
+                continue
+            def cost(k, c=c):
+                m = chosen[k][0]
+                return _cost(c.start, c.end, m.text_start, m.end, folded, spans)
+
+            k = min(eligible, key=cost)
+            d = cost(k)
+            if best[k] is None or d < best[k]:
+                result[k], best[k] = c.phrase, d
+    for k, (_m, hit) in enumerate(chosen):
+        lead = segments[seg_of[k]].lead
+        if result[k] is None and lead is not None:
+            seg = segments[lead]
+            inherited = [c for c in _conditions_in(folded, seg.start, seg.end, lang, vocab) if c.id not in hit.parameter.implies]
+            if inherited:
+                result[k] = inherited[-1].phrase
+    return result
+
+
+# --------------------------------------------------------------------------- flags
+
+
+def _sentence(folded: str, segments: list[_Segment], pos: int) -> str:
+    seg = segments[_segment_of(segments, pos)]
+    parts = [folded[seg.start : seg.end]]
+    if seg.lead is not None:
+        parts.insert(0, folded[segments[seg.lead].start : segments[seg.lead].end])
+    return " ".join(parts)
+
+
+def _flags(text: str, folded: str, segments: list[_Segment], vocab: _Vocabulary) -> list[tuple[Norm, Evidence]]:
+    out = []
+    for flag in vocab.flags:
+        for cue in flag.cues:
+            granted = None
+            for m in cue.pattern.finditer(folded):
+                sentence = _sentence(folded, segments, m.start())
+                if flag.self_granting or (
+                    vocab.grant is not None
+                    and vocab.grant.search(sentence)
+                    and not (vocab.hedge is not None and vocab.hedge.search(sentence))
+                ):
+                    granted = m
+                    break
+            if granted is not None:
+                words = text[granted.start() : granted.end()]
+                out.append(
+                    (
+                        Norm(parameter=flag.id, comparator="=", value=1, unit="flag", text=words),
+                        Evidence(
+                            kind="norm", label=flag.id, text=words, start=granted.start(), end=granted.end(), rule=cue.rule
+                        ),
+                    )
+                )
+                break
+    return out
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def extract_norms(
+    text: str, lang: str, heading: str | None = None, topics: Sequence[str] = ()
+) -> list[tuple[Norm, Evidence]]:
+    """Every norm of one clause text with the evidence for it, in text order (flags last)."""
+    if lang not in ("en", "ru", "kk") or not text.strip():
+        return []
+    vocab = _vocabulary(lang)
+    folded = units.fold(text)
+    heading_folded = units.fold(heading or "")
+    segments = _segments(folded)
+    measures = _with_comparators(_measures(text, folded, lang, segments, vocab), folded, segments, vocab)
+    chosen = []
+    spans = [(m.start, m.end) for m in measures]
+    for m in measures:
+        hit = _parameter_for(m, folded, segments, heading_folded, topics or (), vocab, spans)
+        if hit is None and m.unit == "percent" and m.value >= 100:
+            # "overtime is paid at 150 percent" is pay at 1.5 times the rate; below 100
+            # a percent is a premium on top of the rate, and the total is not stated
+            m = _replace(m, value=m.value / 100, unit="rate_multiple")
+            hit = _parameter_for(m, folded, segments, heading_folded, topics or (), vocab, spans)
+        if hit is not None:
+            chosen.append((m, hit))
+    conditions = _assign_conditions(chosen, folded, segments, lang, vocab)
+    out = []
+    for (m, hit), condition in zip(chosen, conditions, strict=True):
+        words = text[m.text_start : m.end]
+        rule = "|".join(r for r in (m.comparator_rule, m.unit_rule, hit.rule) if r)
+        out.append(
+            (
+                Norm(
+                    parameter=hit.parameter.id,
+                    comparator=m.comparator or "=",
+                    value=m.value,
+                    unit=m.unit,
+                    condition=condition,
+                    text=words,
+                ),
+                Evidence(kind="norm", label=hit.parameter.id, text=words, start=m.text_start, end=m.end, rule=rule),
+            )
+        )
+    out.extend(_flags(text, folded, segments, vocab))
+    return out
+
+
+def _doc_lang(doc: Doc, default: str) -> str:
+    lang = doc._.kel_lang or default
+    return "kk" if lang == "xx" else lang
+
+
+# --------------------------------------------------------------------------- tables
+
+
+_ROW_SEP = " | "
+
+
+def table_norms(tables: Sequence[Table], doc: Doc) -> tuple[list[Norm], list[Evidence]]:
+    """Norms in table rows (a seniority-band or allowance table), read in the context of ``doc``'s clause.
+
+    Evidence offsets point into the row text: its cells joined by " | ".
+    """
+    lang = _doc_lang(doc, doc.lang_)
+    if lang not in ("en", "ru", "kk"):
+        return [], []
+    vocab = _vocabulary(lang)
+    norms: list[Norm] = []
+    evidence: list[Evidence] = []
+    clause = units.fold(doc.text)
+    heading = units.fold(doc._.kel_heading or "")
+    for table in tables:
+        rows = [tuple(c or "" for c in row) for row in table.rows]
+        if not rows:
+            continue
+        header = rows[0] if not _row_has_measure(rows[0], lang) else ()
+        body = rows[1:] if header else rows
+        for row in body:
+            for norm, ev in _row_norms(row, header, clause, heading, doc._.kel_topics or (), lang, vocab):
+                norms.append(norm)
+                evidence.append(ev)
+    return norms, evidence
+
+
+def _row_has_measure(row: tuple[str, ...], lang: str) -> bool:
+    return any(
+        _unit_of(cell, lang, q) is not None for cell in row for q in quantities.find_quantities(cell, lang)
+    )
+
+
+def _header_unit(cell: str, lang: str) -> str | None:
+    """A unit named in a column header ("Additional leave, calendar days")."""
+    folded = units.fold(cell)
+    best = None
+    for m in re.finditer(r"(?<!\w)\w|%|₸", folded):
+        u = units.unit_after(cell, m.start(), lang)
+        if u is not None and (best is None or u.end - u.start > best.end - best.start):
+            best = u
+    return None if best is None else best.unit
+
+
+def _row_norms(row, header, clause, heading, topics, lang, vocab):
+    offsets, pos = [], 0
+    for cell in row:
+        offsets.append(pos)
+        pos += len(cell) + len(_ROW_SEP)
+    values = []  # (column, measure)
+    for col, cell in enumerate(row):
+        folded = units.fold(cell)
+        segments = _segments(folded) or [_Segment(0, len(folded))]
+        found = _with_comparators(_measures(cell, folded, lang, segments, vocab), folded, segments, vocab)
+        if not found and col > 0 and header and col < len(header):
+            unit = _header_unit(header[col], lang)
+            qs = quantities.find_quantities(cell, lang)
+            if unit is not None and len(qs) == 1:
+                q = qs[0]
+                found = [_Measure(q.value, unit, q.start, q.end, f"{lang}:table:header-unit", "=")]
+        values.extend((col, m) for m in found)
+    out = []
+    for col, m in values:
+        context = (header[col] + "\n" if header and col < len(header) else "") + clause
+        pseudo = _replace(m, start=len(context), end=len(context))
+        hit = _parameter_for(pseudo, context, [_Segment(0, len(context))], heading, topics, vocab)
+        if hit is None:
+            continue
+        condition = _row_condition(row, header, col, clause, lang, vocab, hit.parameter)
+        words = row[col][m.text_start : m.end]
+        start = offsets[col] + m.text_start
+        out.append(
+            (
+                Norm(
+                    parameter=hit.parameter.id,
+                    comparator=m.comparator or "=",
+                    value=m.value,
+                    unit=m.unit,
+                    condition=condition,
+                    text=words,
+                ),
+                Evidence(
+                    kind="norm",
+                    label=hit.parameter.id,
+                    text=words,
+                    start=start,
+                    end=start + len(words),
+                    where="table",
+                    rule="|".join(r for r in (m.unit_rule, hit.rule) if r),
+                ),
+            )
+        )
+    return out
+
+
+def _row_condition(row, header, col, clause, lang, vocab, parameter) -> str | None:
+    """The condition of a table value: a band in another cell, named by its header or the clause."""
+    for other, cell in enumerate(row):
+        if other == col:
+            continue
+        folded = units.fold(cell)
+        found = [c for c in _conditions_in(folded, 0, len(folded), lang, vocab) if c.id not in parameter.implies]
+        if found:
+            return found[0].phrase
+        label = units.fold(header[other]) if header and other < len(header) else ""
+        for cond in vocab.conditions:
+            if not cond.range:
+                continue
+            named = any(p.search(label) for p in cond.patterns) or (
+                not label and any(p.search(clause) for p in cond.patterns)
+            )
+            if named:
+                rng = _range_after(folded, 0, lang, vocab)
+                if rng is not None:
+                    return cond.phrase.format(range=rng)
+    return None
+
+
+# --------------------------------------------------------------------------- component
+
+
+class NormExtractor:
+    """The ``kel_norms`` component: one Doc is one clause."""
+
+    def __init__(self, default_lang: str):
+        self.default_lang = default_lang
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = self.match(doc)
+        self.set_annotations(doc, found)
+        return doc
+
+    def match(self, doc: Doc) -> list[tuple[Norm, Evidence]]:
+        return extract_norms(doc.text, _doc_lang(doc, self.default_lang), doc._.kel_heading, doc._.kel_topics or ())
+
+    @staticmethod
+    def set_annotations(doc: Doc, found: list[tuple[Norm, Evidence]]) -> None:
+        doc._.kel_norms = [norm for norm, _ in found]
+        if doc._.kel_evidence is None:
+            doc._.kel_evidence = []
+        doc._.kel_evidence.extend(ev for _, ev in found)
+
+
+@Language.factory("kel_norms", assigns=["doc._.kel_norms", "doc._.kel_evidence"], default_config={})
+def make_norms(nlp: Language, name: str) -> NormExtractor:
+    """Build ``kel_norms`` for ``nlp``; the clause's ``kel_lang`` overrides the pipeline language."""
+    return NormExtractor(_doc_lang_name(nlp.lang))
+
+
+def _doc_lang_name(lang: str) -> str:
+    return "kk" if lang == "xx" else lang

@@ -1,0 +1,61 @@
+"""Token patterns with bounded gaps, safe for spaCy's ``Matcher``.
+
+spaCy expands a quantifier such as ``{"OP": "{0,12}"}`` into twelve optional
+tokens, and its matcher then keeps one state per way of skipping them: on a
+wildcard token ("any word but a full stop") the number of states grows
+combinatorially with the sentence. Measured here: the mask pattern
+"the subject of this Agreement is {0,40}" needed 0.5 s at 11 tokens and
+exhausted 24 GiB of memory at 14.
+
+So a rule file may keep writing ``{0,N}`` (it is the clearest way to say "at
+most N words apart"), and :func:`compile_pattern` turns every ``{M,N}`` into M
+required copies plus one ``*`` loop, which costs one state, and returns the
+longest span the original pattern could match. The caller drops longer matches
+(:func:`within_bound`), which gives exactly the original semantics.
+"""
+
+from __future__ import annotations
+
+import re
+
+_RANGE = re.compile(r"^\{(\d*),(\d*)\}$")
+_EXACT = re.compile(r"^\{(\d+)\}$")
+
+
+def compile_pattern(pattern: list[dict]) -> tuple[list[dict], int | None]:
+    """``(matcher_pattern, max_tokens)``; ``max_tokens`` is None when the span is unbounded."""
+    out: list[dict] = []
+    longest: int | None = 0
+    for token in pattern:
+        op = token.get("OP")
+        bare = {k: v for k, v in token.items() if k != "OP"}
+        span: int | None
+        if op is None or op in ("!",):
+            out.append(dict(token))
+            span = 0 if op == "!" else 1
+        elif op == "?":
+            out.append(dict(token))
+            span = 1
+        elif op in ("*", "+"):
+            out.append(dict(token))
+            span = None
+        elif m := _EXACT.match(op):
+            n = int(m.group(1))
+            out.extend(dict(bare) for _ in range(n))
+            span = n
+        elif m := _RANGE.match(op):
+            low = int(m.group(1) or 0)
+            high = int(m.group(2)) if m.group(2) else None
+            out.extend(dict(bare) for _ in range(low))
+            if high is None or high > low:
+                out.append({**bare, "OP": "*"})
+            span = high
+        else:
+            raise ValueError(f"unknown quantifier {op!r} in pattern {pattern!r}")
+        longest = None if longest is None or span is None else longest + span
+    return out, longest
+
+
+def within_bound(start: int, end: int, max_tokens: int | None) -> bool:
+    """Whether a match of ``end - start`` tokens is one the original pattern allows."""
+    return max_tokens is None or end - start <= max_tokens

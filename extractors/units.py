@@ -1,0 +1,136 @@
+"""Unit vocabulary: the one place where surface forms become taxonomy unit ids.
+
+The words live in ``extractors/data/<lang>/units.yaml``; this module compiles
+them and answers two questions: which unit stands right after a quantity
+("24 calendar days" -> ``calendar_days``), and which units stand on their own
+with an implied value ("not lower than the inflation rate" -> 1 ``inflation``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+_DATA = Path(__file__).with_name("data")
+_FLAGS = re.IGNORECASE | re.UNICODE
+
+
+@dataclass(frozen=True)
+class UnitMatch:
+    """A unit's words in a text: ``text[start:end]`` names ``unit``."""
+
+    unit: str
+    start: int
+    end: int
+    text: str
+    rule: str
+    value: float | None = None  # set only by phrases that carry their own value ("every half month")
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    after: tuple[tuple[str, str, re.Pattern], ...]  # (unit, rule id, pattern anchored at a position)
+    implicit_anywhere: frozenset[str]
+    implicit_after_comparator: frozenset[str]
+    implicit: tuple[tuple[str, str, re.Pattern], ...]
+    fixed: tuple[tuple[str, float, str, re.Pattern], ...]
+
+
+def fold(text: str) -> str:
+    """Write ё as е, keeping every offset: the vocabulary is written without ё."""
+    return text.replace("ё", "е").replace("Ё", "Е")
+
+
+@cache
+def _lexicon(lang: str) -> _Lexicon:
+    path = _DATA / lang / "units.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    after = tuple(
+        (unit, f"{lang}:unit:{unit}#{i}", re.compile(r"\s*(?:" + pat + ")", _FLAGS))
+        for unit, pats in (raw.get("after_quantity") or {}).items()
+        for i, pat in enumerate(pats)
+    )
+    implicit_raw = raw.get("implicit_one") or {}
+    implicit = tuple(
+        (unit, f"{lang}:implicit:{unit}#{i}", re.compile(pat, _FLAGS))
+        for unit, pats in (implicit_raw.get("patterns") or {}).items()
+        for i, pat in enumerate(pats)
+    )
+    fixed = tuple(
+        (f["unit"], float(f["value"]), f"{lang}:fixed:{f['unit']}#{i}", re.compile(f["pattern"], _FLAGS))
+        for i, f in enumerate(raw.get("fixed") or [])
+    )
+    return _Lexicon(
+        after=after,
+        implicit_anywhere=frozenset(implicit_raw.get("anywhere") or ()),
+        implicit_after_comparator=frozenset(implicit_raw.get("after_comparator") or ()),
+        implicit=implicit,
+        fixed=fixed,
+    )
+
+
+def unit_after(text: str, pos: int, lang: str, only: frozenset[str] | set[str] | None = None) -> UnitMatch | None:
+    """The unit whose words start at ``pos`` (after spaces), longest first; None if none does."""
+    folded = fold(text)
+    best: UnitMatch | None = None
+    for unit, rule, pattern in _lexicon(lang).after:
+        if only is not None and unit not in only:
+            continue
+        m = pattern.match(folded, pos)
+        if m is None or m.end() == m.start():
+            continue
+        start = pos + (len(m.group(0)) - len(m.group(0).lstrip()))
+        if best is None or m.end() > best.end:
+            best = UnitMatch(unit, start, m.end(), text[start : m.end()], rule)
+    return best
+
+
+def implicit_units(text: str, lang: str) -> list[UnitMatch]:
+    """Units that may stand without a number, wherever they occur in ``text``."""
+    folded = fold(text)
+    found = [
+        UnitMatch(unit, m.start(), m.end(), text[m.start() : m.end()], rule, 1.0)
+        for unit, rule, pattern in _lexicon(lang).implicit
+        for m in pattern.finditer(folded)
+    ]
+    return _longest_first(found)
+
+
+def fixed_phrases(text: str, lang: str) -> list[UnitMatch]:
+    """Phrases that state a unit and its value together ("every half month" = 2 times a month)."""
+    folded = fold(text)
+    found = [
+        UnitMatch(unit, m.start(), m.end(), text[m.start() : m.end()], rule, value)
+        for unit, value, rule, pattern in _lexicon(lang).fixed
+        for m in pattern.finditer(folded)
+    ]
+    return _longest_first(found)
+
+
+def implied_anywhere(lang: str) -> frozenset[str]:
+    """Units whose bare mention means a value of 1 ("the inflation rate")."""
+    return _lexicon(lang).implicit_anywhere
+
+
+def implied_after_comparator(lang: str) -> frozenset[str]:
+    """Units that mean 1 of themselves right after a comparator ("not less than the minimum wage")."""
+    return _lexicon(lang).implicit_after_comparator | _lexicon(lang).implicit_anywhere
+
+
+def after_quantity_units(lang: str) -> frozenset[str]:
+    """Every unit id the language's vocabulary can name after a quantity."""
+    return frozenset(unit for unit, _, _ in _lexicon(lang).after)
+
+
+def _longest_first(matches: list[UnitMatch]) -> list[UnitMatch]:
+    """Drop matches that lie inside a longer one, keep text order."""
+    kept: list[UnitMatch] = []
+    for m in sorted(matches, key=lambda m: (m.start, -(m.end - m.start))):
+        if kept and m.start < kept[-1].end:
+            continue
+        kept.append(m)
+    return kept

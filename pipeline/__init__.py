@@ -1,0 +1,1 @@
+"""Kelisim pipeline: ingest, segmentation, orchestration, storage, CLI."""

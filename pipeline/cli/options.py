@@ -1,0 +1,64 @@
+"""Options shared by several commands, as decorators, and the one output helper."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+
+import click
+
+
+def output_format(*choices: str, default: str = "text"):
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default=default, show_default=True, help="Output format."
+    )
+
+
+def db_option(f):
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False),
+        default=lambda: os.environ.get("KELISIM_DB", "kelisim.db"),
+        show_default="./kelisim.db or $KELISIM_DB",
+        help="Clause database.",
+    )(f)
+
+
+def backend_options(f):
+    f = click.option(
+        "--es-url",
+        default=lambda: os.environ.get("KELISIM_ES_URL"),
+        show_default="$KELISIM_ES_URL",
+        help="Elasticsearch URL for --backend elasticsearch.",
+    )(f)
+    return click.option(
+        "--backend",
+        type=click.Choice(["embedded", "elasticsearch"]),
+        default="embedded",
+        show_default=True,
+        help="Search backend: the embedded SQLite + tantivy index, or Elasticsearch.",
+    )(f)
+
+
+def verbosity(f):
+    def _set(ctx, param, value):
+        if value:
+            level = logging.WARNING if param.name == "quiet" else logging.DEBUG
+            logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+        return value
+
+    f = click.option("-q", "--quiet", is_flag=True, callback=_set, expose_value=False, help="Only errors.")(f)
+    return click.option("-v", "--verbose", is_flag=True, callback=_set, expose_value=False, help="Debug log.")(f)
+
+
+def emit_json(data) -> None:
+    """Print machine output: pydantic models and plain data alike."""
+    if hasattr(data, "model_dump"):
+        data = data.model_dump(mode="json")
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty()

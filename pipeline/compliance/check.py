@@ -1,0 +1,78 @@
+"""``kelisim check``: each target agreement against one higher-level reference."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from pipeline.compliance import references
+from pipeline.compliance.engine import compare_norms
+from pipeline.compliance.summary import order, summarise
+from schemas.models import Agreement, Report
+
+_log = logging.getLogger(__name__)
+
+#: Called once per target read: (path, position, total).
+Progress = Callable[[Path, int, int], None]
+
+
+def _read_targets(paths: list[Path], jobs: int) -> Iterator[tuple[Path, Agreement | None, str | None]]:
+    from pipeline.analyze import read_many  # the analysis stage may be absent in a partial install
+
+    yield from read_many(paths, jobs=jobs)
+
+
+def _expand(targets: Iterable[str | Path]) -> list[Path]:
+    from pipeline.analyze import expand_paths
+
+    return list(expand_paths([str(t) for t in targets]))
+
+
+def check_agreements(targets: Iterable[Agreement], reference: Agreement, *, force: bool = False) -> Report:
+    """Check agreements already read against ``reference`` (no files involved)."""
+    findings = []
+    improved = 0
+    checked = []
+    for target in targets:
+        references.check_levels(target, reference, force=force)
+        comparison = compare_norms(target, reference, mode="check")
+        findings.extend(comparison.findings)
+        improved += comparison.improved
+        checked.append(target)
+    summary = summarise(findings, reference=reference.id, reference_title=reference.title, improved=improved)
+    for target in checked:
+        summary["by_agreement"].setdefault(target.id, {"title": target.title, "total": 0, "by_kind": {}})
+    return Report(findings=order(findings), summary=summary)
+
+
+def check(
+    targets: Iterable[str | Path],
+    *,
+    against: str,
+    db: str | Path | None = None,
+    force: bool = False,
+    jobs: int = 1,
+    on_progress: Progress | None = None,
+) -> Report:
+    """Check every target file (files, folders, globs) against the reference ``against`` names.
+
+    An unreadable target does not stop the others: its error line goes to
+    ``Report.failures``. A reference lower than a target raises
+    :class:`references.ReferenceRefused` unless ``force``.
+    """
+    reference = references.resolve(against, db=db)
+    paths = _expand(targets)
+    agreements: list[Agreement] = []
+    failures: list[str] = []
+    for position, (path, agreement, error) in enumerate(_read_targets(paths, jobs), start=1):
+        if on_progress is not None:
+            on_progress(Path(path), position, len(paths))
+        if agreement is None:
+            failures.append(error or f"{path}: could not be read")
+            continue
+        agreements.append(agreement)
+    if not paths:
+        failures.append(f"{', '.join(map(str, targets)) or '(none)'}: no PDF or DOCX files found")
+    report = check_agreements(agreements, reference, force=force)
+    return report.model_copy(update={"failures": tuple(failures)})

@@ -1,0 +1,34 @@
+"""``kelisim diff``: what a new version of an agreement lowered, weakened or removed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.compliance import references
+from pipeline.compliance.align import align
+from pipeline.compliance.engine import compare_norms
+from pipeline.compliance.summary import order, summarise
+from schemas.models import Agreement, Report
+
+
+def diff_agreements(old: Agreement, new: Agreement) -> Report:
+    """Compare two versions already read: the new one is the target, the old one the reference.
+
+    Improvements are counted in the summary (``improved``), not flagged; the clause-level
+    alignment is summarised under ``clauses``.
+    """
+    alignment = align(old, new)
+    comparison = compare_norms(new, old, mode="diff", counterparts=alignment.counterparts())
+    summary = summarise(
+        comparison.findings,
+        old=old.id,
+        new=new.id,
+        clauses=alignment.summary(),
+        improved=comparison.improved,
+    )
+    return Report(findings=order(comparison.findings), summary=summary)
+
+
+def diff(old: str | Path, new: str | Path, *, db: str | Path | None = None) -> Report:
+    """Diff two versions named by file paths or stored ids (``ag_...``)."""
+    return diff_agreements(references.load(old, db=db), references.load(new, db=db))

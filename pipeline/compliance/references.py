@@ -1,0 +1,148 @@
+"""What ``--against`` names: an agreement file, a stored agreement, the General Agreement, the Labour Code.
+
+The Labour Code is represented as an :class:`Agreement` with ``level=None`` and the id
+:data:`LABOUR_CODE_ID`, so the engine treats it like any other reference; its level
+check knows it stands above every agreement.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from schemas.models import Agreement, Clause, Norm, Source
+
+_log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+GENERAL_AGREEMENT = REPO_ROOT / "corpora" / "general-agreement" / "general-agreement-2024-2026.pdf"
+LABOUR_CODE = Path(__file__).with_name("labour_code.yaml")
+LABOUR_CODE_ID = "labour-code-kz-2015"
+
+#: Rank of each level in the hierarchy of the Labour Code (Art. 1, social partnership):
+#: a lower number stands higher. The Code itself stands above every agreement.
+LEVEL_RANK = {"labour_code": -1, "general": 0, "sectoral": 1, "regional": 2, "collective": 3}
+
+
+class ReferenceProblem(ValueError):
+    """``--against`` names nothing usable, or a reference the target may not be checked against."""
+
+
+class ReferenceNotFound(ReferenceProblem):
+    pass
+
+
+class ReferenceRefused(ReferenceProblem):
+    """The reference stands lower in the hierarchy than the target (allowed with ``--force``)."""
+
+
+def _level(agreement: Agreement) -> str | None:
+    return "labour_code" if agreement.id == LABOUR_CODE_ID else agreement.level
+
+
+@cache
+def labour_code() -> Agreement:
+    """The statutory floors of ``labour_code.yaml`` as a reference agreement."""
+    raw_text = LABOUR_CODE.read_text(encoding="utf-8")
+    raw = yaml.safe_load(raw_text)
+    agreement_id = raw["id"]
+    clauses = tuple(
+        Clause(
+            id=f"{agreement_id}:{article['number']}",
+            number=article["number"],
+            heading=article.get("heading"),
+            text=f"{article['text']} [{raw['code']}, {article['number']}; source: {article['source']}]",
+            topics=tuple(article.get("topics", ())),
+            modality=article.get("modality"),
+            norms=tuple(Norm(**norm) for norm in article.get("norms", ())),
+        )
+        for article in raw["articles"]
+    )
+    # Source.format admits only the two agreement formats; the Code is data, so the record is
+    # built without validation rather than claiming to be a PDF.
+    source = Source.model_construct(
+        path=str(LABOUR_CODE.relative_to(REPO_ROOT)),
+        sha256=hashlib.sha256(raw_text.encode("utf-8")).hexdigest(),
+        format="yaml",
+        pages=None,
+    )
+    return Agreement(id=agreement_id, source=source, title=raw["code"], level=None, clauses=clauses)
+
+
+def _read(path: Path) -> Agreement:
+    """Read one agreement; any failure to read it (bad file, out of memory, a bug) is an InputError."""
+    from pipeline.analyze import read_outcome  # the analysis stage may be absent in a partial install
+    from pipeline.errors import InputError
+
+    _, agreement, error = read_outcome(path)
+    if agreement is None:
+        reason = (error or "could not be read").removeprefix(f"{path}: ")
+        raise InputError(path, reason)
+    return agreement
+
+
+def _stored(agreement_id: str, db: str | Path | None) -> Agreement:
+    try:
+        from pipeline.store import DatabaseError, load_agreement
+    except ImportError as error:
+        raise ReferenceNotFound(
+            f"{agreement_id}: stored agreements need the clause database, which is not available ({error})"
+        ) from None
+    if db is None or not Path(db).exists():
+        raise ReferenceNotFound(
+            f"{agreement_id}: no clause database at {db}; run `kelisim ingest` or pass --db"
+        )
+    try:
+        agreement = load_agreement(db, agreement_id)
+    except DatabaseError as error:
+        raise ReferenceNotFound(f"{agreement_id}: {error}") from None
+    if agreement is None:
+        raise ReferenceNotFound(f"{agreement_id}: no such agreement in {db}")
+    return agreement
+
+
+def load(spec: str | Path, *, db: str | Path | None = None) -> Agreement:
+    """An agreement named by a file path or a stored id (``ag_...``)."""
+    text = str(spec)
+    if text.startswith("ag_") and not Path(text).exists():
+        return _stored(text, db)
+    path = Path(text)
+    if not path.exists():
+        raise ReferenceNotFound(f"{text}: no such file, and not a stored agreement id (ag_...)")
+    return _read(path)
+
+
+def resolve(against: str, *, db: str | Path | None = None) -> Agreement:
+    """The reference ``--against`` names: ``labour-code``, ``general-agreement``, an id, or a file."""
+    if against == "labour-code":
+        return labour_code()
+    if against == "general-agreement":
+        if not GENERAL_AGREEMENT.exists():
+            raise ReferenceNotFound(f"general-agreement: the bundled file {GENERAL_AGREEMENT} is missing")
+        return _read(GENERAL_AGREEMENT)
+    return load(against, db=db)
+
+
+def check_levels(target: Agreement, reference: Agreement, *, force: bool = False) -> None:
+    """Refuse a reference that stands lower than its target, unless ``force``.
+
+    Unknown levels cannot be checked: they are allowed with a warning.
+    """
+    target_level, reference_level = _level(target), _level(reference)
+    if target_level is None or reference_level is None:
+        _log.warning(
+            "level of %s is unknown: cannot tell whether %s stands above %s",
+            target.id if target_level is None else reference.id,
+            reference.id,
+            target.id,
+        )
+        return
+    if LEVEL_RANK[reference_level] > LEVEL_RANK[target_level] and not force:
+        raise ReferenceRefused(
+            f"{target.source.path}: a {target_level} agreement cannot be checked against a lower "
+            f"{reference_level} agreement ({reference.source.path}); use --force to compare anyway"
+        )

@@ -1,0 +1,76 @@
+"""Plain-language wording of norms for explanations: "at least 1.5 times the tariff rate"."""
+
+from __future__ import annotations
+
+from schemas.models import Norm, NormValue
+
+# What a lawyer calls each parameter; unknown ids fall back to the id itself.
+PARAMETER_LABELS = {
+    "wage_indexation.rate": "Wage indexation",
+    "minimum_pay.floor": "The lowest tariff rate",
+    "wage_payment.frequency": "Frequency of wage payment",
+    "premium_pay.overtime": "Overtime pay",
+    "premium_pay.night": "Night work pay",
+    "premium_pay.holiday": "Pay for work on holidays and days off",
+    "hazard_pay.allowance": "The allowance for harmful conditions",
+    "technical_inspector.additional_pay": "Additional pay of the technical inspector",
+    "injury_compensation.temporary_disability": "Pay during temporary disability",
+    "injury_compensation.death_lump_sum": "Lump sum on death",
+    "injury_compensation.disability_lump_sum": "Lump sum on disability",
+    "working_time.weekly_hours": "Normal working time",
+    "annual_leave.days": "Annual paid leave",
+    "annual_leave.additional_days": "Additional annual leave",
+    "job_security.notice": "Notice of dismissal",
+    "job_security.severance": "Severance pay",
+    "social_benefits.recovery_allowance": "The recovery allowance",
+    "social_benefits.material_aid": "Material aid",
+    "family_maternity.childcare_leave": "Childcare leave",
+    "non_discrimination.equal_pay": "Equal pay",
+    "non_regression.guarantee": "The ban on lowering guarantees",
+    "safety_guarantees.medical_examinations": "Medical examinations",
+    "safety_guarantees.safety_council": "The safety council",
+    "safety_guarantees.ppe": "Personal protective equipment",
+    "union_rights.dues_checkoff": "Check-off of union dues",
+}
+
+_UNITS = {  # singular, plural
+    "percent": ("percent", "percent"),
+    "inflation": ("times the inflation rate", "times the inflation rate"),
+    "minimum_wage": ("minimum wage", "minimum wages"),
+    "mci": ("MCI", "MCI"),
+    "kzt": ("tenge", "tenge"),
+    "days": ("day", "days"),
+    "calendar_days": ("calendar day", "calendar days"),
+    "working_days": ("working day", "working days"),
+    "hours": ("hour a week", "hours a week"),
+    "annual_wage": ("annual wage", "annual wages"),
+    "monthly_wage": ("average monthly wage", "average monthly wages"),
+    "official_salary": ("official salary", "official salaries"),
+    "rate_multiple": ("times the normal rate", "times the normal rate"),
+    "times_per_month": ("time a month", "times a month"),
+}
+
+_COMPARATORS = {">=": "at least ", "<=": "at most ", "=": "", ">": "more than ", "<": "less than "}
+
+
+def label(parameter: str | None) -> str:
+    if parameter is None:
+        return "This guarantee"
+    return PARAMETER_LABELS.get(parameter, parameter)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def describe(norm: Norm | NormValue) -> str:
+    """ "at least 1.5 times the normal rate (harmful working conditions)"."""
+    if norm.unit == "flag":
+        text = "granted" if norm.value >= 1 else "not granted"
+    else:
+        singular, plural = _UNITS.get(norm.unit, (norm.unit, norm.unit))
+        unit = singular if norm.value == 1 else plural
+        text = f"{_COMPARATORS[norm.comparator]}{_number(norm.value)} {unit}"
+    if norm.condition:
+        text += f" ({norm.condition})"
+    return text

@@ -1,0 +1,23 @@
+"""What every format parser shares: the Source record and the input limits."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from schemas import Source
+
+# Limits on what we agree to read, so a hostile file cannot exhaust the machine.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def file_source(path: Path, fmt: str, pages: int | None = None, sha256: str | None = None) -> Source:
+    return Source(path=str(path), sha256=sha256 or sha256_of(path), format=fmt, pages=pages)

@@ -1,0 +1,202 @@
+"""Agreement metadata read from the text: title, level, language, parties, sector, region, validity.
+
+Every value comes from words in the document; where the document does not say,
+the value is ``None``. Vocabulary lives in ``pipeline/data/metadata.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from pipeline.dates import find_dates, year_range
+
+_DATA = Path(__file__).with_name("data") / "metadata.yaml"
+
+
+@cache
+def _vocabulary() -> dict:
+    return yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+
+
+def read_metadata(preamble: list[str], sample: list[str], all_text: list[str] | None = None) -> dict:
+    """Metadata fields of ``schemas.Agreement`` (plus ``warnings``) from the preamble and clause texts."""
+    title = _title(preamble)
+    front = " ".join(preamble)
+    level = _level(title, front)
+    warnings: list[str] = []
+    # PDF preambles arrive line by line: a sentence stating the period may wrap.
+    valid_from, valid_to = _validity([front] + list(all_text or sample))
+    if valid_from is None and (years := year_range(title or "")):
+        warnings.append(f"validity period not stated as dates (the title says {years[0]}-{years[1]})")
+    return {
+        "title": title,
+        "level": level,
+        "language": detect_language(" ".join(preamble + sample)),
+        "parties": _parties(front),
+        "sector": None if level == "general" else _first_key(_vocabulary()["sectors"], (title or "") + " \n " + front),
+        "region": _region(title, front, level),
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "warnings": warnings,
+    }
+
+
+# ----------------------------------------------------------------------------- title
+
+
+def _title(preamble: list[str]) -> str | None:
+    lines: list[str] = []
+    for line in preamble[:6]:
+        words = line.split()
+        if len(words) > 16 or find_dates(line) or re.match(r"(?i)(this|настоящ|осы)\b", line):
+            break
+        if len(words) <= 3 and _first_key(_vocabulary()["regions"], line):
+            break  # the place of signing: "Karaganda", «г. Павлодар»
+        lines.append(_decapitalise(line.strip()))
+        if len(lines) == 3:
+            break
+    return " ".join(lines) or None
+
+
+def _decapitalise(line: str) -> str:
+    """"COLLECTIVE AGREEMENT" -> "Collective Agreement"; «КОЛЛЕКТИВНЫЙ ДОГОВОР» -> «Коллективный договор»."""
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) < 4 or not all(c.isupper() for c in letters):
+        return line
+    if re.search(r"[A-Za-z]", line):
+        return " ".join(w if len(w) <= 3 and w.isupper() and w in {"JSC", "LLP"} else w.capitalize()
+                        for w in line.split())
+    return line[:1] + line[1:].lower()
+
+
+# ----------------------------------------------------------------------------- level, sector, region
+
+
+def _first_key(table: dict[str, list[str]], text: str) -> str | None:
+    """The key whose stem occurs earliest in ``text`` (the first thing a document says about itself)."""
+    low = text.lower()
+    best: tuple[int, str] | None = None
+    for key, stems in table.items():
+        for stem in stems:
+            pos = low.find(stem)
+            if pos >= 0 and (best is None or pos < best[0]):
+                best = (pos, key)
+    return best[1] if best else None
+
+
+def _level(title: str | None, front: str) -> str | None:
+    levels = _vocabulary()["levels"]
+    return _first_key(levels, title or "") or _first_key(levels, front[:300])
+
+
+def _region(title: str | None, front: str, level: str | None) -> str | None:
+    regions = _vocabulary()["regions"]
+    found = _first_key(regions, title or "")
+    if found or level in ("general", "sectoral"):
+        # Republic-wide agreements are signed in Astana: the place of signing is not their region.
+        return found
+    return _first_key(regions, front)
+
+
+# ----------------------------------------------------------------------------- parties
+
+_PARTIES = re.compile(
+    r"(?:concluded|entered into|signed)\s+(?:by and\s+)?between\s+(?P<a>.+?)(?:\.\s|\.$|$)"
+    r"|(?:заключ\w+|подписа\w+)\s+между\s+(?P<b>.+?)(?:\.\s|\.$|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+# Parentheticals, "(hereinafter ...)", and "represented by its President" are not parties.
+_PAREN = re.compile(
+    r"\([^()]*\)|«?\s*далее\s*[-–—]?\s*«?[^,;]*»?"
+    r"|,?\s*(?:represented by|acting on the basis of|acting through|в лице|действующ\w*|именуем\w*)[^,;]*",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(r";\s*|,?\s+(?:and|и)\s+(?=(?:the\s+)?[A-ZА-ЯЁ«\"a-zа-яё])|,\s+(?=the\s|[A-ZА-ЯЁ«\"]|республиканск)")
+_NOT_A_PARTY = re.compile(
+    r"^(?:represented|acting|hereinafter|в лице|действующ|именуем|далее|on the one|on the other|с одной|с другой)",
+    re.IGNORECASE,
+)
+
+
+def _parties(front: str) -> tuple[str, ...]:
+    m = _PARTIES.search(front)
+    if not m:
+        return ()
+    span = _PAREN.sub("", m["a"] or m["b"])
+    span = re.split(r"(?i)\s+(?:for the period|for a term|on the following|о нижеследующем|на период|на срок)\b",
+                    span)[0]
+    parties = []
+    for part in _SPLIT.split(span):
+        part = part.strip(" ,;.")
+        part = re.sub(r"^(?:the)\s+", "", part, flags=re.IGNORECASE)
+        if len(part) < 3 or _NOT_A_PARTY.match(part):
+            continue
+        parties.append(part[:1].upper() + part[1:])
+    return tuple(dict.fromkeys(parties))
+
+
+# ----------------------------------------------------------------------------- validity
+
+_FROM_CUE = re.compile(r"(?i)(?:\bfrom|\bforce on|\beffect on|\bsince|\bcommenc\w* on|(?<!\w)с|вступает в силу)\s*$")
+_TO_CUE = re.compile(r"(?i)(?:\bto|\buntil|\btill|\bthrough|\bexpires? on|\bending on|(?<!\w)по|(?<!\w)до)\s*$")
+# Kazakh puts the cue after the date: «2024 жылғы 1 қаңтардан бастап ... 2026 жылғы 31 желтоқсанға дейін».
+_FROM_AFTER = re.compile(r"^\S*\s*бастап")
+_TO_AFTER = re.compile(r"^\S*\s*дейін")
+
+
+def _validity(texts: list[str]) -> tuple[str | None, str | None]:
+    """(valid_from, valid_to) as ISO dates, each named by the word that introduces it.
+
+    Only sentences that speak of validity count, and a date counts only with its
+    cue ("from", "until", «с», «по», «бастап»...): the date of signing on a title
+    page stands next to such sentences but is not their start.
+    """
+    cues = _vocabulary()["validity_cues"]
+    valid_from = valid_to = None
+    for text in texts:
+        for sentence in re.split(r"(?<=[.;])\s+", text):
+            if not any(cue in sentence.lower() for cue in cues):
+                continue
+            for d in find_dates(sentence):
+                before = sentence[max(0, d.start - 30):d.start]
+                after = sentence[d.end:d.end + 20]
+                if valid_from is None and (_FROM_CUE.search(before) or _FROM_AFTER.match(after)):
+                    valid_from = d.value.isoformat()
+                elif valid_to is None and (_TO_CUE.search(before) or _TO_AFTER.match(after)):
+                    valid_to = d.value.isoformat()
+            if valid_from and valid_to:
+                return valid_from, valid_to
+    return valid_from, valid_to
+
+
+# ----------------------------------------------------------------------------- language
+
+
+@cache
+def _detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.RUSSIAN, Language.KAZAKH).build()
+
+
+_KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+
+
+def detect_language(text: str) -> str | None:
+    """"en", "ru", "kk", or None when there are too few words to tell."""
+    text = text[:3000]
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 20:
+        return None
+    from lingua import Language
+
+    found = _detector().detect_language_of(text)
+    code = {Language.ENGLISH: "en", Language.RUSSIAN: "ru", Language.KAZAKH: "kk"}.get(found)
+    # lingua can call Kazakh legal prose with many Russian loanwords Russian; Kazakh-only letters decide.
+    if code == "ru" and sum(c in _KAZAKH_LETTERS for c in letters) > len(letters) * 0.02:
+        return "kk"
+    return code

@@ -1,0 +1,56 @@
+"""Readable text for a person at a terminal: an agreement with its clauses."""
+
+from __future__ import annotations
+
+import textwrap
+
+from schemas import Agreement, Clause
+
+
+def _fmt_value(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def agreement_text(agreement: Agreement, explain: bool = False) -> str:
+    a = agreement
+    lines = [
+        f"{a.title or '(untitled)'}",
+        f"  id {a.id}   file {a.source.path} ({a.source.format}, {a.source.pages or '?'} pages)",
+        f"  level {a.level or '-'}   language {a.language or '-'}   sector {a.sector or '-'}   "
+        f"region {a.region or '-'}   valid {a.valid_from or '?'} .. {a.valid_to or '?'}",
+    ]
+    if a.parties:
+        lines.append("  parties: " + "; ".join(a.parties))
+    for w in a.warnings:
+        lines.append(f"  warning: {w}")
+    lines.append(f"  {len(a.clauses)} clauses")
+    heading = None
+    for c in a.clauses:
+        if c.heading != heading:
+            heading = c.heading
+            lines += ["", f"== {heading or '(no heading)'} =="]
+        lines += clause_text(c, explain)
+    return "\n".join(lines)
+
+
+def clause_text(c: Clause, explain: bool = False) -> list[str]:
+    page = f" (p. {c.page})" if c.page else ""
+    out = [f"{c.number}{page}  " + textwrap.shorten(c.text, 160, placeholder=" …")]
+    tags = []
+    if c.topics:
+        tags.append("topics: " + ", ".join(c.topics))
+    if c.modality:
+        tags.append(f"modality: {c.modality}")
+    if tags:
+        out.append("    " + "   ".join(tags))
+    for n in c.norms:
+        cond = f" [{n.condition}]" if n.condition else ""
+        out.append(f"    norm {n.parameter} {n.comparator} {_fmt_value(n.value)} {n.unit}{cond}   «{n.text}»")
+    for t in c.tables:
+        out.append(f"    table: {len(t.rows)} rows")
+    if explain:
+        for e in c.evidence:
+            where = "" if e.where == "text" else f" (in {e.where})"
+            rule = f" [rule {e.rule}]" if e.rule else ""
+            out.append(f"      because {e.kind} {e.label}: «{e.text}»{where}{rule}")
+    return out

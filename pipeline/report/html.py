@@ -1,0 +1,82 @@
+"""Findings as ONE self-contained HTML file a lawyer can open offline and print.
+
+CSS is inline and nothing is fetched. Agreement text is user input: every piece of it is
+escaped (jinja2 autoescaping; the word diff escapes each word before marking it up).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import UTC, datetime
+from functools import cache
+
+import jinja2
+from markupsafe import Markup, escape
+
+from pipeline.compliance.summary import summarise
+from schemas.models import Finding, Report
+
+_WORD = re.compile(r"\S+|\s+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def word_diff(reference: str, found: str) -> tuple[Markup, Markup]:
+    """Both clause texts with the differing words marked: ``<del>`` on the reference side, ``<ins>`` on the other."""
+    old, new = _words(reference), _words(found)
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    left, right = [], []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        old_part, new_part = escape("".join(old[i1:i2])), escape("".join(new[j1:j2]))
+        if op == "equal":
+            left.append(old_part)
+            right.append(new_part)
+            continue
+        if i2 > i1:
+            left.append(Markup("<del>{}</del>").format(old_part))
+        if j2 > j1:
+            right.append(Markup("<ins>{}</ins>").format(new_part))
+    return Markup("").join(left), Markup("").join(right)
+
+
+def mark(text: str, phrase: str | None) -> Markup:
+    """The text with the words of ``phrase`` (a norm's evidence) in ``<mark>``."""
+    if not phrase or phrase not in text:
+        return escape(text)
+    start = text.index(phrase)
+    return Markup("{}<mark>{}</mark>{}").format(text[:start], phrase, text[start + len(phrase) :])
+
+
+def sides(finding: Finding) -> tuple[Markup, Markup]:
+    """(reference side, target side) of one finding, ready for the template."""
+    reference_text, target_text = finding.reference_clause_text or "", finding.clause_text or ""
+    if reference_text and target_text:
+        return word_diff(reference_text, target_text)
+    phrase = finding.evidence[-1].split(": ", 1)[-1] if finding.evidence else None
+    return mark(reference_text, phrase), escape(target_text)
+
+
+@cache
+def _template() -> jinja2.Template:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("pipeline.report", "."),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return environment.get_template("report.html.j2")
+
+
+def render(report: Report, *, title: str = "Kelisim findings", **_: object) -> str:
+    findings = [(f, *sides(f)) for f in report.findings]
+    return _template().render(
+        title=title,
+        report=report,
+        summary={**summarise(report.findings), **report.summary},
+        findings=findings,
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )

@@ -1,0 +1,251 @@
+"""Stage 2: Document -> Agreement. Numbered clauses under their section headings, plus metadata.
+
+The blocks arrive in reading order: PDF lines (headers and hyphenation already
+dealt with) or DOCX paragraphs (with Word's automatic number in ``label``).
+A block opens a clause when it starts with a clause number that can follow the
+previous one; everything else continues the open clause, or belongs to the
+preamble before the first clause. Section titles become the ``heading`` of the
+clauses under them; they are not clauses themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from pipeline.metadata import read_metadata
+from pipeline.numbering import Marker, follows, number_key, parse_label, parse_marker, roman_to_int
+from schemas import Agreement, Block, Clause, Document, Table
+
+_log = logging.getLogger(__name__)
+
+_SENTENCE_END = re.compile(r"[.;:!?»\")]\s*$")
+
+
+def agreement_id(sha256: str) -> str:
+    """Stable id for the same content."""
+    return f"ag_{sha256[:12]}"
+
+
+def segment(document: Document) -> Agreement:
+    """Turn a Document into an Agreement: metadata and every numbered clause with its heading and page."""
+    ag_id = agreement_id(document.source.sha256)
+    reading = _Reader(document.blocks)
+    clauses, preamble, warnings = reading.run()
+    clauses = _unique_numbers(clauses, warnings)
+    metadata = read_metadata(preamble, [c.text for c in clauses[:3]] + [c.text for c in clauses[-3:]],
+                             all_text=[c.text for c in clauses])
+    built = tuple(
+        Clause(id=f"{ag_id}:{c.number}", number=c.number, heading=c.heading, text=c.text, page=c.page,
+               tables=tuple(c.tables))
+        for c in clauses
+    )
+    if not built and document.blocks:
+        warnings.append("no numbered clauses found")
+    return Agreement(
+        id=ag_id,
+        source=document.source,
+        clauses=built,
+        warnings=tuple(document.warnings) + tuple(warnings) + tuple(metadata.pop("warnings", ())),
+        **metadata,
+    )
+
+
+@dataclass
+class _Draft:
+    number: str
+    heading: str | None
+    page: int | None
+    lines: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return _join_lines(self.lines)
+
+
+def _join_lines(lines: list[str]) -> str:
+    """PDF lines of one clause into its text: items keep their own line, wrapped prose is re-flowed."""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif (m := parse_marker(line)) is not None and m.kind == "item":
+            out += "\n" + line
+        else:
+            out += " " + line
+    return out
+
+
+def _is_title_like(text: str) -> bool:
+    """Short, and not a sentence: "General Provisions", "REMUNERATION", «Оплата труда»."""
+    words = text.split()
+    if not words or len(words) > 14:
+        return False
+    if text.rstrip().endswith((".", ";", ",", ":")) and not text.isupper():
+        return False
+    return True
+
+
+def _is_upper_heading(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 4 and all(ch.isupper() for ch in letters) and len(text.split()) <= 12
+
+
+def _heading_text(text: str) -> str:
+    """"REMUNERATION AND SOCIAL GUARANTEES" -> "Remuneration and social guarantees"; others as printed."""
+    text = text.strip().rstrip(".").strip()
+    if _is_upper_heading(text):
+        return text[:1] + text[1:].lower()
+    return text
+
+
+class _Reader:
+    """One pass over the blocks, with a look-ahead at the numbers to come."""
+
+    def __init__(self, blocks: tuple[Block, ...]):
+        self.blocks = blocks
+        self.markers = [self._marker(b) for b in blocks]
+
+    @staticmethod
+    def _marker(block: Block) -> Marker | None:
+        if block.kind != "text":
+            return None
+        if block.label:
+            m = parse_label(block.label)
+            if m is not None:
+                return Marker(m.kind, m.number, block.text.strip(), word=m.word, paren=m.paren)
+        return parse_marker(block.text)
+
+    def _next_clause_number(self, i: int) -> tuple[int, ...] | None:
+        for m in self.markers[i + 1:i + 40]:
+            if m is None or m.kind == "item":
+                continue
+            if m.kind == "section":
+                return None
+            return number_key(m.number)
+        return None
+
+    def _is_section_title(self, i: int, marker: Marker) -> bool:
+        """"3. Remuneration" is a section title when clauses 3.1, 3.2 ... follow it."""
+        block = self.blocks[i]
+        key = number_key(marker.number)
+        if key is None or len(key) != 1 or marker.paren:
+            return False
+        if block.style and block.style.lower().startswith(("heading", "title")):
+            return True
+        nxt = self._next_clause_number(i)
+        return bool(nxt and len(nxt) > 1 and nxt[0] == key[0] and _is_title_like(marker.rest))
+
+    def run(self) -> tuple[list[_Draft], list[str], list[str]]:
+        clauses: list[_Draft] = []
+        preamble: list[str] = []
+        warnings: list[str] = []
+        heading: str | None = None
+        heading_open = False  # a title may wrap onto the next line
+        section_key: tuple[int, ...] | None = None
+        current: _Draft | None = None
+        previous: tuple[int, ...] | None = None
+        previous_line = ""
+
+        for i, (block, marker) in enumerate(zip(self.blocks, self.markers, strict=True)):
+            if block.kind == "table":
+                if current is not None and block.table is not None:
+                    current.tables.append(block.table)
+                elif block.table is not None:
+                    warnings.append(f"table on page {block.page} stands outside any clause")
+                continue
+            text = block.text.strip()
+            if not text:
+                continue
+            is_heading_style = bool(block.style and block.style.lower().startswith(("heading", "title")))
+            if is_heading_style and block.style.lower().startswith(("title", "subtitle")) and not clauses:
+                preamble.append(text)  # the document's own title, in Word's Title style
+                continue
+
+            if marker is not None and marker.kind == "section" or (
+                marker is not None and marker.kind == "clause" and self._is_section_title(i, marker)
+            ):
+                current = None
+                heading = _heading_text(marker.rest) if marker.rest else None
+                heading_open = True
+                section_key = _section_key(marker)
+                previous = section_key
+                previous_line = text
+                continue
+
+            if marker is not None and marker.kind == "clause":
+                key = number_key(marker.number)
+                trusted = block.label is not None  # Word's own numbering is not prose
+                starts_fresh = not previous_line or _SENTENCE_END.search(previous_line) or heading_open
+                plausible = key is not None and (follows(previous, key) or (
+                    section_key is not None and key[: len(section_key)] == section_key))
+                if trusted or plausible or (starts_fresh and current is None):
+                    current = _Draft(marker.number, heading, block.page, [marker.rest] if marker.rest else [])
+                    clauses.append(current)
+                    previous = key if key is not None else previous
+                    heading_open = False
+                    previous_line = text
+                    continue
+
+            if current is None and (is_heading_style or (clauses or heading) and _is_upper_heading(text)):
+                # An unnumbered section title between clauses ("GENERAL PROVISIONS").
+                if heading_open and heading and not is_heading_style:  # a title wrapped over two lines
+                    heading = f"{heading} {_heading_text(text)}"
+                else:
+                    heading = _heading_text(text)
+                heading_open = True
+                previous_line = text
+                continue
+
+            if current is not None and (is_heading_style or (_is_upper_heading(text) and
+                                                              _SENTENCE_END.search(previous_line))):
+                current = None
+                heading = _heading_text(text)
+                heading_open = True
+                section_key = None
+                previous_line = text
+                continue
+
+            if heading_open and current is None and heading and _is_title_like(text) and len(text.split()) <= 8:
+                heading = f"{heading} {text.strip().rstrip('.')}"  # the title wrapped onto a second line
+                previous_line = text
+                continue
+
+            if current is not None:
+                line = text
+                if block.label and marker is not None and marker.kind == "item":
+                    line = f"{block.label} {text}"
+                current.lines.append(line)
+            elif clauses or heading:
+                warnings.append(f"unnumbered text outside any clause: {text[:60]!r}")
+            else:
+                preamble.append(text)
+            previous_line = text
+        return clauses, preamble, warnings
+
+
+def _section_key(marker: Marker) -> tuple[int, ...] | None:
+    if marker.number is None:
+        return None
+    if marker.number.isdigit():
+        return (int(marker.number),)
+    value = roman_to_int(marker.number)
+    return (value,) if value else None
+
+
+def _unique_numbers(clauses: list[_Draft], warnings: list[str]) -> list[_Draft]:
+    """Clause ids must be unique: a number printed twice gets a suffix and a warning."""
+    seen: dict[str, int] = {}
+    for c in clauses:
+        if c.number in seen:
+            seen[c.number] += 1
+            warnings.append(f"clause number {c.number} appears more than once")
+            c.number = f"{c.number}~{seen[c.number]}"
+        else:
+            seen[c.number] = 1
+    return clauses

@@ -1,0 +1,128 @@
+"""What the CLI calls: search and (re)index on either backend, with the database as the source of truth."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+from pipeline.store import database, embedded
+from pipeline.store.query import QueryError, SearchQuery, SearchResults, validate
+
+_log = logging.getLogger(__name__)
+
+BACKENDS = ("embedded", "elasticsearch")
+
+
+class BackendError(Exception):
+    """The search backend cannot be reached or refused the request; one line for the user."""
+
+
+def _backend_errors():
+    try:
+        from elastic_transport import TransportError
+        from elasticsearch import ApiError
+    except ImportError:  # pragma: no cover - the client is a declared dependency
+        return ()
+    return (TransportError, ApiError)
+
+
+def _open_db(db_path: str | Path) -> sqlite3.Connection:
+    if not Path(db_path).exists():
+        raise database.DatabaseError(
+            f"{db_path}: no clause database here; run `kelisim ingest PATH...` first"
+        )
+    return database.connect(db_path)
+
+
+def _normalise_filters(conn: sqlite3.Connection, query: SearchQuery) -> SearchQuery:
+    """Match filter values to stored spellings ("karaganda" -> "Karaganda"), so both backends filter alike."""
+    updates = {}
+    for name, column in (("level", "level"), ("sector", "sector"), ("region", "region")):
+        value = getattr(query, name)
+        if value:
+            row = conn.execute(
+                f"SELECT {column} FROM agreements WHERE lower({column}) = lower(?) LIMIT 1", (value.strip(),)
+            ).fetchone()
+            updates[name] = row[0] if row else value.strip()
+    if query.topic:
+        updates["topic"] = query.topic.strip().lower()
+    return replace(query, **updates) if updates else query
+
+
+def _embedded_index(conn: sqlite3.Connection, db_path, db_gen: int, warnings: list[str]):
+    """The embedded index, built first if missing or of an older layout; a stale one is used with a warning."""
+    path = embedded.index_dir(db_path)
+    index = embedded.EmbeddedIndex(path) if embedded.exists(path) else None
+    index_gen = index.generation() if index is not None else None
+    if index_gen is None:
+        _log.info("no usable embedded index for %s; building it", db_path)
+        embedded.rebuild(conn, db_path)
+        return embedded.EmbeddedIndex(path)
+    if index_gen != db_gen:
+        warnings.append(
+            f"the search index reflects database generation {index_gen}, the database is at {db_gen}:"
+            " results may be out of date; run `kelisim index` to rebuild it"
+        )
+    return index
+
+
+def _elasticsearch_index(es_url: str | None, db_gen: int, warnings: list[str]):
+    from pipeline.store import elasticsearch as es
+
+    index = es.ElasticsearchIndex(es.client(es_url))
+    try:
+        index_gen = index.generation()
+    except _backend_errors() as e:
+        raise BackendError(f"elasticsearch at {es_url}: {e}") from None
+    if index_gen != db_gen:
+        warnings.append(
+            f"the Elasticsearch index is at generation {index_gen}, the database at {db_gen}:"
+            " run `kelisim index --backend elasticsearch` to rebuild it"
+        )
+    return index
+
+
+def search(
+    db_path: str | Path, query: SearchQuery, backend: str = "embedded", es_url: str | None = None
+) -> SearchResults:
+    """Run one search; stale indexes are reported in ``warnings``, bad requests raise QueryError."""
+    if backend not in BACKENDS:
+        raise QueryError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    parsed = validate(query)
+    conn = _open_db(db_path)
+    warnings: list[str] = []
+    try:
+        query = _normalise_filters(conn, query)
+        db_gen = database.generation(conn)
+        if backend == "embedded":
+            index = _embedded_index(conn, db_path, db_gen, warnings)
+        else:
+            index = _elasticsearch_index(es_url, db_gen, warnings)
+        try:
+            result = index.search(query, parsed)
+        except LookupError:
+            raise QueryError(f"--like: no clause {query.like!r} in the index") from None
+        except _backend_errors() as e:
+            raise BackendError(f"{backend} at {es_url}: {e}") from None
+    finally:
+        conn.close()
+    return replace(result, warnings=tuple(warnings))
+
+
+def build_index(db_path: str | Path, backend: str = "embedded", es_url: str | None = None) -> dict:
+    """Rebuild a backend's index from the database; returns a summary."""
+    conn = _open_db(db_path)
+    try:
+        if backend == "embedded":
+            clauses, generation = embedded.rebuild(conn, db_path)
+            return {"backend": backend, "clauses": clauses, "generation": generation, "errors": []}
+        from pipeline.store import elasticsearch as es
+
+        try:
+            return es.ElasticsearchIndex(es.client(es_url)).rebuild(conn)
+        except _backend_errors() as e:
+            raise BackendError(f"elasticsearch at {es_url}: {e}") from None
+    finally:
+        conn.close()

@@ -1,0 +1,401 @@
+"""The clause database: SQLite, one transaction per stored file.
+
+Storing an agreement replaces whatever came from the same source path in the
+same transaction, so a reader (or a process killed mid-ingest) sees either the
+old agreement or the new one, never half of either. Every change bumps the
+``generation`` in ``meta``; search indexes record the generation they were
+built from, which is how a stale index is recognised.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from schemas import Agreement, Clause, Evidence, Finding, Norm, Source, Table
+
+_log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+# Each entry migrates from user_version == index to index + 1.
+_MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,          -- the key a changed file is replaced by
+        given_path TEXT NOT NULL,           -- Source.path as the parser wrote it
+        sha256 TEXT NOT NULL,
+        format TEXT NOT NULL,
+        pages INTEGER,
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX sources_sha256 ON sources(sha256);
+    CREATE TABLE agreements (
+        id TEXT PRIMARY KEY,
+        source_id INTEGER NOT NULL UNIQUE REFERENCES sources(id) ON DELETE CASCADE,
+        title TEXT, level TEXT, language TEXT, parties TEXT NOT NULL DEFAULT '[]',
+        sector TEXT, region TEXT, valid_from TEXT, valid_to TEXT, year INTEGER,
+        warnings TEXT NOT NULL DEFAULT '[]',
+        clause_count INTEGER NOT NULL
+    );
+    CREATE TABLE clauses (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL,                   -- not UNIQUE: a parser may number two clauses alike
+        agreement_id TEXT NOT NULL REFERENCES agreements(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        number TEXT NOT NULL, heading TEXT, text TEXT NOT NULL, page INTEGER,
+        modality TEXT,
+        tables TEXT NOT NULL DEFAULT '[]', evidence TEXT NOT NULL DEFAULT '[]',
+        UNIQUE (agreement_id, position)
+    );
+    CREATE INDEX clauses_id ON clauses(id);
+    CREATE TABLE clause_topics (
+        clause_rowid INTEGER NOT NULL REFERENCES clauses(rowid) ON DELETE CASCADE,
+        topic TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (clause_rowid, topic)
+    ) WITHOUT ROWID;
+    CREATE INDEX clause_topics_topic ON clause_topics(topic);
+    CREATE TABLE norms (
+        id INTEGER PRIMARY KEY,
+        clause_rowid INTEGER NOT NULL REFERENCES clauses(rowid) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        parameter TEXT NOT NULL, comparator TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL,
+        condition TEXT, text TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX norms_clause ON norms(clause_rowid);
+    CREATE INDEX norms_parameter ON norms(parameter);
+    CREATE TABLE findings (
+        id INTEGER PRIMARY KEY,
+        agreement_id TEXT NOT NULL REFERENCES agreements(id) ON DELETE CASCADE,
+        reference TEXT NOT NULL,
+        kind TEXT NOT NULL, severity TEXT NOT NULL,
+        finding TEXT NOT NULL,              -- the Finding as JSON
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX findings_agreement ON findings(agreement_id);
+    INSERT INTO meta (key, value) VALUES ('generation', '0');
+    """,
+)
+
+
+class DatabaseError(Exception):
+    """The database file cannot be used; one line for the user."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What storing one agreement did."""
+
+    agreement_id: str
+    replaced: tuple[str, ...]  # ids of the agreements it replaced
+    generation: int
+
+
+def connect(db_path: str | Path) -> sqlite3.Connection:
+    """Open (creating and migrating if needed) the clause database."""
+    db_path = Path(db_path)
+    if db_path.parent and not db_path.parent.exists():
+        raise DatabaseError(f"{db_path}: folder {db_path.parent} does not exist")
+    try:
+        conn = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        # WAL + NORMAL is durable against process death, which is what ingest needs.
+        conn.execute("PRAGMA synchronous=NORMAL")
+        _migrate(conn)
+    except sqlite3.DatabaseError as e:
+        raise DatabaseError(f"{db_path}: not a usable clause database ({e})") from e
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(_MIGRATIONS):
+        raise DatabaseError(f"database schema {version} is newer than this kelisim ({len(_MIGRATIONS)})")
+    for target in range(version, len(_MIGRATIONS)):
+        _log.info("migrating clause database to schema %d", target + 1)
+        # executescript commits first, so the version bump rides in the same script.
+        conn.executescript(f"BEGIN; {_MIGRATIONS[target]}; PRAGMA user_version = {target + 1}; COMMIT;")
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    # IMMEDIATE takes the write lock up front, so a second writer waits instead of failing mid-way.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def generation(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+
+
+def _bump_generation(conn: sqlite3.Connection) -> int:
+    conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+    return generation(conn)
+
+
+def known_source(conn: sqlite3.Connection, sha256: str) -> str | None:
+    """The stored path of a file with this content, if any."""
+    row = conn.execute("SELECT path FROM sources WHERE sha256 = ? LIMIT 1", (sha256,)).fetchone()
+    return row[0] if row else None
+
+
+def store_agreement(conn: sqlite3.Connection, agreement: Agreement, path_key: str | None = None) -> Stored:
+    """Store one agreement, replacing any earlier one from the same path, in one transaction."""
+    key = path_key or agreement.source.path
+    with transaction(conn):
+        replaced = tuple(
+            r[0]
+            for r in conn.execute(
+                "SELECT a.id FROM agreements a JOIN sources s ON s.id = a.source_id WHERE s.path = ?", (key,)
+            )
+        )
+        conn.execute("DELETE FROM sources WHERE path = ?", (key,))
+        # The same content under another path has the same agreement id: it is the same agreement.
+        stale = conn.execute("SELECT source_id FROM agreements WHERE id = ?", (agreement.id,)).fetchone()
+        if stale:
+            conn.execute("DELETE FROM sources WHERE id = ?", (stale[0],))
+            replaced += (agreement.id,)
+        _insert(conn, agreement, key)
+        gen = _bump_generation(conn)
+    return Stored(agreement.id, tuple(dict.fromkeys(replaced)), gen)
+
+
+def delete_source(conn: sqlite3.Connection, path_key: str) -> tuple[str, ...]:
+    """Forget a file and its agreement; returns the deleted agreement ids."""
+    with transaction(conn):
+        ids = tuple(
+            r[0]
+            for r in conn.execute(
+                "SELECT a.id FROM agreements a JOIN sources s ON s.id = a.source_id WHERE s.path = ?",
+                (path_key,),
+            )
+        )
+        conn.execute("DELETE FROM sources WHERE path = ?", (path_key,))
+        if ids:
+            _bump_generation(conn)
+    return ids
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _insert(conn: sqlite3.Connection, a: Agreement, key: str) -> None:
+    src = a.source
+    cur = conn.execute(
+        "INSERT INTO sources (path, given_path, sha256, format, pages, ingested_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (key, src.path, src.sha256, src.format, src.pages, datetime.now(UTC).isoformat(timespec="seconds")),
+    )
+    conn.execute(
+        "INSERT INTO agreements (id, source_id, title, level, language, parties, sector, region,"
+        " valid_from, valid_to, year, warnings, clause_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            a.id, cur.lastrowid, a.title, a.level, a.language, _dumps(list(a.parties)), a.sector, a.region,
+            a.valid_from, a.valid_to, a.year, _dumps(list(a.warnings)), len(a.clauses),
+        ),
+    )  # fmt: skip
+    for pos, c in enumerate(a.clauses):
+        rowid = conn.execute(
+            "INSERT INTO clauses (id, agreement_id, position, number, heading, text, page, modality,"
+            " tables, evidence) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                c.id, a.id, pos, c.number, c.heading, c.text, c.page, c.modality,
+                _dumps([t.model_dump(mode="json") for t in c.tables]),
+                _dumps([e.model_dump(mode="json") for e in c.evidence]),
+            ),
+        ).lastrowid  # fmt: skip
+        conn.executemany(
+            "INSERT OR IGNORE INTO clause_topics (clause_rowid, topic, position) VALUES (?, ?, ?)",
+            [(rowid, t, i) for i, t in enumerate(c.topics)],
+        )
+        conn.executemany(
+            "INSERT INTO norms (clause_rowid, position, parameter, comparator, value, unit, condition, text)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            [
+                (rowid, i, n.parameter, n.comparator, n.value, n.unit, n.condition, n.text)
+                for i, n in enumerate(c.norms)
+            ],
+        )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def agreement_ids(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT id FROM agreements ORDER BY id")]
+
+
+def read_agreement_row(conn: sqlite3.Connection, agreement_id: str) -> Agreement | None:
+    """The full Agreement model as it was stored, or None."""
+    row = conn.execute(
+        "SELECT a.*, s.given_path, s.sha256, s.format, s.pages FROM agreements a"
+        " JOIN sources s ON s.id = a.source_id WHERE a.id = ?",
+        (agreement_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    topics: dict[int, list[str]] = {}
+    for r in conn.execute(
+        "SELECT t.clause_rowid, t.topic FROM clause_topics t JOIN clauses c ON c.rowid = t.clause_rowid"
+        " WHERE c.agreement_id = ? ORDER BY t.clause_rowid, t.position",
+        (agreement_id,),
+    ):
+        topics.setdefault(r[0], []).append(r[1])
+    norms: dict[int, list[Norm]] = {}
+    for r in conn.execute(
+        "SELECT n.* FROM norms n JOIN clauses c ON c.rowid = n.clause_rowid WHERE c.agreement_id = ?"
+        " ORDER BY n.clause_rowid, n.position",
+        (agreement_id,),
+    ):
+        norms.setdefault(r["clause_rowid"], []).append(
+            Norm(
+                parameter=r["parameter"],
+                comparator=r["comparator"],
+                value=r["value"],
+                unit=r["unit"],
+                condition=r["condition"],
+                text=r["text"],
+            )  # fmt: skip
+        )
+    clauses = tuple(
+        Clause(
+            id=c["id"],
+            number=c["number"],
+            heading=c["heading"],
+            text=c["text"],
+            page=c["page"],
+            topics=tuple(topics.get(c["rowid"], ())),
+            modality=c["modality"],
+            norms=tuple(norms.get(c["rowid"], ())),
+            tables=tuple(Table.model_validate(t) for t in json.loads(c["tables"])),
+            evidence=tuple(Evidence.model_validate(e) for e in json.loads(c["evidence"])),
+        )  # fmt: skip
+        for c in conn.execute(
+            "SELECT * FROM clauses WHERE agreement_id = ? ORDER BY position", (agreement_id,)
+        )
+    )
+    return Agreement(
+        id=row["id"],
+        source=Source(path=row["given_path"], sha256=row["sha256"], format=row["format"], pages=row["pages"]),
+        title=row["title"], level=row["level"], language=row["language"],
+        parties=tuple(json.loads(row["parties"])), sector=row["sector"], region=row["region"],
+        valid_from=row["valid_from"], valid_to=row["valid_to"], clauses=clauses,
+        warnings=tuple(json.loads(row["warnings"])),
+    )  # fmt: skip
+
+
+def load_agreement(db_path: str | Path, agreement_id: str) -> Agreement | None:
+    """Read one stored agreement back as the full model; None when the id is unknown."""
+    if not Path(db_path).exists():
+        return None
+    conn = connect(db_path)
+    try:
+        return read_agreement_row(conn, agreement_id)
+    finally:
+        conn.close()
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """One clause with what the search index needs of its agreement."""
+
+    ordinal: int
+    clause_id: str
+    agreement: str
+    number: str
+    heading: str | None
+    text: str
+    page: int | None
+    topics: tuple[str, ...]
+    modality: str | None
+    title: str | None
+    level: str | None
+    language: str | None
+    sector: str | None
+    region: str | None
+    year: int | None
+    norms: tuple[dict, ...] = ()
+
+
+def index_rows(conn: sqlite3.Connection, agreement_ids: list[str] | None = None) -> Iterator[IndexRow]:
+    """Every clause (or those of the given agreements) in storage order, for building an index."""
+    where, args = "", ()
+    if agreement_ids is not None:
+        if not agreement_ids:
+            return
+        # A temp table keeps the statement small however many agreements changed.
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS _want (id TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM _want")
+        conn.executemany("INSERT OR IGNORE INTO _want VALUES (?)", [(i,) for i in agreement_ids])
+        where, args = "WHERE a.id IN (SELECT id FROM _want)", ()
+    topics_sql = (
+        "(SELECT json_group_array(topic) FROM (SELECT topic FROM clause_topics t"
+        " WHERE t.clause_rowid = c.rowid ORDER BY t.position))"
+    )
+    norms_sql = (
+        "(SELECT json_group_array(json_object('parameter', parameter, 'comparator', comparator,"
+        " 'value', value, 'unit', unit, 'condition', condition)) FROM norms n WHERE n.clause_rowid = c.rowid)"
+    )
+    sql = (
+        f"SELECT c.rowid, c.id, c.agreement_id, c.number, c.heading, c.text, c.page, c.modality, {topics_sql},"
+        f" {norms_sql}, a.title, a.level, a.language, a.sector, a.region, a.year FROM clauses c"
+        f" JOIN agreements a ON a.id = c.agreement_id {where} ORDER BY c.rowid"
+    )
+    for r in conn.execute(sql, args):
+        yield IndexRow(
+            ordinal=r[0], clause_id=r[1], agreement=r[2], number=r[3], heading=r[4], text=r[5], page=r[6],
+            modality=r[7], topics=tuple(json.loads(r[8])), norms=tuple(json.loads(r[9])), title=r[10],
+            level=r[11], language=r[12], sector=r[13], region=r[14], year=r[15],
+        )  # fmt: skip
+
+
+def find_clause(conn: sqlite3.Connection, clause_id: str) -> IndexRow | None:
+    row = conn.execute(
+        "SELECT agreement_id, rowid FROM clauses WHERE id = ? ORDER BY rowid LIMIT 1", (clause_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    return next((r for r in index_rows(conn, [row[0]]) if r.ordinal == row[1]), None)
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def store_findings(
+    conn: sqlite3.Connection, agreement_id: str, reference: str, findings: list[Finding]
+) -> None:
+    """Replace the stored findings of one agreement against one reference."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    with transaction(conn):
+        conn.execute(
+            "DELETE FROM findings WHERE agreement_id = ? AND reference = ?", (agreement_id, reference)
+        )
+        conn.executemany(
+            "INSERT INTO findings (agreement_id, reference, kind, severity, finding, created_at) VALUES (?,?,?,?,?,?)",
+            [(agreement_id, reference, f.kind, f.severity, f.model_dump_json(), now) for f in findings],
+        )
+
+
+def load_findings(conn: sqlite3.Connection, agreement_id: str) -> list[Finding]:
+    return [
+        Finding.model_validate_json(r[0])
+        for r in conn.execute(
+            "SELECT finding FROM findings WHERE agreement_id = ? ORDER BY id", (agreement_id,)
+        )
+    ]

@@ -1,0 +1,294 @@
+"""The Elasticsearch backend: same query model, same results shape as the embedded index.
+
+The index is versioned by database generation (``kelisim-clauses-v<generation>``)
+behind the alias ``kelisim-clauses``; a rebuild fills a new index, swaps the
+alias in one ``_aliases`` call and deletes the old index, so searches never see
+a half-built index. User text is only ever placed in ``match``-family queries
+(analysed as text) or ``prefix`` values (literal), never in a query-string syntax.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import sqlite3
+from collections.abc import Iterator
+
+from pipeline.store import database
+from pipeline.store.query import FACETS, Hit, ParsedText, QueryError, SearchQuery, SearchResults, Term
+from schemas.elasticsearch import ALIAS, index_template
+
+_log = logging.getLogger(__name__)
+
+TEXT_FIELDS = ("text", "text_kk")
+_FILTER_FIELDS = {"topic": "topics", "level": "level", "sector": "sector", "region": "region", "year": "year",
+                  "agreement": "agreement"}  # fmt: skip
+_FACET_FIELDS = {"topic": "topics", "level": "level", "sector": "sector", "region": "region", "year": "year"}
+_FUZZY_MIN_CHARS = 5
+_FUZZY_BOOST = 0.3
+_SNIPPET_CHARS = 240
+_SOURCE = [
+    "clause_id",
+    "agreement",
+    "number",
+    "title",
+    "level",
+    "sector",
+    "region",
+    "year",
+    "page",
+    "topics",
+    "text",
+    "text_kk",
+]
+_BULK_RETRIES = 5
+
+
+def client(url: str | None):
+    """An Elasticsearch client for ``url``; a missing URL is a usage error."""
+    if not url:
+        raise QueryError("the elasticsearch backend needs --es-url or $KELISIM_ES_URL")
+    from elasticsearch import Elasticsearch
+
+    return Elasticsearch(url, request_timeout=60, retry_on_timeout=True, max_retries=3)
+
+
+def index_name(generation: int) -> str:
+    return f"{ALIAS}-v{generation}"
+
+
+def generation_of(index: str) -> int | None:
+    m = re.fullmatch(rf"{re.escape(ALIAS)}-v(\d+)(?:-\d+)?", index)
+    return int(m.group(1)) if m else None
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def document(row: database.IndexRow) -> dict:
+    """One clause as the search document the template maps."""
+    field = "text_kk" if row.language == "kk" else "text"
+    doc = {
+        "clause_id": row.clause_id, "agreement": row.agreement, "number": row.number, "heading": row.heading,
+        field: row.text, "page": row.page, "topics": list(row.topics), "modality": row.modality,
+        "title": row.title, "level": row.level, "language": row.language, "sector": row.sector,
+        "region": row.region, "year": row.year, "ordinal": row.ordinal,
+        "norms": [{k: v for k, v in n.items() if v is not None} for n in row.norms],
+    }  # fmt: skip
+    return {k: v for k, v in doc.items() if v is not None}
+
+
+def _actions(index: str, rows) -> Iterator[dict]:
+    for row in rows:
+        yield {"_op_type": "index", "_index": index, "_id": str(row.ordinal), "_source": document(row)}
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def _term_clauses(term: Term) -> list[dict]:
+    if term.prefix:
+        return [
+            {"multi_match": {"query": term.text, "type": "phrase_prefix", "fields": list(TEXT_FIELDS)}},
+            *({"prefix": {f: {"value": term.text.lower()}}} for f in TEXT_FIELDS),
+        ]
+    should = [{"multi_match": {"query": term.text, "type": "phrase", "fields": list(TEXT_FIELDS)}}]
+    if len(term.text) >= _FUZZY_MIN_CHARS:
+        should.append(
+            {
+                "multi_match": {
+                    "query": term.text,
+                    "fields": list(TEXT_FIELDS),
+                    "operator": "and",
+                    "fuzziness": 1,
+                    "boost": _FUZZY_BOOST,
+                }
+            }  # fmt: skip
+        )
+    return should
+
+
+def text_clauses(parsed: ParsedText) -> list[dict]:
+    """One ``bool.must`` entry per word and phrase: every one must match in some form."""
+    out = [{"bool": {"should": _term_clauses(t), "minimum_should_match": 1}} for t in parsed.terms]
+    out += [
+        {"multi_match": {"query": " ".join(p.words), "type": "phrase", "fields": list(TEXT_FIELDS)}}
+        for p in parsed.phrases
+    ]
+    return out
+
+
+def filter_clauses(query: SearchQuery) -> list[dict]:
+    return [{"term": {_FILTER_FIELDS[name]: value}} for name, value in query.filters().items()]
+
+
+def search_body(query: SearchQuery, parsed: ParsedText, like_id: str | None = None) -> dict:
+    """The ``_search`` request body for one query (``like_id``: the document id of the --like clause)."""
+    must = text_clauses(parsed) if not like_id else [_like_clause(like_id)]
+    body: dict = {
+        "size": query.limit,
+        "track_total_hits": True,
+        "_source": _SOURCE,
+        "query": {"bool": {"must": must, "filter": filter_clauses(query)}},
+        "aggs": {name: {"terms": {"field": field, "size": 1000}} for name, field in _FACET_FIELDS.items()},
+        "highlight": {
+            "pre_tags": ["<mark>"],
+            "post_tags": ["</mark>"],
+            "encoder": "html",
+            "fields": {f: {"number_of_fragments": 1, "fragment_size": _SNIPPET_CHARS} for f in TEXT_FIELDS},
+        },  # fmt: skip
+    }
+    if not must:
+        body["query"]["bool"]["must"] = [{"match_all": {}}]
+        body["sort"] = [{"ordinal": "asc"}]  # a listing has no relevance; storage order reads naturally
+        del body["highlight"]
+    return body
+
+
+def _like_clause(doc_id: str) -> dict:
+    return {
+        "more_like_this": {
+            "fields": list(TEXT_FIELDS),
+            "like": [{"_index": ALIAS, "_id": doc_id}],
+            "min_term_freq": 1,
+            "min_doc_freq": 2,
+            "max_query_terms": 25,
+            "min_word_length": 3,
+        }  # fmt: skip
+    }
+
+
+def _snippet(source: dict, highlight: dict) -> str:
+    for field in TEXT_FIELDS:
+        if highlight.get(field):
+            return highlight[field][0]
+    text = source.get("text") or source.get("text_kk") or ""
+    if len(text) <= _SNIPPET_CHARS:
+        return html.escape(text, quote=False)
+    return html.escape(text[:_SNIPPET_CHARS].rsplit(" ", 1)[0], quote=False) + " …"
+
+
+def results(query: SearchQuery, response: dict, backend: str = "elasticsearch") -> SearchResults:
+    """A ``_search`` response in the shared results shape."""
+    hits = []
+    for h in response["hits"]["hits"]:
+        s = h["_source"]
+        hits.append(
+            Hit(
+                clause_id=s["clause_id"],
+                agreement=s["agreement"],
+                number=s["number"],
+                title=s.get("title"),
+                level=s.get("level"),
+                sector=s.get("sector"),
+                region=s.get("region"),
+                year=s.get("year"),
+                page=s.get("page"),
+                topics=tuple(s.get("topics", ())),
+                score=float(h.get("_score") or 0.0),
+                snippet=_snippet(s, h.get("highlight", {})),
+            )  # fmt: skip
+        )
+    aggs = response.get("aggregations", {})
+    facets = {
+        name: {str(b["key"]): int(b["doc_count"]) for b in aggs.get(name, {}).get("buckets", [])}
+        for name in FACETS
+    }
+    total = response["hits"]["total"]
+    return SearchResults(
+        query=query.text, total=total["value"] if isinstance(total, dict) else int(total), backend=backend,
+        hits=tuple(hits), facets=facets,
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- the backend
+
+
+class ElasticsearchIndex:
+    backend = "elasticsearch"
+
+    def __init__(self, es):
+        self.es = es
+
+    def _current(self) -> list[str]:
+        from elasticsearch import NotFoundError
+
+        try:
+            return sorted(self.es.indices.get_alias(name=ALIAS).body)
+        except NotFoundError:
+            return []
+
+    def generation(self) -> int | None:
+        current = self._current()
+        return generation_of(current[0]) if len(current) == 1 else None
+
+    def search(self, query: SearchQuery, parsed: ParsedText) -> SearchResults:
+        like_id = self._document_id(query.like) if query.like else None
+        response = self.es.search(index=ALIAS, **search_body(query, parsed, like_id))
+        return results(query, response.body if hasattr(response, "body") else response)
+
+    def _document_id(self, clause_id: str) -> str:
+        found = self.es.search(index=ALIAS, query={"term": {"clause_id": clause_id}}, size=1, _source=False)
+        hits = found["hits"]["hits"]
+        if not hits:
+            raise LookupError(clause_id)
+        return hits[0]["_id"]
+
+    def rebuild(self, conn: sqlite3.Connection) -> dict:
+        """Fill a new versioned index from the database and swap the alias to it atomically."""
+        from elasticsearch import helpers
+
+        tmpl = index_template()
+        self.es.indices.put_index_template(
+            name=ALIAS, index_patterns=tmpl["index_patterns"], priority=tmpl["priority"],
+            template=tmpl["template"], meta=tmpl["_meta"],
+        )  # fmt: skip
+        with database.transaction(conn):  # one consistent snapshot of the database
+            generation = database.generation(conn)
+            rows = list(database.index_rows(conn))
+        old = self._current()
+        name = index_name(generation)
+        if name in old or self.es.indices.exists(index=name):
+            name = f"{name}-{len(old) + 1}" if name in old else name
+            if self.es.indices.exists(index=name):
+                self.es.indices.delete(index=name)
+        # No refreshes while bulk loading; one at the end.
+        self.es.indices.create(index=name, settings={"refresh_interval": "-1"})
+        errors, indexed = [], 0
+        for ok, item in helpers.streaming_bulk(
+            self.es, _actions(name, rows), chunk_size=1000, raise_on_error=False, raise_on_exception=False,
+            max_retries=_BULK_RETRIES, initial_backoff=1, max_backoff=30,
+        ):  # fmt: skip
+            if ok:
+                indexed += 1
+            else:
+                op = next(iter(item.values()))
+                errors.append(f"clause row {op.get('_id')}: {_reason(op.get('error'))}")
+        if errors:
+            # An incomplete index must not replace a complete one.
+            self.es.indices.delete(index=name)
+            return {"backend": self.backend, "clauses": indexed, "generation": generation, "errors": errors}
+        self.es.indices.put_settings(index=name, settings={"refresh_interval": None})
+        self.es.indices.refresh(index=name)
+        actions = [{"remove": {"index": i, "alias": ALIAS}} for i in old] + [
+            {"add": {"index": name, "alias": ALIAS}}
+        ]
+        self.es.indices.update_aliases(actions=actions)
+        for i in old:
+            if i != name:
+                self.es.indices.delete(index=i)
+        _log.info("elasticsearch index %s: %d clauses", name, indexed)
+        return {
+            "backend": self.backend,
+            "clauses": indexed,
+            "generation": generation,
+            "index": name,
+            "errors": [],
+        }
+
+
+def _reason(error) -> str:
+    if isinstance(error, dict):
+        return f"{error.get('type', 'error')}: {error.get('reason', '')}".strip()
+    return str(error)

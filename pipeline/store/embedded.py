@@ -1,0 +1,446 @@
+"""The embedded search index: tantivy, in ``<db>.index/`` beside the clause database.
+
+The index is derived data: ``rebuild`` makes it from the database at any time
+and records the database generation it reflects, so a stale index is noticed.
+English and Russian clause text share one field analysed by both Snowball
+stemmers (each leaves the other's alphabet alone, checked in tests); Kazakh,
+which has no stemmer here, gets plain lowercase tokens in its own field.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import shutil
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+import tantivy
+from tantivy import Document, Filter, Index, Occur, Query, SnippetGenerator, TextAnalyzerBuilder, Tokenizer
+
+from pipeline.store import database
+from pipeline.store.query import FACETS, Hit, ParsedText, SearchQuery, SearchResults, Term
+
+_log = logging.getLogger(__name__)
+
+INDEX_SCHEMA = 2  # bump when the fields below change: an older index is then rebuilt
+_META = "kelisim-index.json"
+_STEM, _PLAIN = "kel_stem", "kel_plain"
+_KEYWORDS = ("topic", "level", "sector", "region", "agreement")
+_FUZZY_MIN_CHARS = 5
+_FUZZY_BOOST = 0.3
+_SNIPPET_CHARS = 240
+_WRITER_HEAP = 64_000_000
+
+
+def index_dir(db_path: str | Path) -> Path:
+    return Path(f"{db_path}.index")
+
+
+def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
+    # remove_long: a 10,000-character "word" (a pasted hash, a base64 blob) is noise, not a term.
+    def plain():
+        return (
+            TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.remove_long(60)).filter(Filter.lowercase())
+        )
+
+    return {
+        _STEM: plain().filter(Filter.stemmer("english")).filter(Filter.stemmer("russian")).build(),
+        _PLAIN: plain().build(),
+    }
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("clause_id", stored=True, tokenizer_name="raw")
+    for name in _KEYWORDS:
+        sb.add_text_field(name, stored=True, tokenizer_name="raw")
+    # Facet counts come from two single-valued columns, not five: ``profile`` numbers the
+    # agreement's (level, sector, region, year) and ``topicset`` the clause's topics. A
+    # terms aggregation costs per matching document and per aggregation, so this is ~2.5x
+    # faster on queries matching most of the corpus (measured in bench/search.py).
+    sb.add_unsigned_field("profile", fast=True)
+    sb.add_unsigned_field("topicset", fast=True)
+    sb.add_text_field("number", stored=True, tokenizer_name="raw")
+    sb.add_text_field("title", stored=True, tokenizer_name="raw")
+    sb.add_text_field("text", stored=True, tokenizer_name=_STEM)
+    sb.add_text_field("text_kk", stored=True, tokenizer_name=_PLAIN)
+    sb.add_integer_field("year", stored=True, indexed=True, fast=True)
+    sb.add_integer_field("page", stored=True)
+    sb.add_unsigned_field("ordinal", stored=False, indexed=True, fast=True)
+    return sb.build()
+
+
+def exists(path: Path) -> bool:
+    return Path(path).is_dir() and Index.exists(str(path))
+
+
+def _text_field(language: str | None) -> str:
+    return "text_kk" if language == "kk" else "text"
+
+
+class _Keys:
+    """The numbering of facet profiles and topic sets, kept in the index's stamp file."""
+
+    def __init__(self, profiles=(), topicsets=()):
+        self.profiles = [tuple(p) for p in profiles]
+        self.topicsets = [tuple(t) for t in topicsets]
+        self._profile_ids = {p: i for i, p in enumerate(self.profiles)}
+        self._topicset_ids = {t: i for i, t in enumerate(self.topicsets)}
+
+    def profile(self, row: database.IndexRow) -> int:
+        key = (row.level, row.sector, row.region, row.year)
+        if key not in self._profile_ids:
+            self._profile_ids[key] = len(self.profiles)
+            self.profiles.append(key)
+        return self._profile_ids[key]
+
+    def topicset(self, row: database.IndexRow) -> int:
+        key = tuple(sorted(set(row.topics)))
+        if key not in self._topicset_ids:
+            self._topicset_ids[key] = len(self.topicsets)
+            self.topicsets.append(key)
+        return self._topicset_ids[key]
+
+    def to_json(self) -> dict:
+        return {"profiles": self.profiles, "topicsets": self.topicsets}
+
+
+def _document(row: database.IndexRow, keys: _Keys) -> Document:
+    doc = Document()
+    doc.add_unsigned("profile", keys.profile(row))
+    doc.add_unsigned("topicset", keys.topicset(row))
+    doc.add_text("clause_id", row.clause_id)
+    doc.add_text("agreement", row.agreement)
+    doc.add_text("number", row.number)
+    doc.add_text(_text_field(row.language), row.text)
+    doc.add_unsigned("ordinal", row.ordinal)
+    for name in ("level", "sector", "region", "title"):
+        value = getattr(row, name)
+        if value:
+            doc.add_text(name, value)
+    for topic in row.topics:
+        doc.add_text("topic", topic)
+    if row.year is not None:
+        doc.add_integer("year", row.year)
+    if row.page is not None:
+        doc.add_integer("page", row.page)
+    return doc
+
+
+class EmbeddedIndex:
+    """One opened tantivy index folder."""
+
+    backend = "embedded"
+
+    def __init__(self, path: Path, create: bool = False):
+        self.path = Path(path)
+        self.schema = _schema()
+        if create:
+            self.path.mkdir(parents=True, exist_ok=True)
+        elif not exists(self.path):
+            raise FileNotFoundError(f"{self.path}: no search index; run `kelisim index`")
+        self.index = Index(self.schema, path=str(self.path), reuse=not create)
+        self._meta_cache: tuple = (None, {})
+        self.analyzers = _analyzers()
+        for name, analyzer in self.analyzers.items():
+            self.index.register_tokenizer(name, analyzer)
+
+    # ----------------------------------------------------------------- generation stamp
+
+    def _meta(self) -> dict:
+        # Read per search (another process may have updated the index); parsed only when changed.
+        try:
+            stat = (self.path / _META).stat()
+            if self._meta_cache[0] != (stat.st_mtime_ns, stat.st_size):
+                meta = json.loads((self.path / _META).read_text(encoding="utf-8"))
+                self._meta_cache = ((stat.st_mtime_ns, stat.st_size), meta)
+        except (OSError, ValueError):
+            return {}
+        meta = self._meta_cache[1]
+        return meta if meta.get("schema") == INDEX_SCHEMA else {}
+
+    def generation(self) -> int | None:
+        """The database generation this index reflects; None if unknown or of an older layout."""
+        return self._meta().get("generation")
+
+    def _keys(self) -> _Keys:
+        meta = self._meta()
+        return _Keys(meta.get("profiles", ()), meta.get("topicsets", ()))
+
+    def _stamp(self, generation: int, keys: _Keys) -> None:
+        tmp = self.path / (_META + ".tmp")
+        meta = {"generation": generation, "schema": INDEX_SCHEMA, **keys.to_json()}
+        tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(self.path / _META)  # atomic: a reader sees the old stamp or the new one
+
+    # ----------------------------------------------------------------- writing
+
+    def add(
+        self, rows: Iterable[database.IndexRow], delete_agreements: Iterable[str] = (), generation: int = 0
+    ) -> int:
+        """Delete the given agreements' clauses, add ``rows``, commit, stamp; returns clauses added."""
+        writer = self.index.writer(heap_size=_WRITER_HEAP, num_threads=1)
+        keys = self._keys()
+        n = 0
+        try:
+            for agreement in delete_agreements:
+                writer.delete_documents_by_term("agreement", agreement)
+            for row in rows:
+                writer.add_document(_document(row, keys))
+                n += 1
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            writer.rollback()
+            raise
+        self.index.reload()
+        self._stamp(generation, keys)
+        return n
+
+    # ----------------------------------------------------------------- searching
+
+    def _should(self, queries: list[Query]) -> Query | None:
+        if not queries:
+            return None
+        if len(queries) == 1:
+            return queries[0]
+        return Query.boolean_query([(Occur.Should, q) for q in queries])
+
+    def _field_tokens(self, words: Iterable[str]) -> dict[str, list[str]]:
+        out = {}
+        for field, analyzer in (("text", self.analyzers[_STEM]), ("text_kk", self.analyzers[_PLAIN])):
+            out[field] = [t for w in words for t in analyzer.analyze(w)]
+        return out
+
+    def _term_query(self, term: Term) -> Query | None:
+        alternatives = []
+        for field, tokens in self._field_tokens([term.text]).items():
+            if not tokens:
+                continue
+            if term.prefix:
+                plain = self.analyzers[_PLAIN].analyze(term.text)
+                # Indexed terms are stems: try the prefix as typed and as stemmed.
+                for words in {tuple(tokens), tuple(plain)}:
+                    if words:
+                        alternatives.append(Query.phrase_prefix_query(self.schema, field, list(words)))
+            elif len(tokens) > 1:  # "5.3", "non-discrimination": the parts, in order
+                alternatives.append(Query.phrase_query(self.schema, field, tokens))
+            else:
+                alternatives.append(Query.term_query(self.schema, field, tokens[0]))
+                if len(term.text) >= _FUZZY_MIN_CHARS:
+                    fuzzy = Query.fuzzy_term_query(self.schema, field, tokens[0], distance=1)
+                    alternatives.append(Query.boost_query(fuzzy, _FUZZY_BOOST))
+        return self._should(alternatives)
+
+    def _phrase_query(self, words: tuple[str, ...]) -> Query | None:
+        alternatives = []
+        for field, tokens in self._field_tokens(words).items():
+            if len(tokens) > 1:
+                alternatives.append(Query.phrase_query(self.schema, field, tokens))
+            elif tokens:
+                alternatives.append(Query.term_query(self.schema, field, tokens[0]))
+        return self._should(alternatives)
+
+    def text_query(self, parsed: ParsedText) -> Query | None:
+        """Every word (in some form) and every phrase must match; None when nothing is searchable."""
+        parts = [self._term_query(t) for t in parsed.terms] + [
+            self._phrase_query(p.words) for p in parsed.phrases
+        ]
+        if not parts:
+            return None
+        if any(p is None for p in parts):
+            return Query.empty_query()  # a word no analyzer keeps (emoji alone): nothing can match it
+        return parts[0] if len(parts) == 1 else Query.boolean_query([(Occur.Must, p) for p in parts])
+
+    def filter_queries(self, query: SearchQuery) -> list[Query]:
+        return [Query.term_query(self.schema, name, value) for name, value in query.filters().items()]
+
+    def _like_query(self, clause_id: str) -> tuple[Query, Query]:
+        searcher = self.index.searcher()
+        found = searcher.search(Query.term_query(self.schema, "clause_id", clause_id), 1).hits
+        if not found:
+            raise LookupError(clause_id)
+        doc = searcher.doc(found[0][1])
+        fields = {f: doc.get_all(f) for f in ("text", "text_kk") if doc.get_all(f)}
+        # Clauses are short: a term counts once it appears once, and in two clauses of the corpus.
+        like = Query.more_like_this_document_fields_query(
+            self.schema,
+            fields,
+            min_doc_frequency=2,
+            min_term_frequency=1,
+            max_query_terms=25,
+            min_word_length=3,
+        )
+        return like, Query.term_query(self.schema, "clause_id", clause_id)
+
+    def search(self, query: SearchQuery, parsed: ParsedText) -> SearchResults:
+        searcher = self.index.searcher()
+        if query.like:
+            text_q, itself = self._like_query(query.like)
+        else:
+            text_q, itself = self.text_query(parsed), None
+        # Filters restrict without scoring: a topic term must not outrank the words asked for.
+        clauses = [(Occur.Must, Query.const_score_query(q, 0.0)) for q in self.filter_queries(query)]
+        if text_q is not None:
+            clauses.append((Occur.Must, text_q))
+        if itself is not None:
+            clauses.append((Occur.MustNot, itself))
+        full = Query.boolean_query(clauses) if clauses else Query.all_query()
+        if text_q is None:
+            # A listing has no relevance; storage order reads like the agreements themselves.
+            result = searcher.search(
+                full, query.limit, count=True, order_by_field="ordinal", order=tantivy.Order.Asc
+            )
+            scored = [(0.0, addr) for _, addr in result.hits]
+        else:
+            result = searcher.search(full, query.limit, count=True)
+            scored = result.hits
+        snippets = _Snippets(searcher, self.schema, text_q)
+        hits = tuple(_hit(searcher.doc(addr), score, snippets) for score, addr in scored)
+        return SearchResults(
+            query=query.text,
+            total=result.count,
+            backend=self.backend,
+            hits=hits,
+            facets=self._facets(searcher, full),
+        )
+
+    def _facets(self, searcher: tantivy.Searcher, full: Query) -> dict[str, dict[str, int]]:
+        """Counts over the whole matching set, not just the page of hits shown."""
+        keys = self._keys()
+        aggs = {k: {"terms": {"field": k, "size": 1 << 20}} for k in ("profile", "topicset")}
+        raw = searcher.aggregate(full, aggs)
+        facets: dict[str, dict[str, int]] = {f: {} for f in FACETS}
+        for bucket in raw.get("profile", {}).get("buckets", []):
+            for name, value in zip(
+                ("level", "sector", "region", "year"), keys.profiles[int(bucket["key"])], strict=True
+            ):
+                if value is not None:
+                    facets[name][str(value)] = facets[name].get(str(value), 0) + int(bucket["doc_count"])
+        for bucket in raw.get("topicset", {}).get("buckets", []):
+            for topic in keys.topicsets[int(bucket["key"])]:
+                facets["topic"][topic] = facets["topic"].get(topic, 0) + int(bucket["doc_count"])
+        return {f: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for f, c in facets.items()}
+
+
+class _Snippets:
+    """Highlighted fragments for hits, from whichever text field holds the clause."""
+
+    def __init__(self, searcher, schema, text_q: Query | None):
+        self.generators = {}
+        if text_q is not None:
+            for field in ("text", "text_kk"):
+                gen = SnippetGenerator.create(searcher, text_q, schema, field)
+                gen.set_max_num_chars(_SNIPPET_CHARS)
+                self.generators[field] = gen
+
+    def __call__(self, doc: Document) -> str:
+        field = "text" if doc.get_first("text") is not None else "text_kk"
+        text = doc.get_first(field) or ""
+        gen = self.generators.get(field)
+        if gen is not None:
+            snippet = gen.snippet_from_doc(doc)
+            if snippet.highlighted():
+                return marked_snippet(text, snippet)
+        return _plain_snippet(text)
+
+
+def _plain_snippet(text: str) -> str:
+    if len(text) <= _SNIPPET_CHARS:
+        return html.escape(text, quote=False)
+    cut = text[:_SNIPPET_CHARS].rsplit(" ", 1)[0]
+    return html.escape(cut, quote=False) + " …"
+
+
+def marked_snippet(text: str, snippet: tantivy.Snippet) -> str:
+    """The fragment, HTML-escaped, with matches in ``<mark>``; offsets from tantivy are UTF-8 bytes."""
+    fragment = snippet.fragment().encode("utf-8")
+    out, pos = [], 0
+    for r in sorted(snippet.highlighted(), key=lambda r: r.start):
+        if r.start < pos:
+            continue
+        out.append(html.escape(fragment[pos : r.start].decode("utf-8", "replace"), quote=False))
+        out.append(
+            "<mark>"
+            + html.escape(fragment[r.start : r.end].decode("utf-8", "replace"), quote=False)
+            + "</mark>"
+        )
+        pos = r.end
+    out.append(html.escape(fragment[pos:].decode("utf-8", "replace"), quote=False))
+    rng = snippet.fragment_range()
+    raw = text.encode("utf-8")
+    rest = raw[rng.end :].decode("utf-8", "replace")
+    # The fragment stops at the last word; a closing "." alone is not worth an ellipsis.
+    tail = html.escape(rest, quote=False) if len(rest.strip()) <= 2 else " …"
+    lead = "… " if rng.start > 0 else ""
+    return (lead + "".join(out) + tail).strip()
+
+
+def _hit(doc: Document, score: float, snippets: _Snippets) -> Hit:
+    return Hit(
+        clause_id=doc.get_first("clause_id"),
+        agreement=doc.get_first("agreement"),
+        number=doc.get_first("number"),
+        title=doc.get_first("title"),
+        level=doc.get_first("level"),
+        sector=doc.get_first("sector"),
+        region=doc.get_first("region"),
+        year=doc.get_first("year"),
+        page=doc.get_first("page"),
+        topics=tuple(doc.get_all("topic")),
+        score=float(score),
+        snippet=snippets(doc),
+    )
+
+
+# --------------------------------------------------------------------------- building
+
+
+def rebuild(conn: sqlite3.Connection, db_path: str | Path) -> tuple[int, int]:
+    """Build the index afresh from the database beside it and swap it in; returns (clauses, generation)."""
+    target = index_dir(db_path)
+    building = target.with_name(target.name + ".building")
+    shutil.rmtree(building, ignore_errors=True)
+    with database.transaction(conn):  # a consistent snapshot: no writer changes the rows while we read
+        generation = database.generation(conn)
+        rows = list(database.index_rows(conn))
+    n = EmbeddedIndex(building, create=True).add(rows, generation=generation)
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    building.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    _log.info("search index rebuilt: %d clauses, generation %d", n, generation)
+    return n, generation
+
+
+def update(
+    conn: sqlite3.Connection, db_path: str | Path, changed: Iterable[str], removed: Iterable[str], since: int
+) -> str:
+    """Bring the index up to date after ingest: incrementally when it was current at ``since``, else rebuilt.
+
+    Returns "updated", "rebuilt" or "current".
+    """
+    changed, removed = list(dict.fromkeys(changed)), list(dict.fromkeys(removed))
+    generation = database.generation(conn)
+    path = index_dir(db_path)
+    index = EmbeddedIndex(path) if exists(path) else None
+    if index is not None and index.generation() == generation:
+        return "current"
+    if index is None or index.generation() != since:
+        rebuild(conn, db_path)
+        return "rebuilt"
+    rows = list(database.index_rows(conn, changed))
+    index.add(rows, delete_agreements=changed + removed, generation=generation)
+    return "updated"
+
+
+def status(conn: sqlite3.Connection, db_path: str | Path) -> tuple[int | None, int]:
+    """(index generation or None when missing, database generation)."""
+    path = index_dir(db_path)
+    index_gen = EmbeddedIndex(path).generation() if exists(path) else None
+    return index_gen, database.generation(conn)

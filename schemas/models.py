@@ -1,0 +1,176 @@
+"""The data model: what each stage hands to the next.
+
+file -> Document (blocks in reading order, tables) -> Agreement (metadata + clauses)
+-> clauses with topics, modality, norms (+ evidence) -> Finding / search hits.
+
+This module imports nothing else from the repository. Models are frozen: a stage
+that adds information returns a copy (``model.model_copy(update=...)``).
+The JSON shapes of Agreement, Clause, Norm and Finding are the public contract of
+``shared/spec/interface.md``: fields may be added, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Level = Literal["general", "sectoral", "regional", "collective"]
+Language = Literal["en", "ru", "kk"]
+Modality = Literal["obligation", "prohibition", "permission", "declaration"]
+Comparator = Literal[">=", "<=", "=", ">", "<"]
+FindingKind = Literal["lowered", "weakened", "missing", "removed", "unverifiable", "ok"]
+Severity = Literal["high", "medium", "low", "info"]
+FileFormat = Literal["pdf", "docx"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --------------------------------------------------------------------------- Document
+
+
+class Source(_Frozen):
+    """The file an agreement was read from."""
+
+    path: str
+    sha256: str
+    format: FileFormat
+    pages: int | None = None
+
+
+class Table(_Frozen):
+    """A table as rows of cell texts, e.g. a tariff grid."""
+
+    rows: tuple[tuple[str, ...], ...]
+    page: int | None = None
+
+
+class Block(_Frozen):
+    """One unit of running text in reading order, or one table.
+
+    PDF: one block per line (running headers/footers removed, hyphenation undone).
+    DOCX: one block per paragraph; ``label`` is the number Word's automatic
+    numbering shows in front of it ("5.3.", "a)"), ``style`` its paragraph style.
+    """
+
+    kind: Literal["text", "table"] = "text"
+    text: str = ""
+    page: int | None = None
+    style: str | None = None
+    label: str | None = None
+    level: int | None = None
+    bold: bool | None = None
+    table: Table | None = None
+
+
+class Document(_Frozen):
+    """What a format parser saw in a file, before any legal reading."""
+
+    source: Source
+    blocks: tuple[Block, ...]
+    warnings: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- Agreement
+
+
+class Evidence(_Frozen):
+    """The words that made a rule assign a label: lawyers must be able to check us.
+
+    ``start``/``end`` are character offsets into the clause text (or, with
+    ``where="heading"``/``"table"``, into that heading or the table row text).
+    """
+
+    kind: Literal["topic", "modality", "norm"]
+    label: str
+    text: str
+    start: int | None = None
+    end: int | None = None
+    where: Literal["text", "heading", "table"] = "text"
+    rule: str | None = None
+
+
+class Norm(_Frozen):
+    """One measurable guarantee: ``{parameter, comparator, value, unit, condition}``."""
+
+    parameter: str
+    comparator: Comparator
+    value: float
+    unit: str
+    condition: str | None = None
+    text: str = ""
+
+
+class Clause(_Frozen):
+    id: str
+    number: str
+    heading: str | None = None
+    text: str
+    page: int | None = None
+    topics: tuple[str, ...] = ()
+    modality: Modality | None = None
+    norms: tuple[Norm, ...] = ()
+    tables: tuple[Table, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+
+class Agreement(_Frozen):
+    id: str
+    source: Source
+    title: str | None = None
+    level: Level | None = None
+    language: Language | None = None
+    parties: tuple[str, ...] = ()
+    sector: str | None = None
+    region: str | None = None
+    valid_from: str | None = None  # ISO date "2024-01-01"
+    valid_to: str | None = None
+    clauses: tuple[Clause, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def year(self) -> int | None:
+        """First year of validity, as search filters and facets use it."""
+        return int(self.valid_from[:4]) if self.valid_from else None
+
+
+# --------------------------------------------------------------------------- Findings
+
+
+class NormValue(_Frozen):
+    comparator: Comparator
+    value: float
+    unit: str
+    condition: str | None = None
+
+
+class Finding(_Frozen):
+    kind: FindingKind
+    severity: Severity
+    topic: str | None = None
+    parameter: str | None = None
+    agreement: str
+    clause: str | None = None
+    reference: str
+    reference_clause: str | None = None
+    expected: NormValue | None = None
+    found: NormValue | None = None
+    explanation: str
+    # Additions to the spec's shape, for reports: where and what the two clauses say.
+    clause_text: str | None = None
+    reference_clause_text: str | None = None
+    page: int | None = None
+    reference_page: int | None = None
+    agreement_title: str | None = None
+    reference_title: str | None = None
+    evidence: tuple[str, ...] = Field(default=(), description="the words of each side that produced the finding")
+
+
+class Report(_Frozen):
+    """What ``check`` and ``diff`` print: ``{"findings": [...], "summary": {...}}``."""
+
+    findings: tuple[Finding, ...] = ()
+    summary: dict = Field(default_factory=dict)
+    failures: tuple[str, ...] = ()  # one line per input that could not be read

@@ -1,0 +1,178 @@
+"""Both backends answer the same queries alike, and agree with SQL over the clause database.
+
+The Elasticsearch leg needs a server: set KELISIM_ES_URL (e.g. from docker-compose.yml).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+import pytest
+
+from pipeline.store import api
+from pipeline.store.query import QueryError, SearchQuery
+
+ES_URL = os.environ.get("KELISIM_ES_URL")
+
+BACKENDS = [
+    "embedded",
+    pytest.param(
+        "elasticsearch",
+        marks=pytest.mark.skipif(
+            not ES_URL, reason="KELISIM_ES_URL is not set: no Elasticsearch server to test"
+        ),
+    ),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, stored_db):
+    if request.param == "elasticsearch":
+        summary = api.build_index(stored_db, backend="elasticsearch", es_url=ES_URL)
+        assert summary["errors"] == []
+    return request.param
+
+
+def _search(db, backend, **kw):
+    kw.setdefault("limit", 1000)
+    return api.search(db, SearchQuery(**kw), backend=backend, es_url=ES_URL)
+
+
+def _sql_ids(db, where: str = "1", args=()) -> set[str]:
+    conn = sqlite3.connect(db)
+    sql = (
+        "SELECT DISTINCT c.id FROM clauses c JOIN agreements a ON a.id = c.agreement_id"
+        f" LEFT JOIN clause_topics t ON t.clause_rowid = c.rowid WHERE {where}"
+    )
+    return {r[0] for r in conn.execute(sql, args)}
+
+
+def _sql_facets(db, clause_ids: set[str]) -> dict[str, dict[str, int]]:
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TEMP TABLE want (id TEXT PRIMARY KEY)")
+    conn.executemany("INSERT INTO want VALUES (?)", [(i,) for i in clause_ids])
+    base = "FROM clauses c JOIN agreements a ON a.id = c.agreement_id WHERE c.id IN (SELECT id FROM want)"
+    out = {}
+    for name, column in (
+        ("level", "a.level"),
+        ("sector", "a.sector"),
+        ("region", "a.region"),
+        ("year", "a.year"),
+    ):
+        rows = conn.execute(f"SELECT {column}, count(*) {base} AND {column} IS NOT NULL GROUP BY {column}")
+        out[name] = {str(k): n for k, n in rows}
+    rows = conn.execute(
+        "SELECT t.topic, count(*) FROM clause_topics t JOIN clauses c ON c.rowid = t.clause_rowid"
+        " JOIN agreements a ON a.id = c.agreement_id WHERE c.id IN (SELECT id FROM want) GROUP BY t.topic"
+    )
+    out["topic"] = dict(rows)
+    return out
+
+
+FILTERS = [
+    ({"topic": "wage_indexation"}, "t.topic = ?", ("wage_indexation",)),
+    ({"level": "sectoral"}, "a.level = ?", ("sectoral",)),
+    ({"region": "Karaganda"}, "a.region = ?", ("Karaganda",)),
+    ({"region": "karaganda"}, "a.region = ?", ("Karaganda",)),  # users do not type capitals
+    ({"year": 2024}, "a.year = ?", (2024,)),
+    ({"sector": "energy", "topic": "premium_pay"}, "a.sector = ? AND t.topic = ?", ("energy", "premium_pay")),
+    ({"level": "collective", "year": 2021}, "a.level = ? AND a.year = ?", ("collective", 2021)),
+]
+
+
+@pytest.mark.parametrize("filters,where,args", FILTERS, ids=[str(f[0]) for f in FILTERS])
+def test_conformance_filters_list_exactly_the_sql_clauses(backend, stored_db, filters, where, args):
+    result = _search(stored_db, backend, **filters)
+    expected = _sql_ids(stored_db, where, args)
+    assert expected, "the corpus must make each filter meaningful"
+    assert {h.clause_id for h in result.hits} == expected
+    assert result.total == len(expected)
+    assert result.facets == _sql_facets(stored_db, expected)
+
+
+def test_conformance_agreement_filter(backend, stored_db, corpus):
+    target = corpus[2]
+    result = _search(stored_db, backend, agreement=target.id)
+    assert [h.clause_id for h in result.hits] == [c.id for c in target.clauses]  # in storage order
+
+
+@pytest.mark.parametrize(
+    "text,like",
+    [
+        ("индексации", "%индексац%"),  # genitive finds the accusative «индексацию»
+        ("выплаты", "%Выплата%"),  # «выплаты» -> «выплат», as «Выплата»
+        ("indexed", "% index %"),  # "indexed" and "index" share the stem "index"
+        ("wages paid", "%wages%paid%"),
+    ],
+)
+def test_conformance_morphology_finds_inflected_forms(backend, stored_db, text, like):
+    result = _search(stored_db, backend, text=text)
+    expected = _sql_ids(stored_db, "c.text LIKE ?", (like,))
+    assert expected
+    assert {h.clause_id for h in result.hits} == expected
+    assert result.facets == _sql_facets(stored_db, expected)
+
+
+def test_conformance_text_and_filter_combine(backend, stored_db):
+    result = _search(stored_db, backend, text="заработной платы", region="Almaty")
+    expected = _sql_ids(stored_db, "c.text LIKE '%заработной плат%' AND a.region = 'Almaty'")
+    assert {h.clause_id for h in result.hits} == expected and len(expected) == 2
+
+
+def test_conformance_phrase_respects_word_order(backend, stored_db):
+    found = _search(stored_db, backend, text='"not lower than"')
+    assert {h.clause_id for h in found.hits} == _sql_ids(stored_db, "c.text LIKE '%not lower than%'")
+    assert _search(stored_db, backend, text='"than lower not"').total == 0
+
+
+def test_conformance_prefix(backend, stored_db):
+    result = _search(stored_db, backend, text="индекс*")
+    assert {h.clause_id for h in result.hits} == _sql_ids(stored_db, "lower(c.text) LIKE '%индекс%'")
+
+
+def test_conformance_kazakh_words_match_as_written(backend, stored_db):
+    result = _search(stored_db, backend, text="жалақыны")
+    assert {h.clause_id for h in result.hits} == _sql_ids(stored_db, "c.text LIKE '%жалақыны%'")
+
+
+HOSTILE = ['"', 'NEAR(', "*", "AND OR", "text:x", "((((", "-", "\\", "", "x" * 10_000, "😀", "wages 😀",
+           '"unbalanced', "title:[* TO *]", "a~2 b^3", "' OR 1=1 --", "\x00\x01", "%_%", "<script>"]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_conformance_hostile_queries_never_raise(backend, stored_db, text):
+    try:
+        result = _search(stored_db, backend, text=text)
+    except QueryError as e:
+        assert str(e) and "\n" not in str(e)
+        return
+    assert result.total >= 0
+    for hit in result.hits:
+        assert "<script>" not in hit.snippet
+
+
+def test_conformance_hostile_query_with_filter_lists_the_filter(backend, stored_db):
+    result = _search(stored_db, backend, text="((((", topic="annual_leave")
+    assert {h.clause_id for h in result.hits} == _sql_ids(stored_db, "t.topic = 'annual_leave'")
+
+
+def test_conformance_like_finds_the_same_clause_elsewhere(backend, stored_db, corpus):
+    clause = corpus[0].clauses[0]  # the indexation clause of kazmetall-2024
+    result = _search(stored_db, backend, like=clause.id, limit=5)
+    ids = [h.clause_id for h in result.hits]
+    assert clause.id not in ids
+    assert ids[0] == f"{corpus[1].id}:{clause.number}"  # kazmetall-2021 has the same wording
+
+
+def test_conformance_snippets_mark_matches_and_escape_text(backend, stored_db):
+    (hit,) = _search(
+        stored_db, backend, text="promptly", agreement=database_id(stored_db, "kazmetall-2024")
+    ).hits
+    assert "<mark>promptly</mark>" in hit.snippet
+    assert "&amp;" in hit.snippet and "&lt;" in hit.snippet
+
+
+def database_id(db, name: str) -> str:
+    conn = sqlite3.connect(db)
+    return conn.execute("SELECT id FROM agreements WHERE title LIKE ?", (f"%{name} %",)).fetchone()[0]

@@ -1,0 +1,128 @@
+"""The embedded tantivy index: analysis, typo tolerance, listings, staleness, rebuilds."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from store_corpus import make_agreement
+
+from pipeline.store import api, database, embedded
+from pipeline.store.query import QueryError, SearchQuery
+
+
+def test_embedded_stemmer_chain_leaves_each_alphabet_to_its_stemmer():
+    stem = embedded._analyzers()[embedded._STEM]
+    assert stem.analyze("indexed indexation indexing") == ["index", "index", "index"]
+    assert stem.analyze("индексации индексация индексацию") == ["индексац"] * 3
+    # The Russian stemmer leaves Latin alone and the English one Cyrillic: one field serves both.
+    assert stem.analyze("wages заработной") == ["wage", "заработн"]
+    assert embedded._analyzers()[embedded._PLAIN].analyze("Жұмыс БЕРУШІ") == ["жұмыс", "беруші"]
+
+
+def test_embedded_typo_in_long_word_is_forgiven_but_ranked_lower(stored_db):
+    typo = api.search(stored_db, SearchQuery(text="overtme"))
+    exact = api.search(stored_db, SearchQuery(text="overtime"))
+    assert {h.clause_id for h in typo.hits} == {h.clause_id for h in exact.hits} and typo.total == 2
+    assert max(h.score for h in typo.hits) < min(h.score for h in exact.hits)
+
+
+def test_embedded_short_words_are_not_fuzzed(stored_db):
+    # "wags" (4 letters) would reach "wage" at distance 1; short words are matched exactly.
+    assert api.search(stored_db, SearchQuery(text="wags")).total == 0
+
+
+def test_embedded_listing_without_words_is_in_storage_order(stored_db, corpus):
+    result = api.search(stored_db, SearchQuery(level="collective", limit=1000))
+    ids = [h.clause_id for h in result.hits]
+    conn = sqlite3.connect(stored_db)
+    expected = [r[0] for r in conn.execute(
+        "SELECT c.id FROM clauses c JOIN agreements a ON a.id = c.agreement_id WHERE a.level = 'collective' ORDER BY c.rowid"
+    )]  # fmt: skip
+    assert ids == expected and all(h.score == 0.0 for h in result.hits)
+
+
+def test_embedded_hit_carries_the_spec_fields(stored_db, corpus):
+    (hit,) = api.search(stored_db, SearchQuery(text="twice", agreement=corpus[0].id)).hits
+    assert hit.to_json() | {"score": 0, "snippet": ""} == {
+        "clause_id": f"{corpus[0].id}:5.2", "agreement": corpus[0].id, "number": "5.2",
+        "title": corpus[0].title, "level": "collective", "sector": "mining_metallurgy", "region": "Karaganda",
+        "year": 2024, "page": 1, "topics": ["wage_payment"], "score": 0, "snippet": "",
+    }  # fmt: skip
+    assert "<mark>twice</mark>" in hit.snippet
+
+
+def test_embedded_missing_year_and_sector_are_left_out_of_facets(stored_db, corpus):
+    result = api.search(stored_db, SearchQuery(agreement=corpus[4].id))  # Kazakh, no valid_from
+    assert result.total == 2 and result.facets["year"] == {} and result.facets["sector"] == {"utilities": 2}
+    assert all(h.year is None for h in result.hits)
+
+
+def test_embedded_stale_index_is_reported_and_rebuild_clears_it(stored_db):
+    conn = database.connect(stored_db)
+    database.store_agreement(conn, make_agreement("newcomer", language="ru"))
+    stale = api.search(stored_db, SearchQuery(text="индексация"))
+    assert stale.warnings and "kelisim index" in stale.warnings[0]
+    summary = api.build_index(stored_db)
+    assert summary["generation"] == database.generation(conn)
+    fresh = api.search(stored_db, SearchQuery(text="индексация"))
+    assert fresh.warnings == () and fresh.total == stale.total + 1
+
+
+def test_embedded_missing_index_is_built_on_first_search(stored_db):
+    import shutil
+
+    shutil.rmtree(embedded.index_dir(stored_db))
+    result = api.search(stored_db, SearchQuery(text="wages"))
+    assert result.total > 0 and result.warnings == ()
+
+
+def test_embedded_index_of_an_older_layout_is_rebuilt_not_read(stored_db, monkeypatch):
+    import json
+
+    monkeypatch.setattr(embedded, "INDEX_SCHEMA", embedded.INDEX_SCHEMA + 1)
+    assert embedded.EmbeddedIndex(embedded.index_dir(stored_db)).generation() is None
+    assert api.search(stored_db, SearchQuery(text="wages")).total == 6
+    stamp = json.loads((embedded.index_dir(stored_db) / embedded._META).read_text())
+    assert stamp["schema"] == embedded.INDEX_SCHEMA
+
+
+def test_embedded_like_unknown_clause_is_a_clear_error(stored_db):
+    with pytest.raises(QueryError, match="no clause"):
+        api.search(stored_db, SearchQuery(like="ag_nope:1.1"))
+
+
+def test_embedded_no_database_is_a_clear_error(tmp_path):
+    with pytest.raises(database.DatabaseError, match="kelisim ingest"):
+        api.search(tmp_path / "none.db", SearchQuery(text="wages"))
+
+
+@pytest.mark.parametrize("limit", [0, -1, 1001])
+def test_embedded_limit_out_of_range_is_refused(stored_db, limit):
+    with pytest.raises(QueryError, match="limit"):
+        api.search(stored_db, SearchQuery(text="wages", limit=limit))
+
+
+@settings(max_examples=80, deadline=None)
+@given(text=st.text(max_size=80))
+def test_embedded_any_text_is_a_result_or_a_query_error(stored_db_module, text):
+    try:
+        result = api.search(stored_db_module, SearchQuery(text=text, limit=5))
+    except QueryError as e:
+        assert "\n" not in str(e)
+    else:
+        assert 0 <= len(result.hits) <= min(5, result.total)
+
+
+@pytest.fixture(scope="module")
+def stored_db_module(tmp_path_factory):
+    from store_corpus import small_corpus
+
+    db = tmp_path_factory.mktemp("hyp") / "kelisim.db"
+    conn = database.connect(db)
+    for a in small_corpus():
+        database.store_agreement(conn, a)
+    embedded.rebuild(conn, db)
+    return db
