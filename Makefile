@@ -28,7 +28,7 @@ demo: install
 	@echo; echo "== 3. What the 2024 version of Kazmetall's agreement lowered against its 2021 version"
 	$(BIN)/kelisim diff corpora/samples/kazmetall-2021.pdf corpora/samples/kazmetall-2024.pdf --fail-on never
 	@echo; echo "== 4. Clause database and search"
-	$(BIN)/kelisim ingest corpora --db $(OUT)/demo.db
+	$(BIN)/kelisim ingest corpora/samples/*.pdf corpora/general-agreement/*.pdf --db $(OUT)/demo.db
 	$(BIN)/kelisim search "wage indexation" --db $(OUT)/demo.db --limit 5
 	$(BIN)/kelisim search "индексация заработной платы" --db $(OUT)/demo.db --limit 5
 
