@@ -15,7 +15,7 @@ def agreement_text(agreement: Agreement, explain: bool = False) -> str:
     a = agreement
     lines = [
         f"{a.title or '(untitled)'}",
-        f"  id {a.id}   file {a.source.path} ({a.source.format}, {a.source.pages or '?'} pages)",
+        f"  id {a.id}   file {a.source.path} ({a.source.format}{f', {a.source.pages} pages' if a.source.pages else ''})",
         f"  level {a.level or '-'}   language {a.language or '-'}   sector {a.sector or '-'}   "
         f"region {a.region or '-'}   valid {a.valid_from or '?'} .. {a.valid_to or '?'}",
     ]
