@@ -26,12 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import registry
 
 from extractors import extensions
-from extractors.patterns import compile_pattern, within_bound
+from extractors.patterns import RuleSet
 from extractors.topics import DATA, load_patterns
 from schemas import Evidence
 
@@ -39,7 +38,6 @@ _log = logging.getLogger(__name__)
 
 MODALITIES = ("obligation", "prohibition", "permission", "declaration")
 HEDGE = "hedge"
-_PHRASE_ATTR = {"ru": "LEMMA"}
 
 
 @dataclass(frozen=True)
@@ -97,12 +95,8 @@ class ModalityTagger:
         self.name = name
         self.lang = lang
         self.decide = decide
-        self._before = [proc for _, proc in nlp.pipeline]
-        self.nlp = nlp
-        self.matcher = Matcher(nlp.vocab)
-        self.phrase_matcher = PhraseMatcher(nlp.vocab, attr=_PHRASE_ATTR.get(lang, "LOWER"))
+        self.patterns = RuleSet(nlp, lang)
         self.rules: dict[str, str] = {}
-        self.max_tokens: dict[str, int | None] = {}
         for entry in patterns:
             self.add(entry)
 
@@ -113,24 +107,12 @@ class ModalityTagger:
         if rule in self.rules:
             raise ValueError(f"duplicate modality rule id {rule!r}")
         self.rules[rule] = label
-        if isinstance(pattern, str):
-            doc = self.nlp.make_doc(pattern)
-            for proc in self._before:
-                doc = proc(doc)
-            self.phrase_matcher.add(rule, [doc])
-        else:
-            compiled, self.max_tokens[rule] = compile_pattern(pattern)
-            self.matcher.add(rule, [compiled])
+        self.patterns.add(rule, pattern)
 
     def match(self, doc: Doc) -> list[Cue]:
         """Pure: every cue in ``doc`` in reading order."""
-        strings = doc.vocab.strings
-        cues = [
-            Cue(self.rules[strings[match_id]], start, end, strings[match_id])
-            for match_id, start, end in [*self.matcher(doc), *self.phrase_matcher(doc)]
-            if within_bound(start, end, self.max_tokens.get(strings[match_id]))
-        ]
-        return sorted(set(cues), key=lambda c: (c.start, c.end, c.rule))
+        cues = {Cue(self.rules[rule], start, end, rule) for rule, start, end in self.patterns(doc)}
+        return sorted(cues, key=lambda c: (c.start, c.end, c.rule))
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.match(doc))

@@ -599,21 +599,8 @@ def extract_norms(
     conditions = _assign_conditions(chosen, folded, segments, lang, vocab)
     out = []
     for (m, hit), condition in zip(chosen, conditions, strict=True):
-        words = text[m.text_start : m.end]
         rule = "|".join(r for r in (m.comparator_rule, m.unit_rule, hit.rule) if r)
-        out.append(
-            (
-                Norm(
-                    parameter=hit.parameter.id,
-                    comparator=m.comparator or "=",
-                    value=m.value,
-                    unit=m.unit,
-                    condition=condition,
-                    text=words,
-                ),
-                Evidence(kind="norm", label=hit.parameter.id, text=words, start=m.text_start, end=m.end, rule=rule),
-            )
-        )
+        out.append(_norm(hit, m, text[m.text_start : m.end], m.text_start, condition, rule, "text"))
     out.extend(_flags(text, folded, segments, vocab))
     return out
 
@@ -697,30 +684,26 @@ def _row_norms(row, header, clause, heading, topics, lang, vocab):
         if hit is None:
             continue
         condition = _row_condition(row, header, col, clause, lang, vocab, hit.parameter)
+        rule = "|".join(r for r in (m.unit_rule, hit.rule) if r)
         words = row[col][m.text_start : m.end]
-        start = offsets[col] + m.text_start
-        out.append(
-            (
-                Norm(
-                    parameter=hit.parameter.id,
-                    comparator=m.comparator or "=",
-                    value=m.value,
-                    unit=m.unit,
-                    condition=condition,
-                    text=words,
-                ),
-                Evidence(
-                    kind="norm",
-                    label=hit.parameter.id,
-                    text=words,
-                    start=start,
-                    end=start + len(words),
-                    where="table",
-                    rule="|".join(r for r in (m.unit_rule, hit.rule) if r),
-                ),
-            )
-        )
+        out.append(_norm(hit, m, words, offsets[col] + m.text_start, condition, rule, "table"))
     return out
+
+
+def _norm(hit, m, words: str, start: int, condition: str | None, rule: str, where: str) -> tuple[Norm, Evidence]:
+    """A norm and the evidence naming the words ``words`` (at ``start`` in the text or table) that state it."""
+    norm = Norm(
+        parameter=hit.parameter.id,
+        comparator=m.comparator or "=",
+        value=m.value,
+        unit=m.unit,
+        condition=condition,
+        text=words,
+    )
+    evidence = Evidence(
+        kind="norm", label=hit.parameter.id, text=words, start=start, end=start + len(words), where=where, rule=rule
+    )
+    return norm, evidence
 
 
 def _row_condition(row, header, col, clause, lang, vocab, parameter) -> str | None:

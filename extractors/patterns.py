@@ -18,6 +18,10 @@ from __future__ import annotations
 
 import re
 
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
 _RANGE = re.compile(r"^\{(\d*),(\d*)\}$")
 _EXACT = re.compile(r"^\{(\d+)\}$")
 
@@ -59,3 +63,50 @@ def compile_pattern(pattern: list[dict]) -> tuple[list[dict], int | None]:
 def within_bound(start: int, end: int, max_tokens: int | None) -> bool:
     """Whether a match of ``end - start`` tokens is one the original pattern allows."""
     return max_tokens is None or end - start <= max_tokens
+
+
+# Phrase patterns ("ежегодный отпуск") match on lemmas where a lemmatizer exists.
+PHRASE_ATTR = {"ru": "LEMMA"}  # others: LOWER (no lemmatizer for en, kk)
+
+
+class RuleSet:
+    """The token and phrase patterns of one component, keyed by rule id, matched together.
+
+    Token patterns (lists) go to spaCy's ``Matcher`` through :func:`compile_pattern`;
+    phrase patterns (strings) to the ``PhraseMatcher``, after the components that
+    stand before the owner in ``nlp`` (tokenizer, lemmas) have run on them.
+    """
+
+    def __init__(self, nlp: Language, lang: str):
+        self.nlp = nlp
+        self._before = [proc for _, proc in nlp.pipeline]
+        self.matcher = Matcher(nlp.vocab)
+        self.phrase_matcher = PhraseMatcher(nlp.vocab, attr=PHRASE_ATTR.get(lang, "LOWER"))
+        self.max_tokens: dict[str, int | None] = {}
+
+    def prepare(self, text: str) -> Doc:
+        """``text`` as the owner sees a Doc: tokenized and lemmatized."""
+        doc = self.nlp.make_doc(text)
+        for proc in self._before:
+            doc = proc(doc)
+        return doc
+
+    def add(self, rule: str, pattern: str | list[dict]) -> None:
+        if isinstance(pattern, str):
+            self.phrase_matcher.add(rule, [self.prepare(pattern)])
+        else:
+            compiled, self.max_tokens[rule] = compile_pattern(pattern)
+            self.matcher.add(rule, [compiled])
+
+    def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """Every ``(rule, start, end)`` hit in ``doc``, token offsets."""
+        strings = doc.vocab.strings
+        hits = []
+        for matcher in (self.matcher, self.phrase_matcher):
+            if len(matcher) == 0:  # a language without rules (Kazakh, so far)
+                continue
+            for match_id, start, end in matcher(doc):
+                rule = strings[match_id]
+                if within_bound(start, end, self.max_tokens.get(rule)):
+                    hits.append((rule, start, end))
+        return hits

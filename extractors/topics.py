@@ -34,18 +34,16 @@ from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import registry
 
 from extractors import extensions
-from extractors.patterns import compile_pattern, within_bound
+from extractors.patterns import RuleSet
 from schemas import Evidence
 
 _log = logging.getLogger(__name__)
 
 DATA = Path(__file__).with_name("data")
-_PHRASE_ATTR = {"ru": "LEMMA"}  # others: LOWER (no lemmatizer for en, kk)
 MASK = "none"
 
 
@@ -146,11 +144,8 @@ class TopicTagger:
         self.lang = lang
         self.heading_context = heading_context
         # Headings are tokenized and lemmatized by the components standing before us.
-        self._before = [proc for _, proc in nlp.pipeline]
-        self.matcher = Matcher(nlp.vocab)
-        self.phrase_matcher = PhraseMatcher(nlp.vocab, attr=_PHRASE_ATTR.get(lang, "LOWER"))
+        self.patterns = RuleSet(nlp, lang)
         self.rules: dict[str, tuple[str, bool]] = {}
-        self.max_tokens: dict[str, int | None] = {}
         for entry in patterns:
             self.add(entry)
         self._heading_matches = lru_cache(maxsize=512)(self._match_heading)
@@ -160,33 +155,18 @@ class TopicTagger:
         if rule in self.rules:
             raise ValueError(f"duplicate topic rule id {rule!r}")
         self.rules[rule] = (entry["label"], bool(entry.get("weak", False)))
-        pattern = entry["pattern"]
-        if isinstance(pattern, str):
-            self.phrase_matcher.add(rule, [self._prepare(pattern)])
-        else:
-            compiled, self.max_tokens[rule] = compile_pattern(pattern)
-            self.matcher.add(rule, [compiled])
-
-    def _prepare(self, text: str) -> Doc:
-        doc = self.nlp.make_doc(text)
-        for proc in self._before:
-            doc = proc(doc)
-        return doc
+        self.patterns.add(rule, entry["pattern"])
 
     def match(self, doc: Doc) -> list[TopicMatch]:
         """Pure: every topic rule hit in ``doc``, most specific first."""
-        strings = doc.vocab.strings
         hits = []
-        for match_id, start, end in [*self.matcher(doc), *self.phrase_matcher(doc)]:
-            rule = strings[match_id]
-            if not within_bound(start, end, self.max_tokens.get(rule)):
-                continue
+        for rule, start, end in self.patterns(doc):
             label, weak = self.rules[rule]
             hits.append(TopicMatch(label, start, end, rule, weak))
         return [m for m in most_specific(hits) if m.label != MASK]
 
     def _match_heading(self, heading: str) -> tuple[tuple[TopicMatch, ...], Doc]:
-        doc = self._prepare(heading)
+        doc = self.patterns.prepare(heading)
         return tuple(self.match(doc)), doc
 
     def __call__(self, doc: Doc) -> Doc:
