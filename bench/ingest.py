@@ -181,6 +181,13 @@ def main(argv: list[str] | None = None) -> int:
     if extraction:
         clauses, seconds = extraction
         print(f"extraction alone: {clauses} clauses in {seconds:.2f} s = {clauses / seconds:.0f} clauses/s")
+        if "ours" in rates:
+            parsing = pages / rates["ours"]
+            verdict = "less" if seconds < parsing else "MORE"
+            print(
+                f"per agreement: parsing {1000 * parsing / len(files):.1f} ms, extraction "
+                f"{1000 * seconds / len(files):.1f} ms: extraction costs {verdict} than parsing (target: less)"
+            )
 
     if "ours" in rates:
         if "pdfplumber" in rates:
