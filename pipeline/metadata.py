@@ -104,35 +104,66 @@ def _region(title: str | None, front: str, level: str | None) -> str | None:
 
 # ----------------------------------------------------------------------------- parties
 
-_PARTIES = re.compile(
-    r"(?:concluded|entered into|signed)\s+(?:by and\s+)?between\s+(?P<a>.+?)(?:\.\s|\.$|$)"
-    r"|(?:заключ\w+|подписа\w+)\s+между\s+(?P<b>.+?)(?:\.\s|\.$|$)",
-    re.IGNORECASE | re.DOTALL,
-)
-# Parentheticals, "(hereinafter ...)", and "represented by its President" are not parties.
-_PAREN = re.compile(
-    r"\([^()]*\)|«?\s*далее\s*[-–—]?\s*«?[^,;]*»?"
-    r"|,?\s*(?:represented by|acting on the basis of|acting through|в лице|действующ\w*|именуем\w*)[^,;]*",
+# Two ways a preamble names its parties: "concluded between A, B and C" / «заключён между А и Б»,
+# or the parties first: "A, B and C (hereinafter the Parties) have concluded" / «А и Б заключили».
+_BETWEEN = re.compile(r"\b(?:between|между)\s+(?:the\s+)?", re.IGNORECASE)
+_SUBJECT_END = re.compile(
+    r"\((?:hereinafter|далее)[^()]*(?:Parties|Сторон)[^()]*\)|,?\s*hereinafter (?:referred to as )?the Parties"
+    r"|\s(?:have|has) (?:concluded|signed|entered)|\s(?:заключили|подписали)\b",
     re.IGNORECASE,
 )
-_SPLIT = re.compile(r";\s*|,?\s+(?:and|и)\s+(?=(?:the\s+)?[A-ZА-ЯЁ«\"a-zа-яё])|,\s+(?=the\s|[A-ZА-ЯЁ«\"]|республиканск)")
+# Where the list of parties of a "between" sentence ends.
+_LIST_END = re.compile(
+    r"\.\s|\.$|\s(?:in accordance with|on the basis of|for the period|for a term|for \d{4}|on the following)\b"
+    r"|\s(?:в соответствии с|на основании|на период|на срок|на \d{4}|о нижеследующем)\b",
+    re.IGNORECASE,
+)
+# A sentence starts after a full stop or after the date line of the heading ("Astana, 28 December 2023").
+_SENTENCE_START = re.compile(r"(?:\.\s+|\b\d{4}(?:\s*(?:года|г\.))?\s+)(?=[A-ZА-ЯЁ«\"])")
+# Parentheticals: "(hereinafter the Employer)", "(далее – Профсоюз)".
+_PAREN = re.compile(r"\s*\([^()]*\)")
+_AND = r"(?:and|и)"
+_CAPITAL = r"(?=(?:the\s+)?[A-ZА-ЯЁ«\"]|the\s)"
+# Between parties: ";", ", and", ", the ...", ", Capital ..."; a bare "and" only in a list without ", and".
+_SPLIT = re.compile(rf";\s*|,\s*{_AND}\s+|,\s+{_CAPITAL}")
+_SPLIT_BARE_AND = re.compile(rf"\s+{_AND}\s+{_CAPITAL}")
+# What follows a party's name: an apposition in lower case, "represented by", "в лице".
+_DESCRIPTION = re.compile(
+    r",\s+(?=[a-zа-яё])|\s+(?:represented by|acting|representing|в лице|представляющ|действующ)", re.IGNORECASE
+)
 _NOT_A_PARTY = re.compile(
     r"^(?:represented|acting|hereinafter|в лице|действующ|именуем|далее|on the one|on the other|с одной|с другой)",
     re.IGNORECASE,
 )
 
 
+def _parties_span(front: str) -> str | None:
+    """The words of the preamble that list the parties, or None when it does not list them."""
+    between = _BETWEEN.search(front)
+    subject = _SUBJECT_END.search(front)
+    if between and (subject is None or between.start() < subject.start()):
+        rest = front[between.end() :]
+        stop = _LIST_END.search(rest)
+        return rest[: stop.start()] if stop else rest
+    if subject:
+        starts = [m.end() for m in _SENTENCE_START.finditer(front, 0, subject.start())]
+        return front[starts[-1] if starts else 0 : subject.start()]
+    return None
+
+
 def _parties(front: str) -> tuple[str, ...]:
-    m = _PARTIES.search(front)
-    if not m:
+    """The parties as the preamble names them, descriptions and "(hereinafter ...)" left out."""
+    span = _parties_span(front)
+    if not span:
         return ()
-    span = _PAREN.sub("", m["a"] or m["b"])
-    span = re.split(r"(?i)\s+(?:for the period|for a term|on the following|о нижеследующем|на период|на срок)\b",
-                    span)[0]
+    span = _PAREN.sub("", span)
+    parts = _SPLIT.split(span)
+    if not re.search(rf",\s*{_AND}\s", span):
+        parts = [piece for part in parts for piece in _SPLIT_BARE_AND.split(part)]
     parties = []
-    for part in _SPLIT.split(span):
-        part = part.strip(" ,;.")
-        part = re.sub(r"^(?:the)\s+", "", part, flags=re.IGNORECASE)
+    for part in parts:
+        part = _DESCRIPTION.split(part, maxsplit=1)[0].strip(" ,;.")
+        part = re.sub(r"^the\s+", "", part, flags=re.IGNORECASE)
         if len(part) < 3 or _NOT_A_PARTY.match(part):
             continue
         parties.append(part[:1].upper() + part[1:])

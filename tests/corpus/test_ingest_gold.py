@@ -63,3 +63,25 @@ def test_headings_and_text_start_match_gold(case):
             wrong_text.append((clause.number, clause.text[:60], g["text"][:60]))
     assert len(wrong_heading) <= len(gold) * 0.02, wrong_heading[:5]
     assert len(wrong_text) <= len(gold) * 0.02, wrong_text[:5]
+
+
+# The preamble names these parties otherwise than the gold does, and we keep the words as written:
+# «Профсоюзной организацией» (instrumental case after «между»), and the full name of the enterprise
+# where the gold writes the abbreviation of the title («ГКП на ПХВ»).
+AS_WRITTEN = {
+    "energoservice-2025": {"Профсоюзная организация ТОО «Энергосервис»": "Профсоюзной организацией ТОО «Энергосервис»"},
+    "medcentre-2024": {
+        "ГКП на ПХВ «Городской медицинский центр»": "Государственное коммунальное предприятие на праве "
+        "хозяйственного ведения «Городской медицинский центр»"
+    },
+}
+
+
+@pytest.mark.skipif(not CASES, reason="no gold corpus")
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_parties_match_gold(case):
+    gold_path, path = case
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    written = AS_WRITTEN.get(gold["doc_id"], {})
+    expected = [written.get(p, p).lower() for p in gold["metadata"]["parties"]]
+    assert [p.lower() for p in segment(parse(path)).parties] == expected, path.name
