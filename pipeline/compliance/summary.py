@@ -37,10 +37,12 @@ def summarise(findings: Iterable[Finding], **extra) -> dict:
 
 
 def select(report: Report, *, include_ok: bool = False) -> Report:
-    """The report as shown: ``ok`` findings only with ``--all``; the summary counts what is shown.
+    """The report as shown: ``ok`` findings only with ``--all``; the summary counts what is shown,
+    except ``by_agreement``, which keeps counting every comparison (ok included), so the
+    per-agreement table says how much was compared even when nothing was flagged.
 
     Entries of the summary that are not counts of findings (clause alignment, improvements,
-    the reference, per-agreement entries with no findings) are kept.
+    the reference) are kept.
     """
     shown = tuple(f for f in report.findings if include_ok or f.kind != "ok")
     extra = {
@@ -49,6 +51,7 @@ def select(report: Report, *, include_ok: bool = False) -> Report:
         if k not in ("total", "by_kind", "by_severity", "by_agreement")
     }
     summary = summarise(shown, **extra)
+    summary["by_agreement"] = summarise(report.findings)["by_agreement"]
     for agreement, entry in report.summary.get("by_agreement", {}).items():
         summary["by_agreement"].setdefault(
             agreement, {"title": entry.get("title"), "total": 0, "by_kind": {}}

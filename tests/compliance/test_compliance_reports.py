@@ -114,7 +114,8 @@ def test_select_hides_ok_unless_all_and_recounts():
     hidden, shown = select(report), select(report, include_ok=True)
     assert (len(hidden.findings), hidden.summary["total"], hidden.summary["ok_hidden"]) == (0, 0, 1)
     assert (len(shown.findings), shown.summary["by_kind"]["ok"]) == (1, 1)
-    assert "ag_t" in hidden.summary["by_agreement"]  # an agreement with nothing to flag still has its row
+    # An agreement with nothing to flag still has its row, which counts what was compared.
+    assert hidden.summary["by_agreement"]["ag_t"]["by_kind"] == {"ok": 1}
 
 
 def test_terminal_table_shows_findings_and_the_per_agreement_summary():
