@@ -99,7 +99,11 @@ def keeps_hyphen(left: str, right: str, hyphen: str, vocab: Vocabulary) -> bool:
         return True
     if joined in vocab.words:
         return False
-    if lo in vocab.heads or compound in whole or lo in first_parts or ro in second_parts:
+    if lo in vocab.heads or compound in whole or ro in second_parts:
+        return True
+    # A short first part ("ex", "non", "экс") also begins plain words (ex-|aminations):
+    # it makes a compound only when the document uses its tail as a word of its own.
+    if lo in first_parts and (len(lo) >= 4 or ro in vocab.words or (len(ro) >= 5 and vocab.has_prefix(ro[:5]))):
         return True
     # An inflected form of the joined word elsewhere (компенсации / компенсация).
     stem = joined[: max(len(lo) + 2, len(joined) - 3)]

@@ -209,6 +209,10 @@ def test_pdf_hyphenation_ru_keeps_real_hyphens_and_unicode(parsed):
         ("компенса", "ции", "выплата компенсация", False),  # an inflected form elsewhere
         ("2024", "2026", "", True),
         ("ежегод", "но", "", False),
+        # A short first part ("ex", "non", "экс") begins many plain words: it needs its tail as a word.
+        ("ex", "aminations", "medical checks of employees", False),
+        ("ex", "employees", "the employees of the Company", True),
+        ("non", "compliance", "", False),
     ],
 )
 def test_pdf_keeps_hyphen_decision(left, right, corpus, keep):
