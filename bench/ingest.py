@@ -127,6 +127,17 @@ def _time(fn, files: list[Path], repeat: int) -> float | None:
     return best
 
 
+def _docx_rate(repeat: int) -> tuple[int, int, float] | None:
+    """DOCX files of the corpus: (files, paragraphs, best seconds) of ``pipeline.ingest.parse``."""
+    from pipeline.ingest import parse
+
+    files = sorted(ROOT.glob("corpora/samples/*.docx")) + sorted(ROOT.glob("corpora/general-agreement/*.docx"))
+    if not files:
+        return None
+    blocks = sum(len(parse(f).blocks) for f in files)
+    return len(files), blocks, _time(parse, files, repeat)
+
+
 def _extraction_rate(files: list[Path]) -> tuple[int, float] | None:
     """Clauses per second of extraction alone, on agreements segmented beforehand."""
     annotate = _optional("extractors", "annotate")
@@ -177,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
             continue
         rates[name] = pages / seconds
         print(f"{name:<16}{seconds:>10.2f}{rates[name]:>10.1f}")
+    docx_run = _docx_rate(args.repeat)
+    if docx_run and docx_run[2]:
+        n, blocks, seconds = docx_run
+        print(f"docx (ours)     {seconds:>10.2f}  {n} files, {blocks / seconds:.0f} paragraphs/s")
     extraction = _extraction_rate(files)
     if extraction:
         clauses, seconds = extraction

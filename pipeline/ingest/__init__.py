@@ -44,8 +44,8 @@ def detect_format(path: Path) -> str:
         except zipfile.BadZipFile:
             raise InputError(path, "corrupt ZIP container (not a readable DOCX)") from None
         raise InputError(path, "ZIP file without word/document.xml: not a DOCX")
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(path, "legacy Word .doc or other OLE file: save it as DOCX")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE: Word encrypts a DOCX into one, and .doc is one
+        raise InputError(path, docx.ole_reason(path))
     raise InputError(path, "unsupported format: neither PDF nor DOCX")
 
 

@@ -11,7 +11,6 @@ import importlib.util
 import json
 import os
 import re
-import time
 import zipfile
 from pathlib import Path
 
@@ -222,14 +221,21 @@ def _copy_with(tmp_path, name, replace: dict[str, bytes], source: Path = FIXTURE
     return path
 
 
-def test_docx_zip_bomb_is_refused_before_inflating(tmp_path):
+def test_docx_zip_bomb_is_refused_before_inflating(tmp_path, monkeypatch):
     """A 500 MiB member of zeros packs to about 500 KB: the directory gives it away."""
     path = _with_zeros(tmp_path, "bomb.docx", 500)
     assert path.stat().st_size < 4 * 1024 * 1024  # about 2.3 MB at deflate level 1
-    started = time.perf_counter()
+    opened = []
+    real_open = zipfile.ZipFile.open
+
+    def spy(self, name, *args, **kwargs):
+        opened.append(getattr(name, "filename", name))
+        return real_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", spy)
     reason = _reason(path)
     assert "zip bomb" in reason and "word/media/zeros.bin" in reason and "500 MiB" in reason
-    assert time.perf_counter() - started < 1.0  # refused from the directory, not by inflating
+    assert "word/media/zeros.bin" not in opened  # refused from the directory, not by inflating
 
 
 def test_docx_member_under_size_limit_but_compressing_1000_to_1_is_refused(tmp_path):
@@ -308,14 +314,17 @@ def test_docx_password_protected_file_is_named_as_such():
 
 
 def test_docx_dispatcher_refuses_encrypted_file_without_traceback():
-    with pytest.raises(InputError):
+    with pytest.raises(InputError) as caught:
         parse(FIXTURES / "encrypted.docx")
+    assert "password-protected (encrypted) DOCX" in caught.value.reason
 
 
 # --------------------------------------------------------------------------- speed
 
 
-def test_docx_forty_pages_parse_well_under_a_second(tmp_path):
+def test_docx_forty_pages_keep_their_numbering_to_the_end(tmp_path):
+    """A long document: every paragraph read, the counters still right on page 40.
+    (Its speed is measured by bench/ingest.py, not here.)"""
     spec = importlib.util.spec_from_file_location(
         "make_docx_fixtures", FIXTURES.parent / "make_docx_fixtures.py"
     )
@@ -323,15 +332,9 @@ def test_docx_forty_pages_parse_well_under_a_second(tmp_path):
     spec.loader.exec_module(maker)
     path = tmp_path / "forty_pages.docx"
     maker.many_pages().save(path)
-    timings = []
-    for _ in range(3):  # the best of three: the parser's speed, not the shared machine's load
-        started = time.perf_counter()
-        document = docx.parse(path)
-        timings.append(time.perf_counter() - started)
-    elapsed = min(timings)
+    document = docx.parse(path)
     assert len(document.blocks) == 490
     assert document.blocks[-1].label == "16.10.1."
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
 
 
 # --------------------------------------------------------------------------- hostile values
