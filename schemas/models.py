@@ -164,6 +164,7 @@ class Finding(_Frozen):
     page: int | None = None
     reference_page: int | None = None
     agreement_title: str | None = None
+    agreement_file: str | None = Field(default=None, description="the file the checked agreement was read from")
     reference_title: str | None = None
     evidence: tuple[str, ...] = Field(default=(), description="the words of each side that produced the finding")
 

@@ -42,7 +42,7 @@ def check_agreements(targets: Iterable[Agreement], reference: Agreement, *, forc
         checked.append(target)
     summary = summarise(findings, reference=reference.id, reference_title=reference.title, improved=improved)
     for target in checked:
-        summary["by_agreement"].setdefault(target.id, {"title": target.title, "total": 0, "by_kind": {}})
+        summary["by_agreement"].setdefault(target.id, {"title": target.title, "file": target.source.path, "total": 0, "by_kind": {}})
     return Report(findings=order(findings), summary=summary)
 
 

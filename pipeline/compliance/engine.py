@@ -286,6 +286,7 @@ class _Sides:
             page=target_clause.page if target_clause else None,
             reference_page=reference_clause.page,
             agreement_title=self.target.title,
+            agreement_file=self.target.source.path,
             reference_title=self.reference.title,
             evidence=tuple(evidence),
         )

@@ -24,7 +24,9 @@ def summarise(findings: Iterable[Finding], **extra) -> dict:
     severities = Counter(f.severity for f in findings)
     per_agreement: dict[str, dict] = {}
     for f in findings:
-        entry = per_agreement.setdefault(f.agreement, {"title": f.agreement_title, "total": 0, "by_kind": {}})
+        entry = per_agreement.setdefault(
+            f.agreement, {"title": f.agreement_title, "file": f.agreement_file, "total": 0, "by_kind": {}}
+        )
         entry["total"] += 1
         entry["by_kind"][f.kind] = entry["by_kind"].get(f.kind, 0) + 1
     return {
@@ -54,7 +56,7 @@ def select(report: Report, *, include_ok: bool = False) -> Report:
     summary["by_agreement"] = summarise(report.findings)["by_agreement"]
     for agreement, entry in report.summary.get("by_agreement", {}).items():
         summary["by_agreement"].setdefault(
-            agreement, {"title": entry.get("title"), "total": 0, "by_kind": {}}
+            agreement, {"title": entry.get("title"), "file": entry.get("file"), "total": 0, "by_kind": {}}
         )
     if not include_ok:
         summary["ok_hidden"] = len(report.findings) - len(shown)

@@ -14,6 +14,7 @@ COLUMNS = (
     "expected_comparator", "expected_value", "expected_unit", "expected_condition",
     "found_comparator", "found_value", "found_unit", "found_condition",
     "explanation", "evidence", "clause_text", "reference_clause_text",
+    "agreement_file",
 )  # fmt: skip
 
 
@@ -31,6 +32,7 @@ def row(finding: Finding) -> list:
         f.reference, f.reference_title or "", f.reference_clause or "", f.reference_page or "",
         *_norm_cells(f.expected), *_norm_cells(f.found),
         f.explanation, " | ".join(f.evidence), f.clause_text or "", f.reference_clause_text or "",
+        f.agreement_file or "",
     ]  # fmt: skip
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -26,7 +28,7 @@ def findings_table(report: Report) -> Table:
         table.add_row(
             Text(f.severity, style=style),
             f.kind,
-            Text(f.agreement_title or f.agreement),
+            _agreement_cell(f.agreement_title or f.agreement, f.agreement_file),
             Text(f"{f.clause or '-'}" + (f" (p. {f.page})" if f.page else "")),
             Text(f"{f.reference_clause or '-'}" + (f" (p. {f.reference_page})" if f.reference_page else "")),
             Text(f.explanation),
@@ -41,14 +43,23 @@ def summary_table(report: Report) -> Table:
     for kind in _KINDS:
         table.add_column(kind, justify="right")
     table.add_column("total", justify="right")
-    for agreement, entry in report.summary.get("by_agreement", {}).items():
+    rows = report.summary.get("by_agreement", {}).items()
+    for agreement, entry in sorted(rows, key=lambda row: (row[1].get("file") or "", row[1].get("title") or "")):
         by_kind = entry.get("by_kind", {})
         table.add_row(
-            Text(entry.get("title") or agreement),
+            _agreement_cell(entry.get("title") or agreement, entry.get("file")),
             *(str(by_kind.get(k, 0)) for k in _KINDS),
             str(entry["total"]),
         )
     return table
+
+
+def _agreement_cell(title: str, file: str | None) -> Text:
+    """The title, and under it the file's name: the PDF and the DOCX of one text share a title."""
+    cell = Text(title)
+    if file:
+        cell.append("\n" + Path(file).name, style="dim")
+    return cell
 
 
 def _markup_free(text: str) -> str:

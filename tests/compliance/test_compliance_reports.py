@@ -126,3 +126,6 @@ def test_terminal_table_shows_findings_and_the_per_agreement_summary():
     out = console.file.getvalue()
     assert "Lump sum on death is 5 annual wages; the reference sets 10 annual wages." in out
     assert "Summary by agreement" in out and "Kazmetall [2024]" in out
+    # The file is named under the title: the PDF and the DOCX of one text share a title.
+    assert out.count("ag_t.pdf") >= 2  # in the findings and in the summary
+    assert all(f.agreement_file == "ag_t.pdf" for f in _report().findings)
