@@ -69,18 +69,62 @@ def within_bound(start: int, end: int, max_tokens: int | None) -> bool:
 PHRASE_ATTR = {"ru": "LEMMA"}  # others: LOWER (no lemmatizer for en, kk)
 
 
+# Token attributes a required pattern token can be looked up by, and how a token gives each.
+_ANCHOR_ATTRS = {"LOWER": "lower_", "ORTH": "text", "TEXT": "text", "LEMMA": "lemma_", "NORM": "norm_"}
+
+
+def anchor(pattern: list[dict]) -> tuple[str, frozenset[str] | re.Pattern] | None:
+    """A word some token of every match must be: ``(attribute, words)`` or ``(attribute, regex)``.
+
+    Only required tokens (no quantifier) that test one attribute against a word,
+    an ``IN`` list or a ``REGEX`` qualify. Words are preferred to a regex (a set
+    look-up, not a search), fewer and longer words to more and shorter ones.
+    Used to skip patterns that cannot match a clause at all.
+    """
+    best = None
+    for token in pattern:
+        if "OP" in token or len(token) != 1:
+            continue
+        ((attr, value),) = token.items()
+        if attr not in _ANCHOR_ATTRS:
+            continue
+        if isinstance(value, str):
+            found, rank = frozenset({value}), (0, 1, -len(value))
+        elif isinstance(value, dict) and set(value) == {"IN"} and value["IN"] and all(isinstance(v, str) for v in value["IN"]):
+            found, rank = frozenset(value["IN"]), (0, len(value["IN"]), -min(len(v) for v in value["IN"]))
+        elif isinstance(value, dict) and set(value) == {"REGEX"}:
+            found, rank = re.compile(value["REGEX"]), (1, 0, -len(value["REGEX"]))
+        else:
+            continue
+        if best is None or rank < best[0]:
+            best = (rank, (attr, found))
+    return best[1] if best else None
+
+
 class RuleSet:
     """The token and phrase patterns of one component, keyed by rule id, matched together.
 
     Token patterns (lists) go to spaCy's ``Matcher`` through :func:`compile_pattern`;
     phrase patterns (strings) to the ``PhraseMatcher``, after the components that
     stand before the owner in ``nlp`` (tokenizer, lemmas) have run on them.
+
+    spaCy's ``Matcher`` tries every pattern at every token, which made topic
+    tagging the most expensive step of extraction. So a token pattern with an
+    :func:`anchor` word is filed under that word, in a small matcher of its own,
+    and runs only on clauses that contain the word; the rest run always. The hits
+    are the same as one matcher's (tests/extractors/test_patterns.py checks this
+    on the gold corpus).
     """
 
     def __init__(self, nlp: Language, lang: str):
         self.nlp = nlp
         self._before = [proc for _, proc in nlp.pipeline]
-        self.matcher = Matcher(nlp.vocab)
+        self.always = Matcher(nlp.vocab)
+        self.anchored: dict[tuple[str, str], Matcher] = {}
+        # Patterns anchored on a regex: one matcher per (attribute, regex), and a memo of which
+        # of them each word satisfies, so a regex runs once per distinct word, not per clause.
+        self.by_regex: dict[tuple[str, str], tuple[re.Pattern, Matcher]] = {}
+        self._regex_hits: dict[tuple[str, str], tuple[Matcher, ...]] = {}
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr=PHRASE_ATTR.get(lang, "LOWER"))
         self.max_tokens: dict[str, int | None] = {}
 
@@ -94,19 +138,60 @@ class RuleSet:
     def add(self, rule: str, pattern: str | list[dict]) -> None:
         if isinstance(pattern, str):
             self.phrase_matcher.add(rule, [self.prepare(pattern)])
-        else:
-            compiled, self.max_tokens[rule] = compile_pattern(pattern)
-            self.matcher.add(rule, [compiled])
+            return
+        compiled, self.max_tokens[rule] = compile_pattern(pattern)
+        found = anchor(compiled)
+        if found is None:
+            self.always.add(rule, [compiled])
+            return
+        attr, values = found
+        if isinstance(values, re.Pattern):
+            key = (attr, values.pattern)
+            if key not in self.by_regex:
+                self.by_regex[key] = (values, Matcher(self.nlp.vocab))
+                self._regex_hits.clear()
+            self.by_regex[key][1].add(rule, [compiled])
+            return
+        for value in values:
+            key = (attr, value)
+            if key not in self.anchored:
+                self.anchored[key] = Matcher(self.nlp.vocab)
+            self.anchored[key].add(rule, [compiled])
+
+    def matchers(self, doc: Doc) -> list:
+        """The matchers that can find something in ``doc``: those of the words it contains."""
+        attrs = {attr for attr, _ in self.anchored} | {attr for attr, _ in self.by_regex}
+        chosen = {}
+        for token in doc:
+            for attr in attrs:
+                word = getattr(token, _ANCHOR_ATTRS[attr])
+                m = self.anchored.get((attr, word))
+                if m is not None:
+                    chosen[id(m)] = m
+                for m in self._regex_matchers(attr, word):
+                    chosen[id(m)] = m
+        return [self.always, *chosen.values(), self.phrase_matcher]
+
+    def _regex_matchers(self, attr: str, word: str) -> tuple[Matcher, ...]:
+        key = (attr, word)
+        hits = self._regex_hits.get(key)
+        if hits is None:
+            hits = tuple(
+                m for (a, _), (regex, m) in self.by_regex.items() if a == attr and regex.search(word) is not None
+            )
+            if len(self._regex_hits) < 200_000:  # bounded: a huge archive must not grow it forever
+                self._regex_hits[key] = hits
+        return hits
 
     def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
         """Every ``(rule, start, end)`` hit in ``doc``, token offsets."""
         strings = doc.vocab.strings
-        hits = []
-        for matcher in (self.matcher, self.phrase_matcher):
+        hits = set()
+        for matcher in self.matchers(doc):
             if len(matcher) == 0:  # a language without rules (Kazakh, so far)
                 continue
             for match_id, start, end in matcher(doc):
                 rule = strings[match_id]
                 if within_bound(start, end, self.max_tokens.get(rule)):
-                    hits.append((rule, start, end))
-        return hits
+                    hits.add((rule, start, end))
+        return sorted(hits, key=lambda h: (h[1], h[2], h[0]))

@@ -57,3 +57,65 @@ def test_long_trailing_gap_stays_cheap_on_a_long_sentence():
     text = "The subject is " + " ".join(["word"] * 300)
     found = _matches(nlp, pattern, text, True)
     assert max(e - s for s, e in found) == 42 and len(found) == 41
+
+
+# --------------------------------------------------------------------------- RuleSet: anchors change speed, not hits
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ([{"LOWER": "the"}, {"LOWER": "overtime"}], ("LOWER", frozenset({"overtime"}))),  # longer word wins
+        ([{"LOWER": {"IN": ["a", "b", "c"]}}, {"LEMMA": "отпуск"}], ("LEMMA", frozenset({"отпуск"}))),
+        ([{"LOWER": {"REGEX": "^оплат"}}, {"LOWER": {"IN": ["x", "y"]}}], ("LOWER", frozenset({"x", "y"}))),
+        ([{"LOWER": "night", "OP": "?"}, {**GAP, "OP": "*"}], None),  # nothing required: runs always
+    ],
+)
+def test_anchor_is_the_most_selective_required_word(pattern, expected):
+    from extractors.patterns import anchor
+
+    assert anchor(pattern) == expected
+
+
+def test_anchor_may_be_a_regex_when_no_word_is_required():
+    from extractors.patterns import anchor
+
+    attr, regex = anchor([{"LOWER": {"REGEX": "^(оклад|ставк)"}}, {**GAP, "OP": "*"}])
+    assert attr == "LOWER" and regex.search("ставки") and not regex.search("отпуск")
+
+
+def _gold_clauses():
+    import json
+    from pathlib import Path
+
+    gold = Path(__file__).resolve().parents[2] / "corpora" / "gold"
+    for path in sorted(gold.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        lang = data["metadata"]["language"]
+        for c in data["clauses"]:
+            yield lang, c["text"]
+
+
+@pytest.mark.parametrize("component", ["kel_topics", "kel_modality"])
+def test_ruleset_finds_exactly_what_one_plain_matcher_finds_on_every_gold_clause(component):
+    from extractors.pipeline import get_nlp
+
+    clauses = list(_gold_clauses())
+    assert len(clauses) > 200
+    for lang in ("en", "ru"):
+        nlp = get_nlp(lang)
+        rules = nlp.get_pipe(component).patterns
+        plain = Matcher(nlp.vocab)
+        for matcher in [rules.always, *rules.anchored.values(), *(m for _, m in rules.by_regex.values())]:
+            for key in {nlp.vocab.strings[k] for k in matcher._patterns}:
+                for pattern in matcher.get(key)[1]:
+                    plain.add(key, [pattern])
+        for text in (t for lang_, t in clauses if lang_ == lang):
+            doc = nlp(text)
+            expected = {
+                (nlp.vocab.strings[i], s, e)
+                for matcher in (plain, rules.phrase_matcher)
+                for i, s, e in matcher(doc)
+                if within_bound(s, e, rules.max_tokens.get(nlp.vocab.strings[i]))
+            }
+            assert set(rules(doc)) == expected, text
