@@ -125,6 +125,7 @@ class RuleSet:
         # of them each word satisfies, so a regex runs once per distinct word, not per clause.
         self.by_regex: dict[tuple[str, str], tuple[re.Pattern, Matcher]] = {}
         self._regex_hits: dict[tuple[str, str], tuple[Matcher, ...]] = {}
+        self._attrs: set[str] = set()  # the token attributes anchors are on
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr=PHRASE_ATTR.get(lang, "LOWER"))
         self.max_tokens: dict[str, int | None] = {}
 
@@ -145,6 +146,7 @@ class RuleSet:
             self.always.add(rule, [compiled])
             return
         attr, values = found
+        self._attrs.add(attr)
         if isinstance(values, re.Pattern):
             key = (attr, values.pattern)
             if key not in self.by_regex:
@@ -160,11 +162,11 @@ class RuleSet:
 
     def matchers(self, doc: Doc) -> list:
         """The matchers that can find something in ``doc``: those of the words it contains."""
-        attrs = {attr for attr, _ in self.anchored} | {attr for attr, _ in self.by_regex}
         chosen = {}
-        for token in doc:
-            for attr in attrs:
-                word = getattr(token, _ANCHOR_ATTRS[attr])
+        tokens = list(doc)  # spaCy makes a new Token object per access: once per clause is enough
+        for attr in self._attrs:
+            name = _ANCHOR_ATTRS[attr]
+            for word in {getattr(token, name) for token in tokens}:
                 m = self.anchored.get((attr, word))
                 if m is not None:
                     chosen[id(m)] = m
