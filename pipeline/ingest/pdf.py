@@ -171,6 +171,23 @@ def _read_page(
         page.close()
 
 
+def _plain_char_box():
+    """PDFium's loose character box as a plain C function taking a void pointer, and the
+    conversion of a text page handle for it. pypdfium2's binding converts and checks every
+    argument, a quarter of the cost of the ~1,000 calls a page needs (measured: 2.0 against
+    1.5 microseconds a call). Falls back to the binding if the cast ever fails."""
+    bound = pdfium_c.FPDFText_GetLooseCharBox
+    try:
+        address = ctypes.cast(bound, ctypes.c_void_p).value
+        plain = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(address)
+    except (TypeError, ValueError, AttributeError, ctypes.ArgumentError):
+        return bound, lambda raw: raw
+    return plain, lambda raw: ctypes.cast(raw, ctypes.c_void_p)
+
+
+_LOOSE_BOX, _HANDLE = _plain_char_box()
+
+
 def _words(textpage: pdfium.PdfTextPage) -> list[Word]:
     """Words of the page with boxes: the text in one call, then two box look-ups per word."""
     raw = textpage.raw
@@ -183,14 +200,14 @@ def _words(textpage: pdfium.PdfTextPage) -> list[Word]:
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i) or 32) for i in range(n))
     rect = pdfium_c.FS_RECTF()
     ref = ctypes.byref(rect)
-    loose_box = pdfium_c.FPDFText_GetLooseCharBox
+    loose_box, handle = _LOOSE_BOX, _HANDLE(raw)
     words = []
     for m in _TOKEN.finditer(text):
         a, b = m.span()
-        if not loose_box(raw, a, ref):
+        if not loose_box(handle, a, ref):
             continue
         x0, top, bottom = rect.left, rect.top, rect.bottom
-        if b - 1 != a and not loose_box(raw, b - 1, ref):
+        if b - 1 != a and not loose_box(handle, b - 1, ref):
             continue
         words.append(Word(x0, rect.right, top, bottom, m.group(), a))
     return words
