@@ -217,6 +217,11 @@ def main(argv: list[str] | None = None) -> int:
         if "pdfplumber" in rates:
             ratio = rates["ours"] / rates["pdfplumber"]
             print(f"ours vs pdfplumber-only: {ratio:.1f}x faster (target >= 20x){'' if ratio >= 20 else '  BELOW TARGET'}")
+        if "pdfplumber" in rates and "read_agreement" in rates:
+            print(
+                f"kelisim show with extraction (read_agreement) vs pdfplumber-only: "
+                f"{rates['read_agreement'] / rates['pdfplumber']:.1f}x"
+            )
         if "raw-pdfium" in rates:
             print(f"ours vs raw pypdfium2:   {rates['ours'] / rates['raw-pdfium']:.2f}x its speed")
     return 0
