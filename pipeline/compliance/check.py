@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipeline.compliance import references
 from pipeline.compliance.engine import compare_norms
-from pipeline.compliance.summary import order, summarise
+from pipeline.compliance.summary import agreement_entry, order, summarise
 from schemas.models import Agreement, Report
 
 _log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def check_agreements(targets: Iterable[Agreement], reference: Agreement, *, forc
         checked.append(target)
     summary = summarise(findings, reference=reference.id, reference_title=reference.title, improved=improved)
     for target in checked:
-        summary["by_agreement"].setdefault(target.id, {"title": target.title, "file": target.source.path, "total": 0, "by_kind": {}})
+        summary["by_agreement"].setdefault(target.id, agreement_entry(target.title, target.source.path))
     return Report(findings=order(findings), summary=summary)
 
 

@@ -17,6 +17,11 @@ def order(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=lambda f: (f.agreement, RANK[f.severity])))
 
 
+def agreement_entry(title: str | None, file: str | None) -> dict:
+    """The per-agreement row of a summary, before any finding is counted in it."""
+    return {"title": title, "file": file, "total": 0, "by_kind": {}}
+
+
 def summarise(findings: Iterable[Finding], **extra) -> dict:
     """Counts by kind and severity, overall and per agreement, plus ``extra`` entries."""
     findings = tuple(findings)
@@ -24,9 +29,7 @@ def summarise(findings: Iterable[Finding], **extra) -> dict:
     severities = Counter(f.severity for f in findings)
     per_agreement: dict[str, dict] = {}
     for f in findings:
-        entry = per_agreement.setdefault(
-            f.agreement, {"title": f.agreement_title, "file": f.agreement_file, "total": 0, "by_kind": {}}
-        )
+        entry = per_agreement.setdefault(f.agreement, agreement_entry(f.agreement_title, f.agreement_file))
         entry["total"] += 1
         entry["by_kind"][f.kind] = entry["by_kind"].get(f.kind, 0) + 1
     return {
@@ -55,9 +58,7 @@ def select(report: Report, *, include_ok: bool = False) -> Report:
     summary = summarise(shown, **extra)
     summary["by_agreement"] = summarise(report.findings)["by_agreement"]
     for agreement, entry in report.summary.get("by_agreement", {}).items():
-        summary["by_agreement"].setdefault(
-            agreement, {"title": entry.get("title"), "file": entry.get("file"), "total": 0, "by_kind": {}}
-        )
+        summary["by_agreement"].setdefault(agreement, agreement_entry(entry.get("title"), entry.get("file")))
     if not include_ok:
         summary["ok_hidden"] = len(report.findings) - len(shown)
     return report.model_copy(update={"findings": shown, "summary": summary})
