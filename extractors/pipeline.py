@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 from functools import cache
 
+import numpy
 import spacy
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -22,21 +24,57 @@ _log = logging.getLogger(__name__)
 _BLANK = {"en": "en", "ru": "ru", "kk": "xx"}
 
 
-@Language.component("kel_lemma_fallback")
-def lemma_fallback(doc: Doc) -> Doc:
-    """Give every token a lower-case lemma, so LEMMA patterns always see one.
+class Lemmas:
+    """``kel_lemmas``: every token gets a lower-case lemma, so LEMMA patterns always see one.
 
-    The Russian lemmatizer without POS tags falls back to a lookup that keeps an
-    ambiguous word as written ("платы"): we take pymorphy3's most probable parse
-    instead. Languages without a lemmatizer get the lower-cased text.
+    Russian: pymorphy3 without POS tags. A word whose parses share one normal form
+    gets it (spaCy's pymorphy3 lookup mode); an ambiguous word ("платы") gets the
+    normal form of its most probable parse, which spaCy's lemmatizer would leave as
+    written. Other languages have no lemmatizer: the lemma is the lower-cased text.
+
+    The lemma depends on the word alone, so each distinct word is analysed once per
+    process (a bounded memo): pymorphy3 is the slowest step of Russian extraction,
+    and an archive of agreements repeats its vocabulary endlessly.
     """
-    morph = _morph() if doc.lang_ == "ru" else None
-    for token in doc:
-        lemma = token.lemma_
-        if morph is not None and token.is_alpha and (not lemma or lemma == token.text):
-            lemma = morph.parse(token.lower_)[0].normal_form
-        token.lemma_ = (lemma or token.text).lower()
-    return doc
+
+    _MEMO_LIMIT = 500_000
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self._memo: dict[str, int] = {}  # word as written -> hash of its lemma
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        if self.lang != "ru":
+            doc.from_array([LEMMA], doc.to_array([LOWER]))
+            return doc
+        strings, memo = doc.vocab.strings, self._memo
+        lemmas = []
+        for word in (token.text for token in doc):
+            key = memo.get(word)
+            if key is None:
+                key = strings.add(russian_lemma(word))
+                if len(memo) < self._MEMO_LIMIT:
+                    memo[word] = key
+            lemmas.append(key)
+        doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))
+        return doc
+
+
+def russian_lemma(word: str) -> str:
+    """The lemma of one Russian word as written: see :class:`Lemmas`."""
+    morph = _morph()
+    forms = {parse.normal_form for parse in morph.parse(word)}
+    lemma = next(iter(forms)) if len(forms) == 1 else word
+    if word.isalpha() and (not lemma or lemma == word):
+        lemma = morph.parse(word.lower())[0].normal_form
+    return (lemma or word).lower()
+
+
+@Language.factory("kel_lemmas", default_config={"lang": "en"})
+def make_lemmas(nlp: Language, name: str, lang: str) -> Lemmas:
+    return Lemmas(lang)
 
 
 @cache
@@ -64,9 +102,7 @@ def build_nlp(lang: str, *, norms: bool = True) -> Language:
     import extractors.topics  # noqa: F401  (registers kel_topics)
 
     nlp = spacy.blank(_BLANK[lang])
-    if lang == "ru":
-        nlp.add_pipe("lemmatizer", config={"mode": "pymorphy3"})
-    nlp.add_pipe("kel_lemma_fallback")
+    nlp.add_pipe("kel_lemmas", config={"lang": lang})
     nlp.add_pipe("kel_topics", config={"lang": lang})
     nlp.add_pipe("kel_modality", config={"lang": lang})
     if norms and _has_norms():
