@@ -106,10 +106,8 @@ def test_ruleset_finds_exactly_what_one_plain_matcher_finds_on_every_gold_clause
         nlp = get_nlp(lang)
         rules = nlp.get_pipe(component).patterns
         plain = Matcher(nlp.vocab)
-        for matcher in [rules.always, *rules.anchored.values(), *(m for _, m in rules.by_regex.values())]:
-            for key in {nlp.vocab.strings[k] for k in matcher._patterns}:
-                for pattern in matcher.get(key)[1]:
-                    plain.add(key, [pattern])
+        for rule, patterns in rules.source.items():
+            plain.add(rule, [compile_pattern(p)[0] for p in patterns])
         for text in (t for lang_, t in clauses if lang_ == lang):
             doc = nlp(text)
             expected = {
@@ -119,3 +117,31 @@ def test_ruleset_finds_exactly_what_one_plain_matcher_finds_on_every_gold_clause
                 if within_bound(s, e, rules.max_tokens.get(nlp.vocab.strings[i]))
             }
             assert set(rules(doc)) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "span"),
+    [
+        # the anchor ("overtime", the longer word) ends the longest match, or starts it
+        ([{"LOWER": "night"}, {**GAP, "OP": "{0,3}"}, {"LOWER": "overtime"}], "x night a b c overtime y", (1, 6)),
+        ([{"LOWER": "overtime"}, {**GAP, "OP": "{0,3}"}, {"LOWER": "pay"}], "x overtime a b c pay y", (1, 6)),
+    ],
+)
+def test_ruleset_window_reaches_the_whole_longest_match(pattern, text, span):
+    from extractors.patterns import RuleSet
+
+    nlp = spacy.blank("en")
+    rules = RuleSet(nlp, "en")
+    rules.add("r", pattern)
+    assert rules(nlp(text)) == [("r", *span)]
+    assert rules(nlp(text.replace(" c ", " c d "))) == []  # one word more than the bound
+
+
+def test_ruleset_skips_a_pattern_whose_other_required_word_is_missing():
+    from extractors.patterns import RuleSet
+
+    nlp = spacy.blank("en")
+    rules = RuleSet(nlp, "en")
+    rules.add("r", [{"LOWER": "overtime"}, {"LOWER": {"IN": ["pay", "paid"]}}])
+    assert [r.name for r, _, _ in rules._candidates(nlp("overtime work"))] == []
+    assert [r.name for r, _, _ in rules._candidates(nlp("overtime paid"))] == ["r"]
