@@ -31,6 +31,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors import extensions, quantities, units
+from extractors.regexes import Screened
 from schemas import Evidence, Norm, Table
 from schemas.taxonomy import taxonomy
 
@@ -51,7 +52,7 @@ _CONTEXT = 60  # characters around a cue that a measure may be from, beyond its 
 @dataclass(frozen=True)
 class _Cue:
     rule: str
-    pattern: re.Pattern
+    pattern: Screened
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,8 @@ class _Parameter:
     units: frozenset[str]
     topic: str
     cues: tuple[_Cue, ...]
-    requires: tuple[re.Pattern, ...] = ()
-    blocked_by: tuple[re.Pattern, ...] = ()
+    requires: tuple[Screened, ...] = ()
+    blocked_by: tuple[Screened, ...] = ()
     yields_to: tuple[str, ...] = ()
     implies: frozenset[str] = frozenset()
 
@@ -69,7 +70,7 @@ class _Parameter:
 @dataclass(frozen=True)
 class _Condition:
     id: str
-    patterns: tuple[re.Pattern, ...]
+    patterns: tuple[Screened, ...]
     phrase: str
     range: bool = False
 
@@ -83,20 +84,20 @@ class _Flag:
 
 @dataclass(frozen=True)
 class _Vocabulary:
-    comparators: tuple[tuple[str, str, re.Pattern], ...]
+    comparators: tuple[tuple[str, str, Screened], ...]
     gap: re.Pattern  # what may stand between a comparator and its quantity
-    reference: re.Pattern
+    reference: Screened
     parameters: tuple[_Parameter, ...]
     conditions: tuple[_Condition, ...]
     ranges: tuple[tuple[re.Pattern, str], ...]
-    grant: re.Pattern | None
-    hedge: re.Pattern | None
+    grant: Screened | None
+    hedge: Screened | None
     flags: tuple[_Flag, ...]
 
 
-def _any(patterns) -> re.Pattern | None:
+def _any(patterns) -> Screened | None:
     patterns = list(patterns or ())
-    return re.compile("|".join(f"(?:{p})" for p in patterns), _FLAGS) if patterns else None
+    return Screened("|".join(f"(?:{p})" for p in patterns), _FLAGS) if patterns else None
 
 
 @cache
@@ -105,7 +106,7 @@ def _vocabulary(lang: str) -> _Vocabulary:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
     params = taxonomy().parameters
     comparators = tuple(
-        (comp, f"{lang}:comparator:{comp}#{i}", re.compile(rf"(?<!\w)(?:{pat})(?!\w)", _FLAGS))
+        (comp, f"{lang}:comparator:{comp}#{i}", Screened(rf"(?<!\w)(?:{pat})(?!\w)", _FLAGS))
         for comp, pats in (raw.get("comparators") or {}).items()
         for i, pat in enumerate(pats)
     )
@@ -118,10 +119,10 @@ def _vocabulary(lang: str) -> _Vocabulary:
             units=frozenset(params[pid].units),
             topic=params[pid].topic,
             cues=tuple(
-                _Cue(f"{lang}:{pid}#{i}", re.compile(rf"(?<!\w)(?:{p})", _FLAGS)) for i, p in enumerate(spec["cues"])
+                _Cue(f"{lang}:{pid}#{i}", Screened(rf"(?<!\w)(?:{p})", _FLAGS)) for i, p in enumerate(spec["cues"])
             ),
-            requires=tuple(re.compile(p, _FLAGS) for p in spec.get("requires") or ()),
-            blocked_by=tuple(re.compile(p, _FLAGS) for p in spec.get("blocked_by") or ()),
+            requires=tuple(Screened(p, _FLAGS) for p in spec.get("requires") or ()),
+            blocked_by=tuple(Screened(p, _FLAGS) for p in spec.get("blocked_by") or ()),
             yields_to=tuple(spec.get("yields_to") or ()),
             implies=frozenset(spec.get("implies") or ()),
         )
@@ -131,7 +132,7 @@ def _vocabulary(lang: str) -> _Vocabulary:
     conditions = tuple(
         _Condition(
             id=cid,
-            patterns=tuple(re.compile(rf"(?<!\w)(?:{p})", _FLAGS) for p in spec["patterns"]),
+            patterns=tuple(Screened(rf"(?<!\w)(?:{p})", _FLAGS) for p in spec["patterns"]),
             phrase=spec["phrase"],
             range=bool(spec.get("range")),
         )
@@ -142,7 +143,7 @@ def _vocabulary(lang: str) -> _Vocabulary:
         _Flag(
             id=fid,
             cues=tuple(
-                _Cue(f"{lang}:{fid}#{i}", re.compile(rf"(?<!\w)(?:{p})", _FLAGS)) for i, p in enumerate(spec["cues"])
+                _Cue(f"{lang}:{fid}#{i}", Screened(rf"(?<!\w)(?:{p})", _FLAGS)) for i, p in enumerate(spec["cues"])
             ),
             self_granting=bool(spec.get("self_granting")),
         )
@@ -152,7 +153,7 @@ def _vocabulary(lang: str) -> _Vocabulary:
     return _Vocabulary(
         comparators=comparators,
         gap=gap,
-        reference=re.compile(rf"(?<!\w){raw.get('references') or '№'}\s*$", _FLAGS),
+        reference=Screened(rf"(?<!\w){raw.get('references') or '№'}\s*$", _FLAGS),
         parameters=parameters,
         conditions=conditions,
         ranges=ranges,
@@ -352,13 +353,17 @@ class _Hit:
     end: int
 
 
-def _cue_hits(folded: str, lo: int, hi: int, params: Sequence[_Parameter], avoid: tuple[int, int]) -> list[_Hit]:
+def _live_cues(folded: str, params: Sequence[_Parameter]) -> list[tuple[_Parameter, _Cue]]:
+    """The cues of ``params`` whose words ``folded`` holds: the only ones worth a search."""
+    return [(p, cue) for p in params for cue in p.cues if cue.pattern.possible(folded)]
+
+
+def _cue_hits(folded: str, lo: int, hi: int, cues: Sequence[tuple[_Parameter, _Cue]], avoid: tuple[int, int]) -> list[_Hit]:
     hits = []
-    for p in params:
-        for cue in p.cues:
-            for m in cue.pattern.finditer(folded, lo, hi):
-                if m.end() <= avoid[0] or m.start() >= avoid[1]:
-                    hits.append(_Hit(p, cue.rule, m.start(), m.end()))
+    for p, cue in cues:
+        for m in cue.pattern.regex.finditer(folded, lo, hi):
+            if m.end() <= avoid[0] or m.start() >= avoid[1]:
+                hits.append(_Hit(p, cue.rule, m.start(), m.end()))
     return hits
 
 
@@ -419,12 +424,13 @@ def _parameter_for(
     if seg.lead is not None:
         scopes.append((segments[seg.lead].start, segments[seg.lead].end))
     scopes.append((0, len(folded)))
+    cues = _live_cues(folded, allowed)
     for lo, hi in scopes:
-        hit = _choose(_cue_hits(folded, lo, hi, allowed, avoid), m, folded, spans, topics)
+        hit = _choose(_cue_hits(folded, lo, hi, cues, avoid), m, folded, spans, topics)
         if hit is not None:
             return hit
     if heading:
-        hits = _cue_hits(heading, 0, len(heading), allowed, (0, 0))
+        hits = _cue_hits(heading, 0, len(heading), _live_cues(heading, allowed), (0, 0))
         # positions in the heading are not comparable with the clause: shift past its end
         hits = [_Hit(h.parameter, h.rule, h.start + len(folded) + 1, h.end + len(folded) + 1) for h in hits]
         return _choose(hits, m, folded + "\n" + heading, spans, topics)
@@ -509,6 +515,8 @@ def _assign_conditions(
     seg_of = [_segment_of(segments, m.start) for m, _ in chosen]
     for idx, seg in enumerate(segments):
         members = [k for k, s in enumerate(seg_of) if s == idx]
+        if not members:
+            continue  # a condition goes to a norm of its own item
         conditions = _conditions_in(folded, seg.start, seg.end, lang, vocab)
         for c in conditions:
             eligible = [k for k in members if c.id not in chosen[k][1].parameter.implies]

@@ -84,20 +84,25 @@ def requirements(pattern: list[dict]) -> list[Requirement]:
     one attribute against a word, an ``IN`` list or a ``REGEX``: each is a
     necessary condition of a match, so a clause lacking one cannot match.
     """
-    found: list[Requirement] = []
-    for token in pattern:
+    return [requirement for _, requirement in _requirements_at(pattern)]
+
+
+def _requirements_at(pattern: list[dict]) -> list[tuple[int, Requirement]]:
+    """:func:`requirements`, each with the index of the pattern token it tests."""
+    found: list[tuple[int, Requirement]] = []
+    for index, token in enumerate(pattern):
         if token.get("OP") not in (None, "+"):
             continue
         for attr, value in token.items():
             if attr not in _ANCHOR_ATTRS:
                 continue
             if isinstance(value, str):
-                found.append((attr, frozenset({value})))
+                found.append((index, (attr, frozenset({value}))))
             elif isinstance(value, dict) and isinstance(value.get("IN"), list) and value["IN"]:
                 if all(isinstance(v, str) for v in value["IN"]):
-                    found.append((attr, frozenset(value["IN"])))
+                    found.append((index, (attr, frozenset(value["IN"]))))
             if isinstance(value, dict) and isinstance(value.get("REGEX"), str):
-                found.append((attr, re.compile(value["REGEX"])))
+                found.append((index, (attr, re.compile(value["REGEX"]))))
     return found
 
 
@@ -107,14 +112,75 @@ def anchor(pattern: list[dict]) -> Requirement | None:
     Words are preferred to a regex (a set look-up, not a search), fewer and
     longer words to more and shorter ones.
     """
-    ranked = [(_rank(values), (attr, values)) for attr, values in requirements(pattern)]
-    return min(ranked, key=lambda r: r[0])[1] if ranked else None
+    found = _anchor_at(pattern)
+    return None if found is None else found[1]
+
+
+def _anchor_at(pattern: list[dict]) -> tuple[int, Requirement] | None:
+    ranked = [(_rank(values), index, (attr, values)) for index, (attr, values) in _requirements_at(pattern)]
+    if not ranked:
+        return None
+    _, index, requirement = min(ranked, key=lambda r: (r[0], r[1]))
+    return index, requirement
+
+
+def reach(pattern: list[dict], index: int) -> tuple[int | None, int | None]:
+    """How many tokens a match can hold before and after the one matched by token ``index``; None: unbounded.
+
+    ``pattern`` is compiled (:func:`compile_pattern`): quantifiers are ``?``, ``*``,
+    ``+`` or ``!``. A ``+`` token repeats, so around it nothing is bounded.
+    """
+    if pattern[index].get("OP") == "+":
+        return None, None
+    spans = [_SPAN[token.get("OP")] for token in pattern]
+    before, after = spans[:index], spans[index + 1 :]
+    return (None if None in before else sum(before)), (None if None in after else sum(after))
+
+
+_SPAN = {None: 1, "?": 1, "!": 0, "*": None, "+": None}
 
 
 def _rank(values) -> tuple:
     if isinstance(values, re.Pattern):
         return (1, 0, -len(values.pattern))
     return (0, len(values), -min(len(v) for v in values))
+
+
+_PHRASE_ATTRS = {"LOWER": "LOWER", "ORTH": "ORTH", "TEXT": "ORTH", "LEMMA": "LEMMA"}
+_MAX_PHRASES = 64
+
+
+def as_phrases(pattern: list[dict]) -> tuple[str, list[list[str]]] | None:
+    """A pattern of plain words as the word sequences it matches: ``(attribute, sequences)``, or None.
+
+    Plain: every token required (no quantifier), each testing the same attribute
+    against a word or an ``IN`` list of at most a few words; LOWER words written
+    in lower case (the only ones that can match). Such a pattern matches exactly
+    where one of its sequences stands, which spaCy's ``PhraseMatcher`` finds for all
+    of them in one pass.
+    """
+    attrs, choices = set(), []
+    for token in pattern:
+        if len(token) != 1:
+            return None
+        ((key, value),) = token.items()
+        if key not in _PHRASE_ATTRS:
+            return None
+        words = [value] if isinstance(value, str) else value.get("IN") if isinstance(value, dict) and set(value) == {"IN"} else None
+        if not words or not all(isinstance(w, str) and w and " " not in w for w in words):
+            return None
+        if key == "LOWER" and any(w != w.lower() for w in words):
+            return None
+        attrs.add(_PHRASE_ATTRS[key])
+        choices.append(list(dict.fromkeys(words)))
+    if len(attrs) != 1 or not choices:
+        return None
+    sequences = [[]]
+    for words in choices:
+        sequences = [seq + [w] for seq in sequences for w in words]
+        if len(sequences) > _MAX_PHRASES:
+            return None
+    return attrs.pop(), sequences
 
 
 @dataclass(frozen=True)
@@ -124,6 +190,8 @@ class _Rule:
     name: str
     matcher: Matcher
     max_tokens: int | None
+    before: int | None  # tokens a match may hold before its anchor word (None: any number)
+    after: int | None  # and after it (both within max_tokens)
     anchor: tuple[int, object]  # (attribute id, word hashes | regex number)
     needs: tuple[tuple[int, object], ...]  # the other requirements, same shape
 
@@ -141,8 +209,8 @@ class RuleSet:
     can match:
 
     * only on a clause holding every word it requires (:func:`requirements`);
-    * only on the tokens within its longest span of where its :func:`anchor` word
-      stands (a bounded match must contain one of them);
+    * only on the tokens a match can reach from where its :func:`anchor` word
+      stands (:func:`reach`: a match must contain one of them);
     * patterns that require nothing share one matcher run on the whole clause.
 
     The hits are exactly those of one plain matcher on the whole clause
@@ -157,14 +225,15 @@ class RuleSet:
         self.source: dict[str, list] = {}  # rule -> its token patterns as written
         self.always = Matcher(nlp.vocab)
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr=PHRASE_ATTR.get(lang, "LOWER"))
+        self.sequences: dict[str, PhraseMatcher] = {}  # attribute -> token patterns that are plain word sequences
         self.max_tokens: dict[str, int | None] = {}
         self._rules: list[_Rule] = []
         self._by_word: dict[tuple[int, int], list[int]] = {}  # (attr id, word hash) -> rules anchored there
         self._by_regex: dict[int, list[int]] = {}  # regex number -> rules anchored on it
         self._regexes: list[tuple[int, re.Pattern]] = []  # regex number -> (attr id, regex)
         self._regex_numbers: dict[tuple[int, str], int] = {}
-        # (attr id, word hash) -> (rules anchored on the word, regexes it satisfies)
-        self._word_memo: dict[tuple[int, int], tuple[tuple[int, ...], frozenset[int]]] = {}
+        # attr id -> word hash -> (rules anchored on the word, regexes it satisfies)
+        self._word_memo: dict[int, dict[int, tuple[tuple[int, ...], frozenset[int]]]] = {}
         self._attrs: list[int] = []  # attribute ids rules look words up by
 
     def prepare(self, text: str) -> Doc:
@@ -183,16 +252,30 @@ class RuleSet:
         if rule in self.max_tokens and self.max_tokens[rule] != longest:
             raise ValueError(f"rule {rule!r}: its patterns must share one longest span")
         self.max_tokens[rule] = longest
-        found = anchor(compiled)
-        if found is None:
+        phrases = as_phrases(compiled)
+        if phrases is not None:
+            attr, words = phrases
+            if attr not in self.sequences:
+                self.sequences[attr] = PhraseMatcher(self.nlp.vocab, attr=attr)
+            self.sequences[attr].add(
+                rule, [Doc(self.nlp.vocab, words=w, **({"lemmas": w} if attr == "LEMMA" else {})) for w in words]
+            )
+            return
+        at = _anchor_at(compiled)
+        if at is None:
             self.always.add(rule, [compiled])
             return
+        index, found = at
         matcher = Matcher(self.nlp.vocab)
         matcher.add(rule, [compiled])
         needs = [self._requirement(r) for r in requirements(compiled) if r != found]
+        before, after = reach(compiled, index)
+        if longest is not None:  # and a match holds at most `longest` tokens in all
+            before = longest - 1 if before is None else min(before, longest - 1)
+            after = longest - 1 if after is None else min(after, longest - 1)
         number = len(self._rules)
         self._word_memo.clear()
-        self._rules.append(_Rule(rule, matcher, longest, self._requirement(found), tuple(needs)))
+        self._rules.append(_Rule(rule, matcher, longest, before, after, self._requirement(found), tuple(needs)))
         attr, key = self._rules[-1].anchor
         if isinstance(key, int):
             self._by_regex.setdefault(key, []).append(number)
@@ -219,7 +302,7 @@ class RuleSet:
         """Every ``(rule, start, end)`` hit in ``doc``, token offsets."""
         strings = doc.vocab.strings
         hits = set()
-        for matcher in (self.always, self.phrase_matcher):
+        for matcher in (self.always, self.phrase_matcher, *self.sequences.values()):
             if len(matcher):
                 for match_id, start, end in matcher(doc):
                     rule = strings[match_id]
@@ -240,30 +323,40 @@ class RuleSet:
         present: dict[int, set[int]] = {}
         regexes: set[int] = set()  # regex numbers some word satisfies
         anchored: dict[int, list[int]] = {}  # rule number -> token positions of its anchor
-        memo, words_of = self._word_memo, self._word_info
+        words_of = self._word_info
         for attr, column in zip(self._attrs, columns, strict=True):
             present[attr] = set(column)
+            memo = self._word_memo.setdefault(attr, {})
             for i, word in enumerate(column):
-                info = memo.get((attr, word))
+                info = memo.get(word)
                 if info is None:
                     info = words_of(attr, word, doc.vocab.strings)
                 if info is _NOTHING:
                     continue
                 for number in info[0]:
-                    anchored.setdefault(number, []).append(i)
+                    if number in anchored:
+                        anchored[number].append(i)
+                    else:
+                        anchored[number] = [i]
                 regexes |= info[1]
         for number, positions in anchored.items():
             rule = self._rules[number]
-            if not all(
-                key in regexes if isinstance(key, int) else not key.isdisjoint(present[attr]) for attr, key in rule.needs
-            ):
+            if rule.needs and not self._has_all(rule.needs, present, regexes):
                 continue
-            if rule.max_tokens is None:
-                lo, hi = 0, n
-            else:
-                lo = max(0, min(positions) - rule.max_tokens + 1)
-                hi = min(n, max(positions) + rule.max_tokens)
+            # a match holds an anchor word, at most `before` tokens after its start and `after` before its end
+            lo = 0 if rule.before is None else max(0, min(positions) - rule.before)
+            hi = n if rule.after is None else min(n, max(positions) + 1 + rule.after)
             yield rule, lo, doc[lo:hi]
+
+    @staticmethod
+    def _has_all(needs, present: dict[int, set[int]], regexes: set[int]) -> bool:
+        for attr, key in needs:
+            if isinstance(key, int):
+                if key not in regexes:
+                    return False
+            elif key.isdisjoint(present[attr]):
+                return False
+        return True
 
     def _word_info(self, attr: int, word: int, strings) -> tuple[tuple[int, ...], frozenset[int]]:
         """What one word means to the rules: (rules anchored on it, regexes it satisfies); memoised."""
@@ -273,8 +366,9 @@ class RuleSet:
         for number in sorted(regexes):
             rules.extend(self._by_regex.get(number, ()))
         info = (tuple(rules), regexes) if rules or regexes else _NOTHING
-        if len(self._word_memo) < self._MEMO_LIMIT:  # bounded: a huge archive must not grow it forever
-            self._word_memo[(attr, word)] = info
+        memo = self._word_memo.setdefault(attr, {})
+        if len(memo) < self._MEMO_LIMIT:  # bounded: a huge archive must not grow it forever
+            memo[word] = info
         return info
 
 

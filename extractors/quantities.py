@@ -172,13 +172,39 @@ def digits_value(text: str) -> float:
 
 
 def _tokens(text: str, lang: str) -> list[_Token]:
+    """Digit runs and the words of the number table, in text order.
+
+    Other words are left out: every rule that reads two tokens as one number
+    checks the text between them (:func:`_joined`), and a word left out stands
+    there, so leaving it out changes nothing but the time spent.
+    """
     found = [_Token(m.start(), m.end(), "", digits_value(m.group(0))) for m in _DIGITS.finditer(text)]
     taken = [(t.start, t.end) for t in found]
+    memo = _NUMBER_WORDS.setdefault(lang, {})
     for m in _WORD.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+        word = m.group(0)
+        key = memo.get(word, _UNSEEN)
+        if key is _UNSEEN:
+            key = _number_word(word, lang)
+            if len(memo) < 200_000:  # bounded: a huge archive must not grow it forever
+                memo[word] = key
+        if key is None or any(s <= m.start() < e for s, e in taken):
             continue
-        found.append(_Token(m.start(), m.end(), _key(m.group(0), lang)))
+        found.append(_Token(m.start(), m.end(), key))
     return sorted(found, key=lambda t: t.start)
+
+
+_NUMBER_WORDS: dict[str, dict[str, str | None]] = {}  # lang -> word as written -> _number_word
+_UNSEEN = object()
+
+
+def _number_word(word: str, lang: str) -> str | None:
+    """The lookup key of ``word`` if the number table can use it (a number, a scale, "and", "-fold"...), else None."""
+    key = _key(word, lang)
+    table = _table(lang)
+    if table.knows(key) or any(key.startswith(s) for s in table.fold_suffixes):
+        return key
+    return None
 
 
 def _joined(text: str, left: _Token, right: _Token, after_scale: bool = False) -> bool:
@@ -248,6 +274,7 @@ def _word_number(text: str, toks: list[_Token], i: int, table: _Table) -> tuple[
             and limit >= 100
             and j + 1 < len(toks)
             and toks[j + 1].key in table.cardinals
+            and _WORD.search(text, toks[j].end, toks[j + 1].start) is None  # the very next word
         ):
             pass
         else:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from extractors.regexes import Screened, screen
+
 _DATA = Path(__file__).with_name("data")
 _FLAGS = re.IGNORECASE | re.UNICODE
 
@@ -36,8 +38,9 @@ class _Lexicon:
     after: tuple[tuple[str, str, re.Pattern], ...]  # (unit, rule id, pattern anchored at a position)
     implicit_anywhere: frozenset[str]
     implicit_after_comparator: frozenset[str]
-    implicit: tuple[tuple[str, str, re.Pattern], ...]
-    fixed: tuple[tuple[str, float, str, re.Pattern], ...]
+    implicit: tuple[tuple[str, str, Screened], ...]
+    fixed: tuple[tuple[str, float, str, Screened], ...]
+    after_screen: re.Pattern | None = None  # can any unit start at a position (extractors.regexes.screen)?
 
 
 def fold(text: str) -> str:
@@ -56,12 +59,12 @@ def _lexicon(lang: str) -> _Lexicon:
     )
     implicit_raw = raw.get("implicit_one") or {}
     implicit = tuple(
-        (unit, f"{lang}:implicit:{unit}#{i}", re.compile(pat, _FLAGS))
+        (unit, f"{lang}:implicit:{unit}#{i}", Screened(pat, _FLAGS))
         for unit, pats in (implicit_raw.get("patterns") or {}).items()
         for i, pat in enumerate(pats)
     )
     fixed = tuple(
-        (f["unit"], float(f["value"]), f"{lang}:fixed:{f['unit']}#{i}", re.compile(f["pattern"], _FLAGS))
+        (f["unit"], float(f["value"]), f"{lang}:fixed:{f['unit']}#{i}", Screened(f["pattern"], _FLAGS))
         for i, f in enumerate(raw.get("fixed") or [])
     )
     return _Lexicon(
@@ -70,14 +73,18 @@ def _lexicon(lang: str) -> _Lexicon:
         implicit_after_comparator=frozenset(implicit_raw.get("after_comparator") or ()),
         implicit=implicit,
         fixed=fixed,
+        after_screen=screen(p for _, _, p in after),
     )
 
 
 def unit_after(text: str, pos: int, lang: str, only: frozenset[str] | set[str] | None = None) -> UnitMatch | None:
     """The unit whose words start at ``pos`` (after spaces), longest first; None if none does."""
     folded = fold(text)
+    lexicon = _lexicon(lang)
+    if lexicon.after_screen is None or lexicon.after_screen.match(folded, pos) is None:
+        return None
     best: UnitMatch | None = None
-    for unit, rule, pattern in _lexicon(lang).after:
+    for unit, rule, pattern in lexicon.after:
         if only is not None and unit not in only:
             continue
         m = pattern.match(folded, pos)

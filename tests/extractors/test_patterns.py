@@ -142,6 +142,34 @@ def test_ruleset_skips_a_pattern_whose_other_required_word_is_missing():
 
     nlp = spacy.blank("en")
     rules = RuleSet(nlp, "en")
-    rules.add("r", [{"LOWER": "overtime"}, {"LOWER": {"IN": ["pay", "paid"]}}])
+    rules.add("r", [{"LOWER": "overtime"}, {**GAP, "OP": "{0,2}"}, {"LOWER": {"IN": ["pay", "paid"]}}])
     assert [r.name for r, _, _ in rules._candidates(nlp("overtime work"))] == []
-    assert [r.name for r, _, _ in rules._candidates(nlp("overtime paid"))] == ["r"]
+    assert [r.name for r, _, _ in rules._candidates(nlp("overtime work paid"))] == ["r"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ([{"LOWER": "annual"}, {"LOWER": {"IN": ["leave", "holiday"]}}], ("LOWER", [["annual", "leave"], ["annual", "holiday"]])),
+        ([{"LEMMA": "ежегодный"}, {"LEMMA": "отпуск"}], ("LEMMA", [["ежегодный", "отпуск"]])),
+        ([{"TEXT": "MCI"}], ("ORTH", [["MCI"]])),
+        ([{"LOWER": "Annual"}], None),  # a LOWER word in capitals never matches: left to the Matcher
+        ([{"LOWER": "annual"}, {"LEMMA": "отпуск"}], None),  # two attributes
+        ([{"LOWER": "annual"}, {"LOWER": "leave", "OP": "?"}], None),
+        ([{"LOWER": {"REGEX": "^leave"}}], None),
+    ],
+)
+def test_plain_word_patterns_become_phrases(pattern, expected):
+    from extractors.patterns import as_phrases
+
+    assert as_phrases(pattern) == expected
+
+
+def test_phrase_rule_matches_like_the_token_pattern():
+    from extractors.patterns import RuleSet
+
+    nlp = spacy.blank("en")
+    rules = RuleSet(nlp, "en")
+    rules.add("r", [{"LOWER": "annual"}, {"LOWER": {"IN": ["leave", "holiday"]}}])
+    assert rules.sequences and not rules._rules
+    assert rules(nlp("Annual Leave and annual holiday, not annual pay")) == [("r", 0, 2), ("r", 3, 5)]

@@ -1,0 +1,175 @@
+"""Regexes that know which words they need: skip a pattern when the text lacks them.
+
+Norms are read with many small patterns (comparators, units, conditions, flag
+cues, parameter cues), each tried on every clause, though most clauses hold
+none of them. Python's ``re`` cannot skip ahead in an ``IGNORECASE`` pattern that
+starts with a look-behind, so each costs a full scan: 5-40 µs per clause.
+
+:class:`Screened` reads, once, the literal words a pattern cannot match without
+("not\\s+less\\s+than" needs "not", "less" and "than"; "(?:less|lower)" needs
+one of them) from the pattern's own parse tree, and tries the pattern only on a
+text that contains them: a substring test on the text in :func:`caseless` form. The words are
+necessary, so the matches are exactly those of the plain pattern.
+
+:func:`screen` is the other shortcut: the alternation of many patterns, for a
+caller that asks whether any of them matches at one position.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+# The parser behind re.compile and its table of letters that match more than their
+# own case (ſ matches s, ı matches i, ᲀ matches в): private modules of Python 3.11+.
+# Without them no pattern is screened, which costs time, never a match.
+try:
+    from re import _casefix
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover
+    _sre = _sre_parse = _casefix = None
+
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+_REPEATS = tuple(getattr(_sre, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(_sre, name))
+
+Need = frozenset[str]  # one of these (caseless) strings must occur in the text
+
+
+def needed_words(pattern: str, flags: int = 0) -> tuple[Need, ...]:
+    """The literal strings every match of ``pattern`` contains, as alternatives: all of the tuple, one of each set.
+
+    Strings are in :func:`caseless` form. Only runs of two or more literal
+    characters count; anything the reading cannot be sure of (a class, a
+    look-around, an optional part) is left out, which only makes the screen let
+    more texts through.
+    """
+    if _sre_parse is None:
+        return ()
+    return tuple(_needs(_sre_parse.parse(pattern, flags)))
+
+
+def _same_letters() -> dict[int, int]:
+    """Each letter that ``re.IGNORECASE`` matches with others, mapped to one of its class."""
+    table: dict[int, int] = {}
+    for letter, others in (_casefix._EXTRA_CASES if _casefix else {}).items():
+        members = {letter, *others}
+        for m in members:
+            table[m] = min(members)
+    return table
+
+
+_SAME = _same_letters()
+
+
+def caseless(text: str) -> str:
+    """``text`` as ``re.IGNORECASE`` compares it: lower case (İ as i, like re), one letter per class (ſ as s)."""
+    return text.replace("İ", "i").lower().translate(_SAME)
+
+
+def _needs(seq) -> list[Need]:
+    needs: list[Need] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if len(run) >= 2:
+            needs.append(frozenset({"".join(run)}))
+        run.clear()
+
+    for op, av in seq:
+        if op is _sre.LITERAL:
+            run.append(caseless(chr(av)))
+            continue
+        flush()
+        if op is _sre.SUBPATTERN:
+            needs.extend(_needs(av[-1]))
+        elif getattr(_sre, "ATOMIC_GROUP", None) is not None and op is _sre.ATOMIC_GROUP:
+            needs.extend(_needs(av))
+        elif op in _REPEATS and av[0] >= 1:
+            needs.extend(_needs(av[2]))
+        elif op is _sre.BRANCH:
+            branches = [_needs(branch) for branch in av[1]]
+            if branches and all(branches):
+                # one requirement per branch, the most selective: the union is needed
+                needs.append(frozenset().union(*(min(b, key=_selectivity) for b in branches)))
+    flush()
+    return needs
+
+
+def _selectivity(need: Need) -> tuple[int, int]:
+    return (len(need), -min(len(w) for w in need))
+
+
+@lru_cache(maxsize=256)
+def _caseless_memo(text: str) -> str:
+    """:func:`caseless`, remembered for the few texts (one clause and its parts) being read at a time."""
+    return caseless(text)
+
+
+_NONE: Iterator[re.Match] = iter(())  # exhausted: safe to hand out again
+
+
+class Screened:
+    """A compiled pattern that is tried only on texts holding its :func:`needed_words`.
+
+    Quacks like ``re.Pattern`` for ``finditer``, ``search``, ``match`` and
+    ``fullmatch``; ``pattern`` and ``flags`` are the plain pattern's.
+    """
+
+    __slots__ = ("regex", "pattern", "flags", "needs")
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self.regex = re.compile(pattern, flags)
+        self.pattern = self.regex.pattern
+        self.flags = self.regex.flags
+        self.needs = needed_words(pattern, flags)
+
+    def possible(self, text: str) -> bool:
+        """False only when no match can exist in ``text``."""
+        if not self.needs:
+            return True
+        folded = _caseless_memo(text)
+        for need in self.needs:  # loops, not all(any(...)): this runs ~100 times per clause
+            for word in need:
+                if word in folded:
+                    break
+            else:
+                return False
+        return True
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match]:
+        return self.regex.finditer(text, pos, endpos) if not self.needs or self.possible(text) else _NONE
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
+        return self.regex.search(text, pos, endpos) if self.possible(text) else None
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
+        return self.regex.match(text, pos, endpos) if self.possible(text) else None
+
+    def fullmatch(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
+        return self.regex.fullmatch(text, pos, endpos) if self.possible(text) else None
+
+    def __repr__(self) -> str:
+        return f"Screened({self.pattern!r}, needs={[sorted(n) for n in self.needs]})"
+
+
+def screen(patterns: Iterable[re.Pattern | Screened]) -> re.Pattern | None:
+    """The alternation of ``patterns`` (which must share their flags); None when there are none.
+
+    For asking whether any of them matches at one position (``screen.match(text,
+    pos)``): cheap there, unlike a search through a whole text. Named groups are
+    made plain (one name may not repeat in one regex); a pattern that refers back
+    to a group cannot be screened.
+    """
+    patterns = list(patterns)
+    if not patterns:
+        return None
+    flags = {p.flags for p in patterns}
+    if len(flags) != 1:
+        raise ValueError(f"patterns of one screen must share their flags, got {sorted(flags)}")
+    sources = [p.pattern for p in patterns]
+    if any("(?P=" in s or "(?(" in s or re.search(r"\\[1-9]", s) for s in sources):
+        raise ValueError("a pattern with a back-reference cannot be screened")
+    return re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', s)})" for s in sources), flags.pop())

@@ -1,0 +1,99 @@
+"""Screened regexes: skipping a pattern on a text that lacks its words never loses a match."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractors.norms import _vocabulary
+from extractors.regexes import Screened, caseless, needed_words, screen
+from extractors.units import _lexicon
+
+FLAGS = re.IGNORECASE | re.UNICODE
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needs"),
+    [
+        (r"(?<!\w)not\s+less\s+than(?!\w)", [{"not"}, {"less"}, {"than"}]),
+        (r"not\s+(?:less|lower|below)", [{"not"}, {"less", "lower", "below"}]),
+        (r"(?:the\s+)?inflation", [{"inflation"}]),  # an optional part needs nothing
+        (r"(?P<n>\d+)\s+Дней", [{"дней"}]),  # case-folded, named group read through
+        (r"a|bc", []),  # "a" is too short to screen by: the branch needs nothing
+        (r"(?:holiday\s+)+pay", [{"holiday"}, {"pay"}]),  # a repeat of at least one counts
+        (r"[0-9]+%", []),
+    ],
+)
+def test_needed_words_of_a_pattern(pattern, needs):
+    assert [set(n) for n in needed_words(pattern, FLAGS)] == needs
+
+
+def test_caseless_text_is_compared_like_ignorecase():
+    assert caseless("ВЫПЛАТА") == "выплата"
+    assert caseless("leſs") == "less"  # re.IGNORECASE matches ſ with s
+    assert caseless("İndex") == "index"  # and İ with i
+    assert re.search("less", "leſs", re.IGNORECASE) and Screened("less", FLAGS).search("leſs")
+
+
+def test_screened_skips_a_text_without_its_words():
+    p = Screened(r"(?<!\w)not\s+less\s+than", FLAGS)
+    assert p.search("paid at NOT less  THAN twice the rate").group(0) == "NOT less  THAN"
+    assert not p.possible("paid at least twice the rate")
+    assert list(p.finditer("paid at least twice")) == []
+
+
+def _vocabulary_patterns() -> list[Screened]:
+    found = []
+    for lang in ("en", "ru", "kk"):
+        v = _vocabulary(lang)
+        found += [p for _, _, p in v.comparators]
+        found += [c.pattern for p in v.parameters for c in p.cues]
+        found += [r for p in v.parameters for r in (*p.requires, *p.blocked_by)]
+        found += [p for c in v.conditions for p in c.patterns]
+        found += [c.pattern for f in v.flags for c in f.cues]
+        found += [p for p in (v.grant, v.hedge, v.reference) if p is not None]
+        lex = _lexicon(lang)
+        found += [p for *_, p in lex.implicit] + [p for *_, p in lex.fixed]
+    return found
+
+
+PATTERNS = _vocabulary_patterns()
+# words of the vocabularies themselves, in every case, with the letters re folds specially
+WORDS = sorted({w for p in PATTERNS for need in p.needs for w in need})
+EXTRA = ["ſ", "İ", "ı", "K", "ᲀ", "Ё", "ё", " ", "  ", "\n", ",", "-", "5", "30", "%"]
+
+
+def test_every_vocabulary_pattern_is_screened_by_some_word():
+    assert len(PATTERNS) > 300
+    screened = sum(1 for p in PATTERNS if p.needs)
+    assert screened / len(PATTERNS) > 0.9, f"only {screened} of {len(PATTERNS)} patterns have words to screen by"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(WORDS),
+            st.sampled_from(WORDS).map(str.upper),
+            st.sampled_from(WORDS).map(str.title),
+            st.sampled_from(EXTRA),
+        ),
+        min_size=1,
+        max_size=12,
+    ).map(" ".join),
+    st.sampled_from(PATTERNS),
+)
+def test_screened_finds_exactly_what_the_plain_pattern_finds(text, pattern):
+    plain = [m.span() for m in pattern.regex.finditer(text)]
+    assert [m.span() for m in pattern.finditer(text)] == plain
+    assert (pattern.search(text) is None) == (not plain)
+
+
+def test_screen_is_the_alternation():
+    s = screen([re.compile("abc", FLAGS), re.compile(r"(?P<n>\d+) days", FLAGS)])
+    assert s.match("ABC") and s.match("5 days") and not s.match("x")
+    with pytest.raises(ValueError):
+        screen([re.compile(r"(a)\1")])
