@@ -55,23 +55,25 @@ def annotate_clauses(clauses: Iterable[Clause], lang: str) -> list[Clause]:
 
 def _doc(nlp, clause: Clause, lang: str):
     doc = nlp.make_doc(clause.text)
-    doc._.kel_heading = clause.heading
-    doc._.kel_lang = lang
-    doc._.kel_evidence = []
+    ext = doc._  # one Underscore for three writes: spaCy builds a new one per ``doc._``
+    ext.kel_heading = clause.heading
+    ext.kel_lang = lang
+    ext.kel_evidence = []
     return doc
 
 
 def _with_annotations(clause: Clause, doc) -> Clause:
-    norms = list(doc._.kel_norms or [])
-    evidence = list(doc._.kel_evidence or [])
+    ext = doc._
+    norms = list(ext.kel_norms or [])
+    evidence = list(ext.kel_evidence or [])
     if clause.tables:
         table_norms, table_evidence = _table_norms(clause.tables, doc)
         norms += table_norms
         evidence += table_evidence
     return clause.model_copy(
         update={
-            "topics": tuple(doc._.kel_topics or ()),
-            "modality": doc._.kel_modality,
+            "topics": tuple(ext.kel_topics or ()),
+            "modality": ext.kel_modality,
             "norms": tuple(norms),
             "evidence": tuple(evidence),
         }

@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from extractors import extensions
-from extractors.patterns import RuleSet
+from extractors.patterns import shared_rules
 from extractors.topics import DATA, load_patterns
 from schemas import Evidence
 
@@ -95,7 +95,7 @@ class ModalityTagger:
         self.name = name
         self.lang = lang
         self.decide = decide
-        self.patterns = RuleSet(nlp, lang)
+        self.patterns = shared_rules(nlp, lang)
         self.rules: dict[str, str] = {}
         for entry in patterns:
             self.add(entry)
@@ -107,11 +107,12 @@ class ModalityTagger:
         if rule in self.rules:
             raise ValueError(f"duplicate modality rule id {rule!r}")
         self.rules[rule] = label
-        self.patterns.add(rule, pattern)
+        self.patterns.add(rule, pattern, owner=self.name)
 
     def match(self, doc: Doc) -> list[Cue]:
         """Pure: every cue in ``doc`` in reading order."""
-        cues = {Cue(self.rules[rule], start, end, rule) for rule, start, end in self.patterns(doc)}
+        rules = self.rules  # the RuleSet is shared with kel_topics: keep our own rules' hits
+        cues = {Cue(rules[rule], start, end, rule) for rule, start, end in self.patterns(doc) if rule in rules}
         return sorted(cues, key=lambda c: (c.start, c.end, c.rule))
 
     def __call__(self, doc: Doc) -> Doc:
@@ -120,7 +121,8 @@ class ModalityTagger:
 
     def set_annotations(self, doc: Doc, cues: list[Cue]) -> None:
         modality, deciding = self.decide(cues)
-        evidence = list(doc._.kel_evidence or [])
+        ext = doc._
+        evidence = list(ext.kel_evidence or [])
         for cue in deciding:
             span = doc[cue.start : cue.end]
             evidence.append(
@@ -133,8 +135,8 @@ class ModalityTagger:
                     rule=cue.rule,
                 )
             )
-        doc._.kel_modality = modality
-        doc._.kel_evidence = evidence
+        ext.kel_modality = modality
+        ext.kel_evidence = evidence
 
 
 @Language.factory(

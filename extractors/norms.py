@@ -752,14 +752,16 @@ class NormExtractor:
         return doc
 
     def match(self, doc: Doc) -> list[tuple[Norm, Evidence]]:
-        return extract_norms(doc.text, _doc_lang(doc, self.default_lang), doc._.kel_heading, doc._.kel_topics or ())
+        ext = doc._
+        return extract_norms(doc.text, _doc_lang(doc, self.default_lang), ext.kel_heading, ext.kel_topics or ())
 
     @staticmethod
     def set_annotations(doc: Doc, found: list[tuple[Norm, Evidence]]) -> None:
-        doc._.kel_norms = [norm for norm, _ in found]
-        if doc._.kel_evidence is None:
-            doc._.kel_evidence = []
-        doc._.kel_evidence.extend(ev for _, ev in found)
+        ext = doc._
+        ext.kel_norms = [norm for norm, _ in found]
+        if ext.kel_evidence is None:
+            ext.kel_evidence = []
+        ext.kel_evidence.extend(ev for _, ev in found)
 
 
 @Language.factory("kel_norms", assigns=["doc._.kel_norms", "doc._.kel_evidence"], default_config={})

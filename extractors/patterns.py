@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from spacy.attrs import LEMMA, LOWER, NORM, ORTH
 from spacy.language import Language
@@ -235,6 +236,12 @@ class RuleSet:
         # attr id -> word hash -> (rules anchored on the word, regexes it satisfies)
         self._word_memo: dict[int, dict[int, tuple[tuple[int, ...], frozenset[int]]]] = {}
         self._attrs: list[int] = []  # attribute ids rules look words up by
+        self._owners: dict[str, str] = {}
+        self._version = 0  # rules added so far: hits cached on a Doc are valid for one version
+
+    def owner(self, rule: str) -> str | None:
+        """The component a rule was added by."""
+        return self._owners.get(rule)
 
     def prepare(self, text: str) -> Doc:
         """``text`` as the owner sees a Doc: tokenized and lemmatized."""
@@ -243,7 +250,11 @@ class RuleSet:
             doc = proc(doc)
         return doc
 
-    def add(self, rule: str, pattern: str | list[dict]) -> None:
+    def add(self, rule: str, pattern: str | list[dict], owner: str = "") -> None:
+        """Add one pattern of ``rule``; ``owner`` names the component, so two cannot share a rule id."""
+        if self._owners.setdefault(rule, owner) != owner:
+            raise ValueError(f"rule id {rule!r} is used by {self._owners[rule]!r} and {owner!r}")
+        self._version += 1
         if isinstance(pattern, str):
             self.phrase_matcher.add(rule, [self.prepare(pattern)])
             return
@@ -299,7 +310,21 @@ class RuleSet:
         return attr, frozenset(strings.add(v) for v in values)
 
     def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
-        """Every ``(rule, start, end)`` hit in ``doc``, token offsets."""
+        """Every ``(rule, start, end)`` hit in ``doc``, token offsets.
+
+        Remembered on the Doc (``doc.user_data``), so the components sharing this
+        RuleSet (:func:`shared_rules`) match a clause once: they must not change
+        its tokens or lemmas in between.
+        """
+        key = ("kel_rules", id(self))
+        cached = doc.user_data.get(key)
+        if cached is not None and cached[0] == self._version:
+            return cached[1]
+        hits = self._match(doc)
+        doc.user_data[key] = (self._version, hits)
+        return hits
+
+    def _match(self, doc: Doc) -> list[tuple[str, int, int]]:
         strings = doc.vocab.strings
         hits = set()
         for matcher in (self.always, self.phrase_matcher, *self.sequences.values()):
@@ -373,3 +398,18 @@ class RuleSet:
 
 
 _NOTHING: tuple[tuple[int, ...], frozenset[int]] = ((), frozenset())
+
+
+_SHARED: WeakKeyDictionary[Language, dict[str, RuleSet]] = WeakKeyDictionary()
+
+
+def shared_rules(nlp: Language, lang: str) -> RuleSet:
+    """The one RuleSet of ``nlp`` for ``lang``: topics and modality add their patterns to it.
+
+    A clause's words are then looked up, and its phrase matchers run, once for
+    both components; each keeps the hits of its own rules.
+    """
+    per_lang = _SHARED.setdefault(nlp, {})
+    if lang not in per_lang:
+        per_lang[lang] = RuleSet(nlp, lang)
+    return per_lang[lang]

@@ -38,7 +38,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from extractors import extensions
-from extractors.patterns import RuleSet
+from extractors.patterns import shared_rules
 from schemas import Evidence
 
 _log = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ class TopicTagger:
         self.lang = lang
         self.heading_context = heading_context
         # Headings are tokenized and lemmatized by the components standing before us.
-        self.patterns = RuleSet(nlp, lang)
+        self.patterns = shared_rules(nlp, lang)
         self.rules: dict[str, tuple[str, bool]] = {}
         for entry in patterns:
             self.add(entry)
@@ -155,14 +155,16 @@ class TopicTagger:
         if rule in self.rules:
             raise ValueError(f"duplicate topic rule id {rule!r}")
         self.rules[rule] = (entry["label"], bool(entry.get("weak", False)))
-        self.patterns.add(rule, entry["pattern"])
+        self.patterns.add(rule, entry["pattern"], owner=self.name)
 
     def match(self, doc: Doc) -> list[TopicMatch]:
         """Pure: every topic rule hit in ``doc``, most specific first."""
         hits = []
+        rules = self.rules
         for rule, start, end in self.patterns(doc):
-            label, weak = self.rules[rule]
-            hits.append(TopicMatch(label, start, end, rule, weak))
+            if rule in rules:  # the RuleSet is shared with kel_modality
+                label, weak = rules[rule]
+                hits.append(TopicMatch(label, start, end, rule, weak))
         return [m for m in most_specific(hits) if m.label != MASK]
 
     def _match_heading(self, heading: str) -> tuple[tuple[TopicMatch, ...], Doc]:
@@ -178,7 +180,8 @@ class TopicTagger:
 
     def set_annotations(self, doc: Doc, matches: list[TopicMatch], heading_matches: list[TopicMatch], heading_doc) -> None:
         topics, from_heading = self.heading_context(matches, heading_matches)
-        evidence = list(doc._.kel_evidence or [])
+        ext = doc._
+        evidence = list(ext.kel_evidence or [])
         for m in matches:
             if m.label in topics:
                 span = doc[m.start : m.end]
@@ -187,8 +190,8 @@ class TopicTagger:
             if m.label in from_heading:
                 span = heading_doc[m.start : m.end]
                 evidence.append(_evidence(m, span.text, span.start_char, span.end_char, "heading"))
-        doc._.kel_topics = topics
-        doc._.kel_evidence = evidence
+        ext.kel_topics = topics
+        ext.kel_evidence = evidence
 
 
 def _evidence(m: TopicMatch, text: str, start: int, end: int, where: str) -> Evidence:

@@ -173,3 +173,39 @@ def test_phrase_rule_matches_like_the_token_pattern():
     rules.add("r", [{"LOWER": "annual"}, {"LOWER": {"IN": ["leave", "holiday"]}}])
     assert rules.sequences and not rules._rules
     assert rules(nlp("Annual Leave and annual holiday, not annual pay")) == [("r", 0, 2), ("r", 3, 5)]
+
+
+def test_topics_and_modality_share_one_ruleset_and_match_a_clause_once():
+    from extractors.pipeline import build_nlp
+
+    nlp = build_nlp("en", norms=False)
+    rules = nlp.get_pipe("kel_topics").patterns
+    assert nlp.get_pipe("kel_modality").patterns is rules
+    calls = []
+    original = rules._match
+    rules._match = lambda doc: calls.append(doc) or original(doc)
+    doc = nlp("The Employer shall index wages annually not lower than the inflation rate.")
+    assert len(calls) == 1  # kel_modality reused kel_topics' hits
+    assert doc._.kel_modality == "obligation" and "wage_indexation" in doc._.kel_topics
+
+
+def test_a_rule_id_belongs_to_one_component():
+    from extractors.patterns import RuleSet
+
+    nlp = spacy.blank("en")
+    rules = RuleSet(nlp, "en")
+    rules.add("r", [{"LOWER": "pay"}], owner="kel_topics")
+    with pytest.raises(ValueError, match="kel_topics"):
+        rules.add("r", [{"LOWER": "shall"}], owner="kel_modality")
+
+
+def test_hits_remembered_on_a_doc_are_dropped_when_rules_are_added():
+    from extractors.patterns import RuleSet
+
+    nlp = spacy.blank("en")
+    rules = RuleSet(nlp, "en")
+    rules.add("a", [{"LOWER": "pay"}])
+    doc = nlp("pay leave")
+    assert rules(doc) == [("a", 0, 1)]
+    rules.add("b", [{"LOWER": "leave"}])
+    assert rules(doc) == [("a", 0, 1), ("b", 1, 2)]
