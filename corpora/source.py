@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from schemas.datafile import read_yaml
+
 # An item line inside a clause: "a) ...", "б) ...", "1) ..." or a dashed "– ...".
 _LETTERED = re.compile(r"^(?P<label>[a-zа-яёәғқңөұүһі]|\d{1,2})\)\s+(?P<text>.*)$")
 _DASHED = re.compile(r"^(?P<label>[–—-])\s+(?P<text>.*)$")
@@ -179,7 +181,7 @@ def load_source(path: Path) -> AgreementSource:
     """Parse and check one source file; raises `SourceError` naming the file and the problem."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = read_yaml(path)
     except yaml.YAMLError as exc:
         raise SourceError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):

@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors import extensions, quantities, units
 from extractors.regexes import Screened
 from schemas import Evidence, Norm, Table
+from schemas.datafile import read_yaml
 from schemas.taxonomy import taxonomy
 
 extensions.register()
@@ -103,7 +103,7 @@ def _any(patterns) -> Screened | None:
 @cache
 def _vocabulary(lang: str) -> _Vocabulary:
     path = _DATA / lang / "norms.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    raw = read_yaml(path) if path.exists() else {}
     params = taxonomy().parameters
     comparators = tuple(
         (comp, f"{lang}:comparator:{comp}#{i}", Screened(rf"(?<!\w)(?:{pat})(?!\w)", _FLAGS))
@@ -766,8 +766,16 @@ class NormExtractor:
 
 @Language.factory("kel_norms", assigns=["doc._.kel_norms", "doc._.kel_evidence"], default_config={})
 def make_norms(nlp: Language, name: str) -> NormExtractor:
-    """Build ``kel_norms`` for ``nlp``; the clause's ``kel_lang`` overrides the pipeline language."""
-    return NormExtractor(_doc_lang_name(nlp.lang))
+    """Build ``kel_norms`` for ``nlp``; the clause's ``kel_lang`` overrides the pipeline language.
+
+    The language's vocabularies are read and compiled here, with the pipeline,
+    not by the first clause.
+    """
+    lang = _doc_lang_name(nlp.lang)
+    _vocabulary(lang)
+    quantities.find_quantities("", lang)
+    units.unit_after("", 0, lang)
+    return NormExtractor(lang)
 
 
 def _doc_lang_name(lang: str) -> str:

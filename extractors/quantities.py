@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-import yaml
-
 from extractors import units
+from schemas.datafile import read_yaml
 
 _DATA = Path(__file__).with_name("data")
 
@@ -110,7 +109,7 @@ def _fold(word: str) -> str:
 @cache
 def _table(lang: str) -> _Table:
     path = _DATA / lang / "numbers.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    raw = read_yaml(path) if path.exists() else {}
 
     def keyed(d):
         return {_fold(str(k)): float(v) for k, v in (d or {}).items()}

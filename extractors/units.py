@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from extractors.regexes import Screened, screen
+from schemas.datafile import read_yaml
 
 _DATA = Path(__file__).with_name("data")
 _FLAGS = re.IGNORECASE | re.UNICODE
@@ -51,7 +50,7 @@ def fold(text: str) -> str:
 @cache
 def _lexicon(lang: str) -> _Lexicon:
     path = _DATA / lang / "units.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    raw = read_yaml(path) if path.exists() else {}
     after = tuple(
         (unit, f"{lang}:unit:{unit}#{i}", re.compile(r"\s*(?:" + pat + ")", _FLAGS))
         for unit, pats in (raw.get("after_quantity") or {}).items()

@@ -10,16 +10,15 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from pipeline.dates import find_dates, year_range
+from schemas.datafile import read_yaml
 
 _DATA = Path(__file__).with_name("data") / "metadata.yaml"
 
 
 @cache
 def _vocabulary() -> dict:
-    return yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    return read_yaml(_DATA)
 
 
 def read_metadata(preamble: list[str], sample: list[str], all_text: list[str] | None = None) -> dict:

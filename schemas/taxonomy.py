@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from schemas.datafile import read_yaml
 
 _PATH = Path(__file__).with_name("taxonomy.yaml")
 
@@ -36,7 +36,7 @@ class Taxonomy:
 
 @cache
 def taxonomy() -> Taxonomy:
-    raw = yaml.safe_load(_PATH.read_text(encoding="utf-8"))
+    raw = read_yaml(_PATH)
     params = {
         pid: Parameter(pid, p["topic"], tuple(p["units"]), p["better"]) for pid, p in raw["parameters"].items()
     }

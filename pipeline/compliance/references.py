@@ -12,8 +12,7 @@ import logging
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from schemas.datafile import read_yaml
 from schemas.models import Agreement, Clause, Norm, Source
 
 _log = logging.getLogger(__name__)
@@ -48,7 +47,7 @@ def _level(agreement: Agreement) -> str | None:
 def labour_code() -> Agreement:
     """The statutory floors of ``labour_code.yaml`` as a reference agreement."""
     raw_text = LABOUR_CODE.read_text(encoding="utf-8")
-    raw = yaml.safe_load(raw_text)
+    raw = read_yaml(raw_text)
     agreement_id = raw["id"]
     clauses = tuple(
         Clause(

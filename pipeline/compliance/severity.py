@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
+from schemas.datafile import read_yaml
 
 _PATH = Path(__file__).with_name("severity.yaml")
 
@@ -15,7 +15,7 @@ RANK = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
 @cache
 def _rules() -> tuple[tuple[str, frozenset[str] | None, str], ...]:
-    raw = yaml.safe_load(_PATH.read_text(encoding="utf-8"))
+    raw = read_yaml(_PATH)
     return tuple(
         (r["kind"], frozenset(r["topics"]) if r.get("topics") else None, r["severity"]) for r in raw["rules"]
     )
