@@ -25,6 +25,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from extractors.regexes import screen
+
 _RANGE = re.compile(r"^\{(\d*),(\d*)\}$")
 _EXACT = re.compile(r"^\{(\d+)\}$")
 
@@ -237,6 +239,7 @@ class RuleSet:
         self._word_memo: dict[int, dict[int, tuple[tuple[int, ...], frozenset[int]]]] = {}
         self._attrs: list[int] = []  # attribute ids rules look words up by
         self._owners: dict[str, str] = {}
+        self._screens: dict[tuple[int, int], re.Pattern | None] = {}  # (attr, regexes so far) -> their alternation
         self._version = 0  # rules added so far: hits cached on a Doc are valid for one version
 
     def owner(self, rule: str) -> str | None:
@@ -373,6 +376,16 @@ class RuleSet:
             hi = n if rule.after is None else min(n, max(positions) + 1 + rule.after)
             yield rule, lo, doc[lo:hi]
 
+    def _regex_screen(self, attr: int) -> re.Pattern | None:
+        """The alternation of the regexes on ``attr`` (None: try each, as when one refers back to a group)."""
+        key = (attr, len(self._regexes))
+        if key not in self._screens:
+            try:
+                self._screens[key] = screen(regex for a, regex in self._regexes if a == attr) or _NEVER
+            except (ValueError, re.error):
+                self._screens[key] = None
+        return self._screens[key]
+
     @staticmethod
     def _has_all(needs, present: dict[int, set[int]], regexes: set[int]) -> bool:
         for attr, key in needs:
@@ -384,9 +397,19 @@ class RuleSet:
         return True
 
     def _word_info(self, attr: int, word: int, strings) -> tuple[tuple[int, ...], frozenset[int]]:
-        """What one word means to the rules: (rules anchored on it, regexes it satisfies); memoised."""
+        """What one word means to the rules: (rules anchored on it, regexes it satisfies); memoised.
+
+        A new word is first tried against all the attribute's regexes at once (their
+        alternation: ten times faster than trying the 361 Russian ones in turn), and
+        one by one only when one of them matches.
+        """
         text = strings[word]
-        regexes = frozenset(number for number, (a, regex) in enumerate(self._regexes) if a == attr and regex.search(text))
+        regexes = frozenset()
+        any_regex = self._regex_screen(attr)
+        if any_regex is None or any_regex.search(text) is not None:
+            regexes = frozenset(
+                number for number, (a, regex) in enumerate(self._regexes) if a == attr and regex.search(text)
+            )
         rules = [*self._by_word.get((attr, word), ())]
         for number in sorted(regexes):
             rules.extend(self._by_regex.get(number, ()))
@@ -398,6 +421,7 @@ class RuleSet:
 
 
 _NOTHING: tuple[tuple[int, ...], frozenset[int]] = ((), frozenset())
+_NEVER = re.compile(r"(?!)")  # the alternation of no regex
 
 
 _SHARED: WeakKeyDictionary[Language, dict[str, RuleSet]] = WeakKeyDictionary()

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors import extensions
+from extractors.morphology import analyzer, russian_lemma
 
 _log = logging.getLogger(__name__)
 
@@ -62,26 +63,11 @@ class Lemmas:
         return doc
 
 
-def russian_lemma(word: str) -> str:
-    """The lemma of one Russian word as written: see :class:`Lemmas`."""
-    morph = _morph()
-    forms = {parse.normal_form for parse in morph.parse(word)}
-    lemma = next(iter(forms)) if len(forms) == 1 else word
-    if word.isalpha() and (not lemma or lemma == word):
-        lemma = morph.parse(word.lower())[0].normal_form
-    return (lemma or word).lower()
-
-
 @Language.factory("kel_lemmas", default_config={"lang": "en"})
 def make_lemmas(nlp: Language, name: str, lang: str) -> Lemmas:
+    if lang == "ru":
+        analyzer()  # pymorphy3 loads its dictionaries (~1 s) with the pipeline, not on the first word
     return Lemmas(lang)
-
-
-@cache
-def _morph():
-    from pymorphy3 import MorphAnalyzer
-
-    return MorphAnalyzer(lang="ru")
 
 
 def _has_norms() -> bool:

@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from extractors import units
+from extractors.morphology import analyzer
 from schemas.datafile import read_yaml
 
 _DATA = Path(__file__).with_name("data")
@@ -126,13 +127,6 @@ def _table(lang: str) -> _Table:
     )
 
 
-@cache
-def _morph():
-    from pymorphy3 import MorphAnalyzer
-
-    return MorphAnalyzer(lang="ru")
-
-
 @lru_cache(maxsize=65536)
 def _key(word: str, lang: str) -> str:
     """The lookup key of a word: for Russian the first pymorphy3 lemma the number table knows."""
@@ -143,7 +137,7 @@ def _key(word: str, lang: str) -> str:
     if table.knows(lower) or not _CYRILLIC.fullmatch(lower):
         # pymorphy3 only knows Cyrillic words, and raises on characters unicodedata cannot name
         return lower
-    for parse in _morph().parse(lower):
+    for parse in analyzer().parse(lower):
         lemma = _fold(parse.normal_form)
         if table.knows(lemma):
             return lemma

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import spacy
 
-from extractors.pipeline import build_nlp, russian_lemma
+from extractors.morphology import russian_lemma
+from extractors.pipeline import build_nlp
 
 GOLD = Path(__file__).resolve().parents[2] / "corpora" / "gold"
 
