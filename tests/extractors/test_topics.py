@@ -48,6 +48,7 @@ EN = [
     ),
     ("injury_compensation", "A lump sum of ten annual wages is paid in case of death due to an accident at work."),
     ("injury_compensation", "The Employer shall pay compensation for harm to the health of an employee."),
+    ("injury_compensation", "The Employer compensates harm caused to the health of an employee at work."),
     ("family_maternity", "Women with children under three years of age may not be sent on business trips."),
     ("working_time", "The normal working time shall not exceed 40 hours per week."),
     ("annual_leave", "Employees are granted annual paid leave of 30 calendar days."),
