@@ -267,7 +267,7 @@ def _word_number(text: str, toks: list[_Token], i: int, table: _Table) -> tuple[
             and limit >= 100
             and j + 1 < len(toks)
             and toks[j + 1].key in table.cardinals
-            and _WORD.search(text, toks[j].end, toks[j + 1].start) is None  # the very next word
+            and _joined(text, tok, toks[j + 1])  # "hundred and five", not "hundred and, five"
         ):
             pass
         else:

@@ -149,6 +149,17 @@ def test_quantities_ignore_references_times_ordinals(text, lang):
     assert find_quantities(text, lang) == []
 
 
+def test_connector_joins_only_the_word_right_after_it():
+    assert [(q.value, q.text) for q in find_quantities("one hundred and five days", "en")] == [
+        (105.0, "one hundred and five")
+    ]
+    # a comma after "and" ends the number before the "and"
+    assert [(q.value, q.text) for q in find_quantities("one hundred and, five days", "en")] == [
+        (100.0, "one hundred"),
+        (5.0, "five"),
+    ]
+
+
 def test_quantities_keep_two_numbers_apart():
     """A list of numbers is not one number: "two, three" and «два три» stay separate."""
     assert [q.value for q in find_quantities("two, three", "en")] == [2, 3]
