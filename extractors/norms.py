@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors import extensions, quantities, units
-from extractors.regexes import Screened
+from extractors.regexes import Group, Screened
 from schemas import Evidence, Norm, Table
 from schemas.datafile import read_yaml
 from schemas.taxonomy import taxonomy
@@ -93,6 +93,10 @@ class _Vocabulary:
     grant: Screened | None
     hedge: Screened | None
     flags: tuple[_Flag, ...]
+    # each group skipped at once on a text holding none of its words (extractors.regexes.Group)
+    any_comparator: Group | None = None
+    any_flag: Group | None = None
+    any_condition: Group | None = None
 
 
 def _any(patterns) -> Screened | None:
@@ -160,6 +164,9 @@ def _vocabulary(lang: str) -> _Vocabulary:
         grant=_any(raw.get("grant")),
         hedge=_any(raw.get("hedge")),
         flags=flags,
+        any_comparator=Group(p for _, _, p in comparators),
+        any_flag=Group(cue.pattern for flag in flags for cue in flag.cues),
+        any_condition=Group(p for cond in conditions for p in cond.patterns),
     )
 
 
@@ -237,6 +244,8 @@ def _comparator_before(
 ) -> tuple[str, int, str] | None:
     """The comparator whose words end right before ``pos`` (only filler between); inequalities win."""
     window = folded[lower:pos]
+    if not vocab.any_comparator.possible(window):
+        return None
     best = None
     for comp, rule, pattern in vocab.comparators:
         for m in pattern.finditer(window):
@@ -279,6 +288,8 @@ def _measures(text: str, folded: str, lang: str, segments: list[_Segment], vocab
 
 def _implied_after_comparators(text, folded, lang, vocab, free, taken) -> list[_Measure]:
     """"not less than the minimum wage": a wage unit right after a comparator is one of it."""
+    if not vocab.any_comparator.possible(folded):
+        return []
     implied = units.implied_after_comparator(lang)
     found = []
     for _comp, _rule, pattern in vocab.comparators:
@@ -477,6 +488,8 @@ _RANGE_LEAD = re.compile(r"\s*\w{1,4}\s+")
 
 
 def _conditions_in(folded: str, lo: int, hi: int, lang: str, vocab: _Vocabulary) -> list[_Found]:
+    if not vocab.any_condition.possible(folded):
+        return []
     found = []
     for cond in vocab.conditions:
         for pattern in cond.patterns:
@@ -552,6 +565,8 @@ def _sentence(folded: str, segments: list[_Segment], pos: int) -> str:
 
 
 def _flags(text: str, folded: str, segments: list[_Segment], vocab: _Vocabulary) -> list[tuple[Norm, Evidence]]:
+    if not vocab.any_flag.possible(folded):
+        return []
     out = []
     for flag in vocab.flags:
         for cue in flag.cues:

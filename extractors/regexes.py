@@ -155,6 +155,36 @@ class Screened:
         return f"Screened({self.pattern!r}, needs={[sorted(n) for n in self.needs]})"
 
 
+class Group:
+    """Patterns tried together (the comparators, the flag cues): skipped together when none can match.
+
+    Every pattern needs one of its most selective words; a text holding none of
+    these words, for any pattern, holds no match of the group. One look for a few
+    words instead of one screen per pattern.
+    """
+
+    __slots__ = ("words",)
+
+    def __init__(self, patterns: Iterable[Screened]):
+        words: set[str] | None = set()
+        for p in patterns:
+            if not p.needs:
+                words = None  # a pattern that needs no word can match anywhere
+                break
+            words |= min(p.needs, key=_selectivity)
+        self.words = None if words is None else frozenset(words)
+
+    def possible(self, text: str) -> bool:
+        """False only when no pattern of the group can match in ``text``."""
+        if self.words is None:
+            return True
+        folded = _caseless_memo(text)
+        for word in self.words:
+            if word in folded:
+                return True
+        return False
+
+
 def screen(patterns: Iterable[re.Pattern | Screened]) -> re.Pattern | None:
     """The alternation of ``patterns`` (which must share their flags); None when there are none.
 

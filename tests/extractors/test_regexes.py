@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractors.norms import _vocabulary
-from extractors.regexes import Screened, caseless, needed_words, screen
+from extractors.regexes import Group, Screened, caseless, needed_words, screen
 from extractors.units import _lexicon
 
 FLAGS = re.IGNORECASE | re.UNICODE
@@ -97,3 +97,37 @@ def test_screen_is_the_alternation():
     assert s.match("ABC") and s.match("5 days") and not s.match("x")
     with pytest.raises(ValueError):
         screen([re.compile(r"(a)\1")])
+
+
+GROUPS = [
+    (group, members)
+    for lang in ("en", "ru", "kk")
+    for group, members in (
+        (_vocabulary(lang).any_comparator, [p for _, _, p in _vocabulary(lang).comparators]),
+        (_vocabulary(lang).any_flag, [c.pattern for f in _vocabulary(lang).flags for c in f.cues]),
+        (_vocabulary(lang).any_condition, [p for c in _vocabulary(lang).conditions for p in c.patterns]),
+    )
+    if members
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(WORDS), st.sampled_from(WORDS).map(str.upper), st.sampled_from(EXTRA)),
+        min_size=1,
+        max_size=12,
+    ).map(" ".join),
+    st.sampled_from(GROUPS),
+)
+def test_a_group_is_skipped_only_when_none_of_its_patterns_matches(text, group_and_members):
+    group, members = group_and_members
+    if not group.possible(text):
+        assert not any(p.regex.search(text) for p in members)
+
+
+def test_group_of_patterns():
+    group = Group([Screened(r"not\s+less\s+than", FLAGS), Screened(r"at\s+least", FLAGS)])
+    assert group.possible("AT LEAST five") and group.possible("not less than")
+    assert not group.possible("up to five")
+    assert Group([Screened(r"\d+", FLAGS)]).words is None  # needs no word: never skipped
