@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 from extractors import units
@@ -127,9 +127,11 @@ def _table(lang: str) -> _Table:
     )
 
 
-@lru_cache(maxsize=65536)
 def _key(word: str, lang: str) -> str:
-    """The lookup key of a word: for Russian the first pymorphy3 lemma the number table knows."""
+    """The lookup key of a word: for Russian the first pymorphy3 lemma the number table knows.
+
+    Remembered per word through :func:`_number_word`'s memo, its one caller.
+    """
     lower = _fold(word)
     if lang != "ru":
         return lower
