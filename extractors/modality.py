@@ -30,6 +30,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from extractors import extensions
+from extractors.component import Component
 from extractors.patterns import shared_rules
 from extractors.topics import DATA, load_patterns
 from schemas import Evidence
@@ -88,7 +89,7 @@ def _longest(cues) -> list[Cue]:
     return [min(run, key=lambda c: (-(c.end - c.start), c.start, c.rule)) for run in runs]
 
 
-class ModalityTagger:
+class ModalityTagger(Component):
     """Finds the modality cues of a clause Doc and records the deciding one as evidence."""
 
     def __init__(self, nlp: Language, name: str, lang: str, patterns: list[dict], decide: Decision):

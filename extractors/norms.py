@@ -30,6 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors import extensions, quantities, units
+from extractors.component import Component
 from extractors.regexes import Group, Screened
 from schemas import Evidence, Norm, Table
 from schemas.datafile import read_yaml
@@ -755,7 +756,7 @@ def _row_condition(row, header, col, clause, lang, vocab, parameter) -> str | No
 # --------------------------------------------------------------------------- component
 
 
-class NormExtractor:
+class NormExtractor(Component):
     """The ``kel_norms`` component: one Doc is one clause."""
 
     def __init__(self, default_lang: str):

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors import extensions
+from extractors.component import Component
 from extractors.morphology import analyzer, russian_lemma
 
 _log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ _log = logging.getLogger(__name__)
 _BLANK = {"en": "en", "ru": "ru", "kk": "xx"}
 
 
-class Lemmas:
+class Lemmas(Component):
     """``kel_lemmas``: every token gets a lower-case lemma, so LEMMA patterns always see one.
 
     Russian: pymorphy3 without POS tags. A word whose parses share one normal form

@@ -38,6 +38,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from extractors import extensions
+from extractors.component import Component
 from extractors.patterns import shared_rules
 from schemas import Evidence
 
@@ -135,7 +136,7 @@ def _ordered(labels: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(labels))
 
 
-class TopicTagger:
+class TopicTagger(Component):
     """Tags a clause Doc with every topic its words (and, as context, its heading) support."""
 
     def __init__(self, nlp: Language, name: str, lang: str, patterns: list[dict], heading_context: HeadingContext):
