@@ -10,6 +10,8 @@ On the same files in one run it times, in pages per second:
 and, in the same rounds, on the same agreements:
   clauses         parse + ``pipeline.segment.segment``: file -> clauses
   extraction      ``extractors.annotate`` alone, on agreements segmented beforehand
+  no-norms        the same with the ``kel_norms`` component disabled (spaCy's ``select_pipes``):
+                  what tokens, lemmas, topics and modality cost without the norm reader
 with extraction's first pass printed apart (its memos of words and lemmas start empty).
 Default files: the corpus PDFs; without them the test fixtures and a generated
 40-page agreement. The target is ours >= 20x pdfplumber.
@@ -23,6 +25,7 @@ import logging
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,7 +160,16 @@ def _clause_readers(files: list[Path]):
     def extraction(path: Path) -> None:
         annotate(segmented[path])
 
-    return [("clauses", clauses), ("extraction", extraction)], sum(len(a.clauses) for a in segmented.values())
+    def no_norms(path: Path) -> None:
+        from extractors.pipeline import get_nlp
+
+        with ExitStack() as stack:
+            for lang in ("en", "ru", "kk"):
+                stack.enter_context(get_nlp(lang).select_pipes(disable=["kel_norms"]))
+            annotate(segmented[path])
+
+    readers = [("clauses", clauses), ("extraction", extraction), ("no-norms", no_norms)]
+    return readers, sum(len(a.clauses) for a in segmented.values())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -232,6 +244,13 @@ def main(argv: list[str] | None = None) -> int:
         for name, seconds in (("parsing (file -> Document)", parsing), ("file -> clauses", to_clauses)):
             verdict = "less" if extraction < seconds else "MORE"
             print(f"extraction costs {verdict} than {name}: {seconds / extraction:.2f}x (target: less)")
+        if best.get("no-norms"):
+            no_norms = best["no-norms"]
+            print(
+                f"of extraction, the norm reader {1000 * (extraction - no_norms) / n:.1f} ms an agreement, "
+                f"tokens, lemmas, topics and modality {1000 * no_norms / n:.1f} ms "
+                f"(without the norm reader, extraction would cost {no_norms / parsing:.2f}x parsing)"
+            )
 
     if "ours" in rates:
         if "pdfplumber" in rates:
