@@ -59,31 +59,18 @@ def _doc(nlp, clause: Clause, lang: str):
     ext.kel_heading = clause.heading
     ext.kel_lang = lang
     ext.kel_evidence = []
+    if clause.tables:
+        ext.kel_tables = clause.tables
     return doc
 
 
 def _with_annotations(clause: Clause, doc) -> Clause:
     ext = doc._
-    norms = list(ext.kel_norms or [])
-    evidence = list(ext.kel_evidence or [])
-    if clause.tables:
-        table_norms, table_evidence = _table_norms(clause.tables, doc)
-        norms += table_norms
-        evidence += table_evidence
     return clause.model_copy(
         update={
             "topics": tuple(ext.kel_topics or ()),
             "modality": ext.kel_modality,
-            "norms": tuple(norms),
-            "evidence": tuple(evidence),
+            "norms": tuple(ext.kel_norms or ()),
+            "evidence": tuple(ext.kel_evidence or ()),
         }
     )
-
-
-def _table_norms(tables, doc):
-    try:
-        from extractors.norms import table_norms
-    except ImportError:
-        return [], []
-    norms, evidence = table_norms(tables, doc)
-    return list(norms), list(evidence)

@@ -14,6 +14,7 @@ def register() -> None:
     for name, default in (
         ("kel_heading", None),  # str | None: the heading of the section the clause stands in (context)
         ("kel_lang", None),  # "en" | "ru" | "kk"
+        ("kel_tables", None),  # tuple[schemas.Table, ...]: the clause's tables (a tariff grid), read by kel_norms
         ("kel_topics", None),  # list[str]
         ("kel_modality", None),  # str | None
         ("kel_norms", None),  # list[schemas.Norm]

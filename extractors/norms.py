@@ -768,8 +768,12 @@ class NormExtractor(Component):
         return doc
 
     def match(self, doc: Doc) -> list[tuple[Norm, Evidence]]:
+        """The norms of the clause's text, then those of its tables (``doc._.kel_tables``)."""
         ext = doc._
-        return extract_norms(doc.text, _doc_lang(doc, self.default_lang), ext.kel_heading, ext.kel_topics or ())
+        found = extract_norms(doc.text, _doc_lang(doc, self.default_lang), ext.kel_heading, ext.kel_topics or ())
+        if ext.kel_tables:
+            found.extend(zip(*table_norms(ext.kel_tables, doc), strict=True))
+        return found
 
     @staticmethod
     def set_annotations(doc: Doc, found: list[tuple[Norm, Evidence]]) -> None:

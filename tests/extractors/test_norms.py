@@ -475,3 +475,25 @@ def test_table_norms_evidence_points_into_the_row(nlps):
     _, (evidence,) = table_norms([Table(rows=rows)], doc)
     row_text = " | ".join(rows[1])
     assert row_text[evidence.start : evidence.end] == "6 calendar days" == evidence.text
+
+
+def test_a_clauses_table_norms_come_from_the_kel_norms_component():
+    """kel_norms reads the clause's tables too: disabled, the clause has no norm at all, text or table."""
+    from extractors import annotate_clauses
+    from extractors.pipeline import get_nlp
+    from schemas import Clause
+
+    rows = (("Continuous service", "Additional leave"), ("over 10 years", "6 calendar days"))
+    clause = Clause(
+        id="c",
+        number="5.2",
+        text="Employees shall be granted additional paid leave of 3 calendar days, and for continuous service as follows.",
+        tables=(Table(rows=rows),),
+    )
+    (annotated,) = annotate_clauses([clause], "en")
+    assert [(n.value, n.unit) for n in annotated.norms] == [(3, "calendar_days"), (6, "calendar_days")]
+    assert [e.where for e in annotated.evidence if e.kind == "norm"] == ["text", "table"]
+    with get_nlp("en").select_pipes(disable=["kel_norms"]):
+        (bare,) = annotate_clauses([clause], "en")
+    assert bare.norms == () and not [e for e in bare.evidence if e.kind == "norm"]
+    assert bare.topics == annotated.topics and bare.modality == annotated.modality
