@@ -54,7 +54,10 @@ def annotate_clauses(clauses: Iterable[Clause], lang: str) -> list[Clause]:
 
 
 def _doc(nlp, clause: Clause, lang: str):
+    from extractors.extensions import remember_text
+
     doc = nlp.make_doc(clause.text)
+    remember_text(doc, clause.text)
     ext = doc._  # one Underscore for three writes: spaCy builds a new one per ``doc._``
     ext.kel_heading = clause.heading
     ext.kel_lang = lang

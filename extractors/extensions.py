@@ -25,3 +25,30 @@ def register() -> None:
 
 
 register()
+
+
+_TEXT = "kel_text"  # doc.user_data key: the clause text, read once
+
+
+def clause_text(doc: Doc) -> str:
+    """``doc.text``, remembered on the Doc: spaCy rebuilds it from every token on each call.
+
+    The orchestration seeds it with the clause text the Doc was made from
+    (:func:`remember_text`); the kel_* components never change a Doc's tokens.
+    """
+    text = doc.user_data.get(_TEXT)
+    if text is None:
+        text = doc.user_data[_TEXT] = doc.text
+    return text
+
+
+def remember_text(doc: Doc, text: str) -> None:
+    """Record that ``doc`` was made from ``text`` (the tokenizer keeps every character)."""
+    doc.user_data[_TEXT] = text
+
+
+def span_words(doc: Doc, start: int, end: int) -> tuple[str, int, int]:
+    """``(text, start_char, end_char)`` of the tokens ``start:end``: ``doc[start:end]``'s, without building the Span."""
+    first, last = doc[start], doc[end - 1]
+    start_char, end_char = first.idx, last.idx + len(last)
+    return clause_text(doc)[start_char:end_char], start_char, end_char

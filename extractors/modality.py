@@ -125,17 +125,8 @@ class ModalityTagger(Component):
         ext = doc._
         evidence = list(ext.kel_evidence or [])
         for cue in deciding:
-            span = doc[cue.start : cue.end]
-            evidence.append(
-                Evidence(
-                    kind="modality",
-                    label=modality,
-                    text=span.text,
-                    start=span.start_char,
-                    end=span.end_char,
-                    rule=cue.rule,
-                )
-            )
+            words, start, end = extensions.span_words(doc, cue.start, cue.end)
+            evidence.append(Evidence(kind="modality", label=modality, text=words, start=start, end=end, rule=cue.rule))
         ext.kel_modality = modality
         ext.kel_evidence = evidence
 

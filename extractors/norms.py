@@ -365,9 +365,40 @@ class _Hit:
     end: int
 
 
-def _live_cues(folded: str, params: Sequence[_Parameter]) -> list[tuple[_Parameter, _Cue]]:
-    """The cues of ``params`` whose words ``folded`` holds: the only ones worth a search."""
-    return [(p, cue) for p in params for cue in p.cues if cue.pattern.possible(folded)]
+class _Words:
+    """What a clause's (and its heading's) words allow, worked out once for all its measures.
+
+    Per parameter: whether its ``requires`` patterns occur in the clause or the
+    heading, and which of its cues can occur in the clause and in the heading
+    (:meth:`Screened.possible`): the only cues worth a search.
+    """
+
+    __slots__ = ("folded", "heading", "context", "_required", "_live", "_live_heading")
+
+    def __init__(self, folded: str, heading: str):
+        self.folded = folded
+        self.heading = heading
+        self.context = folded + "\n" + heading
+        self._required: dict[str, bool] = {}
+        self._live: dict[str, list[tuple[_Parameter, _Cue]]] = {}
+        self._live_heading: dict[str, list[tuple[_Parameter, _Cue]]] = {}
+
+    def required(self, p: _Parameter) -> bool:
+        found = self._required.get(p.id)
+        if found is None:
+            found = self._required[p.id] = not p.requires or any(r.search(self.context) for r in p.requires)
+        return found
+
+    def live_cues(self, params: Sequence[_Parameter], heading: bool = False) -> list[tuple[_Parameter, _Cue]]:
+        """The cues of ``params`` whose words the clause (or its heading) holds."""
+        memo, text = (self._live_heading, self.heading) if heading else (self._live, self.folded)
+        out: list[tuple[_Parameter, _Cue]] = []
+        for p in params:
+            cues = memo.get(p.id)
+            if cues is None:
+                cues = memo[p.id] = [(p, cue) for cue in p.cues if cue.pattern.possible(text)]
+            out.extend(cues)
+        return out
 
 
 def _cue_hits(folded: str, lo: int, hi: int, cues: Sequence[tuple[_Parameter, _Cue]], avoid: tuple[int, int]) -> list[_Hit]:
@@ -419,13 +450,12 @@ def _parameter_for(
     topics: Sequence[str],
     vocab: _Vocabulary,
     spans: Sequence[tuple[int, int]] = (),
+    words: _Words | None = None,
 ) -> _Hit | None:
-    context = folded + "\n" + heading
-    allowed = [
-        p
-        for p in vocab.parameters
-        if m.unit in p.units and (not p.requires or any(r.search(context) for r in p.requires))
-    ]
+    """The parameter ``m`` measures; ``words``: the clause's :class:`_Words`, shared by its measures."""
+    if words is None:
+        words = _Words(folded, heading)
+    allowed = [p for p in vocab.parameters if m.unit in p.units and words.required(p)]
     seg = segments[_segment_of(segments, m.start)]
     item = folded[seg.start : seg.end]
     allowed = [p for p in allowed if not any(b.search(item) for b in p.blocked_by)]
@@ -436,13 +466,13 @@ def _parameter_for(
     if seg.lead is not None:
         scopes.append((segments[seg.lead].start, segments[seg.lead].end))
     scopes.append((0, len(folded)))
-    cues = _live_cues(folded, allowed)
+    cues = words.live_cues(allowed)
     for lo, hi in scopes:
         hit = _choose(_cue_hits(folded, lo, hi, cues, avoid), m, folded, spans, topics)
         if hit is not None:
             return hit
     if heading:
-        hits = _cue_hits(heading, 0, len(heading), _live_cues(heading, allowed), (0, 0))
+        hits = _cue_hits(heading, 0, len(heading), words.live_cues(allowed, heading=True), (0, 0))
         # positions in the heading are not comparable with the clause: shift past its end
         hits = [_Hit(h.parameter, h.rule, h.start + len(folded) + 1, h.end + len(folded) + 1) for h in hits]
         return _choose(hits, m, folded + "\n" + heading, spans, topics)
@@ -611,13 +641,14 @@ def extract_norms(
     measures = _with_comparators(_measures(text, folded, lang, segments, vocab), folded, segments, vocab)
     chosen = []
     spans = [(m.start, m.end) for m in measures]
+    words = _Words(folded, heading_folded)
     for m in measures:
-        hit = _parameter_for(m, folded, segments, heading_folded, topics or (), vocab, spans)
+        hit = _parameter_for(m, folded, segments, heading_folded, topics or (), vocab, spans, words)
         if hit is None and m.unit == "percent" and m.value >= 100:
             # "overtime is paid at 150 percent" is pay at 1.5 times the rate; below 100
             # a percent is a premium on top of the rate, and the total is not stated
             m = _replace(m, value=m.value / 100, unit="rate_multiple")
-            hit = _parameter_for(m, folded, segments, heading_folded, topics or (), vocab, spans)
+            hit = _parameter_for(m, folded, segments, heading_folded, topics or (), vocab, spans, words)
         if hit is not None:
             chosen.append((m, hit))
     conditions = _assign_conditions(chosen, folded, segments, lang, vocab)
@@ -651,7 +682,7 @@ def table_norms(tables: Sequence[Table], doc: Doc) -> tuple[list[Norm], list[Evi
     vocab = _vocabulary(lang)
     norms: list[Norm] = []
     evidence: list[Evidence] = []
-    clause = units.fold(doc.text)
+    clause = units.fold(extensions.clause_text(doc))
     heading = units.fold(doc._.kel_heading or "")
     for table in tables:
         rows = [tuple(c or "" for c in row) for row in table.rows]
@@ -770,7 +801,7 @@ class NormExtractor(Component):
     def match(self, doc: Doc) -> list[tuple[Norm, Evidence]]:
         """The norms of the clause's text, then those of its tables (``doc._.kel_tables``)."""
         ext = doc._
-        found = extract_norms(doc.text, _doc_lang(doc, self.default_lang), ext.kel_heading, ext.kel_topics or ())
+        found = extract_norms(extensions.clause_text(doc), _doc_lang(doc, self.default_lang), ext.kel_heading, ext.kel_topics or ())
         if ext.kel_tables:
             found.extend(zip(*table_norms(ext.kel_tables, doc), strict=True))
         return found

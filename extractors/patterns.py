@@ -23,7 +23,7 @@ from weakref import WeakKeyDictionary
 from spacy.attrs import LEMMA, LOWER, NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from extractors.regexes import screen
 
@@ -374,7 +374,7 @@ class RuleSet:
             # a match holds an anchor word, at most `before` tokens after its start and `after` before its end
             lo = 0 if rule.before is None else max(0, min(positions) - rule.before)
             hi = n if rule.after is None else min(n, max(positions) + 1 + rule.after)
-            yield rule, lo, doc[lo:hi]
+            yield rule, lo, Span(doc, lo, hi)  # doc[lo:hi] without its slice normalisation: 0 <= lo < hi <= n
 
     def _regex_screen(self, attr: int) -> re.Pattern | None:
         """The alternation of the regexes on ``attr`` (None: try each, as when one refers back to a group)."""

@@ -185,12 +185,10 @@ class TopicTagger(Component):
         evidence = list(ext.kel_evidence or [])
         for m in matches:
             if m.label in topics:
-                span = doc[m.start : m.end]
-                evidence.append(_evidence(m, span.text, span.start_char, span.end_char, "text"))
+                evidence.append(_evidence(m, *extensions.span_words(doc, m.start, m.end), "text"))
         for m in heading_matches:
             if m.label in from_heading:
-                span = heading_doc[m.start : m.end]
-                evidence.append(_evidence(m, span.text, span.start_char, span.end_char, "heading"))
+                evidence.append(_evidence(m, *extensions.span_words(heading_doc, m.start, m.end), "heading"))
         ext.kel_topics = topics
         ext.kel_evidence = evidence
 

@@ -1,0 +1,56 @@
+"""``extractors.extensions``: the clause text and span words read without rebuilding them from tokens."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractors import extensions
+from extractors.pipeline import get_nlp
+
+GOLD = Path(__file__).resolve().parents[2] / "corpora" / "gold"
+# spaces, line breaks and punctuation at a span's edges: what Span.text trims and keeps
+_AWKWARD = "1.2. The Employer  shall pay\n\ta lump sum of 10 (ten) MCI ,  «not less than» 1,5 times.\n"
+
+
+def _gold_texts(lang: str) -> list[str]:
+    texts = []
+    for path in sorted(GOLD.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data["metadata"]["language"] == lang:
+            texts.extend(c["text"] for c in data["clauses"])
+    return texts
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_span_words_are_the_spans_text_and_offsets_for_every_span_of_every_gold_clause(lang):
+    nlp = get_nlp(lang)
+    texts = [_AWKWARD, *_gold_texts(lang)]
+    checked = 0
+    for text in texts:
+        doc = nlp.make_doc(text)
+        for start in range(len(doc)):
+            for end in range(start + 1, min(len(doc), start + 12) + 1):
+                span = doc[start:end]
+                assert extensions.span_words(doc, start, end) == (span.text, span.start_char, span.end_char)
+                checked += 1
+    assert checked > 10_000
+
+
+def test_clause_text_is_doc_text_and_is_read_once():
+    nlp = get_nlp("en")
+    doc = nlp.make_doc(_AWKWARD)
+    assert extensions.clause_text(doc) == doc.text == _AWKWARD
+    doc.user_data["kel_text"] = "remembered"  # a second call must not rebuild it from the tokens
+    assert extensions.clause_text(doc) == "remembered"
+
+
+def test_a_doc_made_by_the_orchestration_carries_its_clause_text():
+    from extractors import _doc
+    from schemas import Clause
+
+    clause = Clause(id="c1", number="1.2", text=_AWKWARD)
+    doc = _doc(get_nlp("en"), clause, "en")
+    assert doc.user_data.get("kel_text") == clause.text == doc.text
