@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from gold_clauses import gold_clauses
 from spacy.tokens import Doc
 
 from extractors import annotate_clauses
@@ -13,18 +11,12 @@ from extractors.component import Component
 from extractors.pipeline import get_nlp
 from schemas import Clause
 
-GOLD = Path(__file__).resolve().parents[2] / "corpora" / "gold"
-
 
 def _gold_clauses(lang: str) -> list[Clause]:
-    clauses = []
-    for path in sorted(GOLD.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data["metadata"]["language"] != lang:
-            continue
-        for i, c in enumerate(data["clauses"]):
-            clauses.append(Clause(id=f"{path.stem}-{i}", number=str(i), text=c["text"], heading=c.get("heading")))
-    return clauses
+    return [
+        Clause(id=f"{document}-{i}", number=str(i), text=c["text"], heading=c.get("heading"))
+        for i, (document, _, c) in enumerate(gold_clauses(lang))
+    ]
 
 
 def _one_by_one(clauses: list[Clause], lang: str) -> list[tuple]:

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from gold_clauses import gold_clauses
 
 from extractors import extensions
 from extractors.pipeline import get_nlp
 
-GOLD = Path(__file__).resolve().parents[2] / "corpora" / "gold"
 # spaces, line breaks and punctuation at a span's edges: what Span.text trims and keeps
 _AWKWARD = "1.2. The Employer  shall pay\n\ta lump sum of 10 (ten) MCI ,  «not less than» 1,5 times.\n"
-
-
-def _gold_texts(lang: str) -> list[str]:
-    texts = []
-    for path in sorted(GOLD.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data["metadata"]["language"] == lang:
-            texts.extend(c["text"] for c in data["clauses"])
-    return texts
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_span_words_are_the_spans_text_and_offsets_for_every_span_of_every_gold_clause(lang):
     nlp = get_nlp(lang)
-    texts = [_AWKWARD, *_gold_texts(lang)]
+    texts = [_AWKWARD, *(c["text"] for _, _, c in gold_clauses(lang))]
     checked = 0
     for text in texts:
         doc = nlp.make_doc(text)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 import spacy
+from gold_clauses import gold_clauses
 
 from extractors.morphology import russian_lemma
 from extractors.pipeline import build_nlp
-
-GOLD = Path(__file__).resolve().parents[2] / "corpora" / "gold"
 
 
 def _spacy_lemmatizer_then_fallback():
@@ -36,11 +32,9 @@ def _spacy_lemmatizer_then_fallback():
 
 
 def _russian_gold_texts():
-    for path in sorted(GOLD.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data["metadata"]["language"] == "ru":
-            yield from (c["text"] for c in data["clauses"])
-            yield from (c["heading"] for c in data["clauses"] if c.get("heading"))
+    clauses = [c for _, _, c in gold_clauses("ru")]
+    yield from (c["text"] for c in clauses)
+    yield from (c["heading"] for c in clauses if c.get("heading"))
 
 
 def test_russian_lemmas_equal_spacy_lemmatizer_with_fallback_on_every_gold_clause():

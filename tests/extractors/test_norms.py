@@ -502,28 +502,22 @@ def test_a_clauses_table_norms_come_from_the_kel_norms_component():
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_a_clauses_measures_share_one_reading_of_its_words_without_changing_a_parameter(lang):
     """``_Words`` works out once per clause what ``_parameter_for`` used to work out per measure."""
-    import json
-    from pathlib import Path
+    from gold_clauses import gold_clauses
 
     from extractors import norms, units
 
-    gold = Path(__file__).resolve().parents[2] / "corpora" / "gold"
     vocab = norms._vocabulary(lang)
     compared = 0
-    for path in sorted(gold.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data["metadata"]["language"] != lang:
-            continue
-        for c in data["clauses"]:
-            text, heading = c["text"], units.fold(c.get("heading") or "")
-            folded = units.fold(text)
-            segments = norms._segments(folded)
-            measures = norms._measures(text, folded, lang, segments, vocab)
-            spans = [(m.start, m.end) for m in measures]
-            words = norms._Words(folded, heading)
-            for m in measures:
-                shared = norms._parameter_for(m, folded, segments, heading, c.get("topics") or (), vocab, spans, words)
-                alone = norms._parameter_for(m, folded, segments, heading, c.get("topics") or (), vocab, spans)
-                assert shared == alone, (path.name, c["number"], m)
-                compared += shared is not None
+    for document, _, c in gold_clauses(lang):
+        text, heading = c["text"], units.fold(c.get("heading") or "")
+        folded = units.fold(text)
+        segments = norms._segments(folded)
+        measures = norms._measures(text, folded, lang, segments, vocab)
+        spans = [(m.start, m.end) for m in measures]
+        words = norms._Words(folded, heading)
+        for m in measures:
+            shared = norms._parameter_for(m, folded, segments, heading, c.get("topics") or (), vocab, spans, words)
+            alone = norms._parameter_for(m, folded, segments, heading, c.get("topics") or (), vocab, spans)
+            assert shared == alone, (document, c["number"], m)
+            compared += shared is not None
     assert compared > 30

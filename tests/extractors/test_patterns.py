@@ -85,15 +85,10 @@ def test_anchor_may_be_a_regex_when_no_word_is_required():
 
 
 def _gold_clauses():
-    import json
-    from pathlib import Path
+    from gold_clauses import gold_clauses
 
-    gold = Path(__file__).resolve().parents[2] / "corpora" / "gold"
-    for path in sorted(gold.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        lang = data["metadata"]["language"]
-        for c in data["clauses"]:
-            yield lang, c["text"]
+    for _, lang, c in gold_clauses():
+        yield lang, c["text"]
 
 
 @pytest.mark.parametrize("component", ["kel_topics", "kel_modality"])
