@@ -186,12 +186,72 @@ def as_phrases(pattern: list[dict]) -> tuple[str, list[list[str]]] | None:
     return attrs.pop(), sequences
 
 
+# Token tests a rule's own matcher can run (:func:`as_program`): one attribute, one comparison.
+_TEST_KINDS = {"IN": "in", "NOT_IN": "not_in", "REGEX": "regex"}
+_MAX_GAP = 64  # a {m,n} wider than this is left to spaCy's Matcher
+
+Test = tuple[str, str, object]  # (attribute, "eq" | "in" | "not_in" | "regex", word | words | regex source)
+Step = tuple[Test, int, int]  # a test and how many tokens in a row must pass it: at least, at most
+
+
+def as_program(pattern: list[dict]) -> tuple[Step, ...] | None:
+    """A token pattern as steps ``(test, least, most)``, or None when it needs spaCy's ``Matcher``.
+
+    A step is one pattern token with its quantifier: no quantifier is (1, 1),
+    ``?`` is (0, 1), ``{m,n}`` is (m, n). Each test compares one attribute of the
+    token (LOWER, ORTH, TEXT, LEMMA, NORM) with a word, an ``IN`` or ``NOT_IN``
+    list, or a ``REGEX``: what spaCy's matcher does with the same token, so
+    :class:`RuleSet` can run such a pattern itself on the words it has
+    looked up already. Unbounded quantifiers (``*``, ``+``, ``{m,}``), ``!``
+    and other token attributes return None.
+    """
+    steps: list[Step] = []
+    for token in pattern:
+        op = token.get("OP")
+        bare = [(k, v) for k, v in token.items() if k != "OP"]
+        if len(bare) != 1 or bare[0][0] not in _ANCHOR_ATTRS:
+            return None
+        attr, value = bare[0]
+        attr = "ORTH" if attr == "TEXT" else attr
+        if isinstance(value, str):
+            test: Test = (attr, "eq", value)
+        elif isinstance(value, dict) and len(value) == 1 and next(iter(value)) in _TEST_KINDS:
+            ((kind, arg),) = value.items()
+            if kind == "REGEX" and isinstance(arg, str):
+                test = (attr, "regex", arg)
+            elif kind != "REGEX" and isinstance(arg, list) and all(isinstance(v, str) for v in arg):
+                test = (attr, _TEST_KINDS[kind], frozenset(arg))
+            else:
+                return None
+        else:
+            return None
+        if op is None:
+            least, most = 1, 1
+        elif op == "?":
+            least, most = 0, 1
+        elif (m := _EXACT.match(op)) is not None:
+            least = most = int(m.group(1))
+        elif (m := _RANGE.match(op)) is not None and m.group(2):
+            least, most = int(m.group(1) or 0), int(m.group(2))
+        else:
+            return None
+        if most > _MAX_GAP or most < least:
+            return None
+        steps.append((test, least, most))
+    return tuple(steps) if any(least for _, least, _ in steps) else None
+
+
 @dataclass(frozen=True)
 class _Rule:
-    """One token pattern: its own matcher, its longest span, and the words it needs."""
+    """One token pattern: how it is matched, its longest span, and the words it needs.
+
+    ``program`` (:func:`as_program`, tests numbered by the RuleSet) when the
+    RuleSet runs it itself, else ``matcher``: spaCy's, for what a program cannot say.
+    """
 
     name: str
-    matcher: Matcher
+    matcher: Matcher | None
+    program: tuple[tuple[int, int, int], ...] | None
     max_tokens: int | None
     before: int | None  # tokens a match may hold before its anchor word (None: any number)
     after: int | None  # and after it (both within max_tokens)
@@ -215,6 +275,13 @@ class RuleSet:
     * only on the tokens a match can reach from where its :func:`anchor` word
       stands (:func:`reach`: a match must contain one of them);
     * patterns that require nothing share one matcher run on the whole clause.
+
+    And a pattern of word tests with bounded quantifiers (nearly all of them) is
+    not handed to spaCy at all: :meth:`_run` walks its steps over the words
+    already looked up for the anchors, each word tested once per process. A
+    ``Matcher`` call costs 12-25 µs whatever its span, most of it outside the
+    matching; the walk costs a few µs. Extraction on the corpus: 19.5 -> 17.3 ms
+    an agreement (A/B, 3 alternating runs each).
 
     The hits are exactly those of one plain matcher on the whole clause
     (tests/extractors/test_patterns.py checks this on every gold clause).
@@ -240,6 +307,11 @@ class RuleSet:
         self._attrs: list[int] = []  # attribute ids rules look words up by
         self._owners: dict[str, str] = {}
         self._screens: dict[tuple[int, int], re.Pattern | None] = {}  # (attr, regexes so far) -> their alternation
+        # the tests of the rules' programs (as_program): test number -> (attr id, kind, word hash(es) | regex)
+        self._tests: list[tuple[int, str, object]] = []
+        self._test_numbers: dict[Test, int] = {}
+        self._test_memo: list[dict[int, bool]] = []  # test number -> word hash -> passes
+        self._test_attrs: list[int] = []  # attribute ids the tests read
         self._version = 0  # rules added so far: hits cached on a Doc are valid for one version
 
     def owner(self, rule: str) -> str | None:
@@ -280,8 +352,11 @@ class RuleSet:
             self.always.add(rule, [compiled])
             return
         index, found = at
-        matcher = Matcher(self.nlp.vocab)
-        matcher.add(rule, [compiled])
+        steps = as_program(pattern)
+        matcher = None
+        if steps is None:
+            matcher = Matcher(self.nlp.vocab)
+            matcher.add(rule, [compiled])
         needs = [self._requirement(r) for r in requirements(compiled) if r != found]
         before, after = reach(compiled, index)
         if longest is not None:  # and a match holds at most `longest` tokens in all
@@ -289,13 +364,33 @@ class RuleSet:
             after = longest - 1 if after is None else min(after, longest - 1)
         number = len(self._rules)
         self._word_memo.clear()
-        self._rules.append(_Rule(rule, matcher, longest, before, after, self._requirement(found), tuple(needs)))
+        program = None if steps is None else tuple((self._test(test), least, most) for test, least, most in steps)
+        self._rules.append(_Rule(rule, matcher, program, longest, before, after, self._requirement(found), tuple(needs)))
         attr, key = self._rules[-1].anchor
         if isinstance(key, int):
             self._by_regex.setdefault(key, []).append(number)
         else:
             for word in key:
                 self._by_word.setdefault((attr, word), []).append(number)
+
+    def _test(self, test: Test) -> int:
+        """The number of a program test, registered on first use."""
+        if test not in self._test_numbers:
+            name, kind, value = test
+            attr = _ANCHOR_ATTRS[name]
+            strings = self.nlp.vocab.strings
+            if kind == "eq":
+                compiled: object = strings.add(value)
+            elif kind == "regex":
+                compiled = re.compile(value)
+            else:
+                compiled = frozenset(strings.add(v) for v in value)
+            self._test_numbers[test] = len(self._tests)
+            self._tests.append((attr, kind, compiled))
+            self._test_memo.append({})
+            if attr not in self._test_attrs:
+                self._test_attrs.append(attr)
+        return self._test_numbers[test]
 
     def _requirement(self, requirement: Requirement) -> tuple[int, object]:
         """``(attr id, frozenset of word hashes)`` or ``(attr id, regex number)``."""
@@ -337,22 +432,84 @@ class RuleSet:
                     if within_bound(start, end, self.max_tokens.get(rule)):
                         hits.add((rule, start, end))
         if self._rules and len(doc):
-            for rule, lo, span in self._candidates(doc):
-                for _, start, end in rule.matcher(span):
+            attrs = self._attrs + [a for a in self._test_attrs if a not in self._attrs]
+            array = doc.to_array(attrs)
+            columns = dict(zip(attrs, array.T.tolist() if array.ndim == 2 else [array.tolist()], strict=True))
+            for rule, lo, hi in self._candidates(doc, columns):
+                if rule.program is not None:
+                    found = self._run(rule.program, lo, hi, columns, strings)
+                else:
+                    found = ((start, end) for _, start, end in rule.matcher(Span(doc, lo, hi)))
+                    # Span(doc, lo, hi): doc[lo:hi] without its slice normalisation, 0 <= lo < hi <= n
+                    found = [(lo + start, lo + end) for start, end in found]
+                for start, end in found:
                     if within_bound(start, end, rule.max_tokens):
-                        hits.add((rule.name, lo + start, lo + end))
+                        hits.add((rule.name, start, end))
         return sorted(hits, key=lambda h: (h[1], h[2], h[0]))
 
-    def _candidates(self, doc: Doc):
-        """``(rule, window start, window)`` for each rule whose words the clause has."""
+    def _run(self, program, lo: int, hi: int, columns: dict[int, list[int]], strings) -> set[tuple[int, int]]:
+        """Every ``(start, end)`` within ``[lo, hi)`` where the tokens pass ``program``'s steps in turn.
+
+        What spaCy's ``Matcher`` returns for the same pattern: every start, every
+        end (an optional token taken and left out, a gap of each allowed length).
+        """
+        tests, memos = self._tests, self._test_memo
+        last = len(program)
+        found = set()
+        for first in range(lo, hi):
+            todo = [(0, first)]
+            while todo:
+                step, pos = todo.pop()
+                if step == last:
+                    if pos > first:
+                        found.add((first, pos))
+                    continue
+                number, least, most = program[step]
+                if least == 0:
+                    todo.append((step + 1, pos))
+                column, memo = columns[tests[number][0]], memos[number]
+                taken = 0
+                while taken < most and pos < hi:
+                    word = column[pos]
+                    passed = memo.get(word)
+                    if passed is None:
+                        passed = self._passes(number, word, strings)
+                    if not passed:
+                        break
+                    pos += 1
+                    taken += 1
+                    if taken >= least:
+                        todo.append((step + 1, pos))
+        return found
+
+    def _passes(self, number: int, word: int, strings) -> bool:
+        """Whether a word passes test ``number``; memoised per word."""
+        _, kind, value = self._tests[number]
+        if kind == "eq":
+            passed = word == value
+        elif kind == "in":
+            passed = word in value
+        elif kind == "not_in":
+            passed = word not in value
+        else:
+            passed = value.search(strings[word]) is not None
+        memo = self._test_memo[number]
+        if len(memo) < self._MEMO_LIMIT:
+            memo[word] = passed
+        return passed
+
+    def _candidates(self, doc: Doc, columns: dict[int, list[int]] | None = None):
+        """``(rule, lo, hi)`` for each rule whose words the clause has: its matches lie in tokens ``lo:hi``."""
         n = len(doc)
-        array = doc.to_array(self._attrs)
-        columns = array.T.tolist() if array.ndim == 2 else [array.tolist()]
+        if columns is None:
+            array = doc.to_array(self._attrs)
+            columns = dict(zip(self._attrs, array.T.tolist() if array.ndim == 2 else [array.tolist()], strict=True))
         present: dict[int, set[int]] = {}
         regexes: set[int] = set()  # regex numbers some word satisfies
         anchored: dict[int, list[int]] = {}  # rule number -> token positions of its anchor
         words_of = self._word_info
-        for attr, column in zip(self._attrs, columns, strict=True):
+        for attr in self._attrs:
+            column = columns[attr]
             present[attr] = set(column)
             memo = self._word_memo.setdefault(attr, {})
             for i, word in enumerate(column):
@@ -374,7 +531,7 @@ class RuleSet:
             # a match holds an anchor word, at most `before` tokens after its start and `after` before its end
             lo = 0 if rule.before is None else max(0, min(positions) - rule.before)
             hi = n if rule.after is None else min(n, max(positions) + 1 + rule.after)
-            yield rule, lo, Span(doc, lo, hi)  # doc[lo:hi] without its slice normalisation: 0 <= lo < hi <= n
+            yield rule, lo, hi
 
     def _regex_screen(self, attr: int) -> re.Pattern | None:
         """The alternation of the regexes on ``attr`` (None: try each, as when one refers back to a group)."""

@@ -204,3 +204,60 @@ def test_hits_remembered_on_a_doc_are_dropped_when_rules_are_added():
     assert rules(doc) == [("a", 0, 1)]
     rules.add("b", [{"LOWER": "leave"}])
     assert rules(doc) == [("a", 0, 1), ("b", 1, 2)]
+
+
+# --------------------------------------------------------------------------- programs: the RuleSet's own matcher
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ([{"LOWER": "night"}], ((("LOWER", "eq", "night"), 1, 1),)),
+        ([{"TEXT": "MCI"}, {**GAP, "OP": "{0,3}"}], ((("ORTH", "eq", "MCI"), 1, 1), (("ORTH", "not_in", frozenset({".", ";"})), 0, 3))),
+        ([{"LOWER": {"REGEX": "^pay"}, "OP": "?"}, {"LOWER": {"IN": ["a"]}, "OP": "{2}"}], ((("LOWER", "regex", "^pay"), 0, 1), (("LOWER", "in", frozenset({"a"})), 2, 2))),
+        ([{"LOWER": "a"}, {**GAP, "OP": "*"}], None),  # unbounded
+        ([{"LOWER": "a"}, {**GAP, "OP": "+"}], None),
+        ([{"LOWER": "a"}, {"LOWER": "b", "OP": "!"}], None),
+        ([{"LOWER": "a"}, {"LIKE_NUM": True}], None),  # not a word test
+        ([{"LOWER": "a", "ORTH": "A"}], None),  # two attributes at once
+        ([{"LOWER": "a", "OP": "?"}], None),  # nothing required
+    ],
+)
+def test_program_of_a_pattern(pattern, expected):
+    from extractors.patterns import as_program
+
+    assert as_program(pattern) == expected
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        [{"LOWER": "night"}, {**GAP, "OP": "{0,3}"}, {"LOWER": {"REGEX": "^(paid|pay)"}}],
+        [{"LOWER": "night", "OP": "?"}, {"LOWER": "work"}, {**GAP, "OP": "{1,2}"}, {"LOWER": "paid", "OP": "?"}],
+        [{"LOWER": {"IN": ["a", "b"]}, "OP": "{2}"}, {"LOWER": "c"}],
+        [{"LOWER": "a"}, {**GAP, "OP": "{0,2}"}, {"LOWER": "b", "OP": "?"}, {**GAP, "OP": "{0,1}"}, {"LOWER": "c"}],
+    ],
+)
+def test_program_finds_what_spacy_finds_for_the_same_pattern(pattern):
+    from extractors.patterns import RuleSet
+
+    nlp = spacy.blank("en")
+    rules = RuleSet(nlp, "en")
+    rules.add("r", pattern)
+    assert all(r.program is not None for r in rules._rules)
+    texts = [
+        "night work paid", "work paid", "night work a paid", "night work a b paid . paid", "a a c b a b b c",
+        "night . paid", "a b c", "a x b c", "a x x b x c", "a b x x c", "a c c", "night a b c pay night paid",
+    ]
+    for text in texts:
+        assert {(s, e) for _, s, e in rules(nlp(text))} == set(_matches(nlp, pattern, text, True)), text
+
+
+def test_a_pattern_a_program_cannot_say_still_goes_to_spacy():
+    from extractors.patterns import RuleSet
+
+    nlp = spacy.blank("en")
+    rules = RuleSet(nlp, "en")
+    rules.add("r", [{"LOWER": "night"}, {"LOWER": "work", "OP": "+"}])
+    assert rules._rules[0].program is None and rules._rules[0].matcher is not None
+    assert rules(nlp("night work work")) == [("r", 0, 2), ("r", 0, 3)]
