@@ -240,15 +240,27 @@ class _Measure:
         return self.start if self.comparator_start is None else self.comparator_start
 
 
+Comparators = Sequence[tuple[str, str, re.Pattern]]  # (comparator, rule id, regex)
+
+
+def _comparators_in(folded: str, vocab: _Vocabulary) -> Comparators:
+    """The comparators whose words ``folded`` holds: the only ones worth a search in it or any part of it."""
+    live = vocab.any_comparator.live(folded)
+    return [(comp, rule, pattern.regex) for n, (comp, rule, pattern) in enumerate(vocab.comparators) if n in live]
+
+
 def _comparator_before(
-    folded: str, lower: int, pos: int, vocab: _Vocabulary
+    folded: str, lower: int, pos: int, vocab: _Vocabulary, comparators: Comparators | None = None
 ) -> tuple[str, int, str] | None:
-    """The comparator whose words end right before ``pos`` (only filler between); inequalities win."""
+    """The comparator whose words end right before ``pos`` (only filler between); inequalities win.
+
+    ``comparators``: those of :func:`_comparators_in` for ``folded``, when the caller has them.
+    """
     window = folded[lower:pos]
-    if not vocab.any_comparator.possible(window):
-        return None
+    if comparators is None:
+        comparators = _comparators_in(window, vocab)
     best = None
-    for comp, rule, pattern in vocab.comparators:
+    for comp, rule, pattern in comparators:
         for m in pattern.finditer(window):
             if not vocab.gap.fullmatch(window, m.end()):
                 continue
@@ -258,7 +270,9 @@ def _comparator_before(
     return None if best is None else best[1:]
 
 
-def _measures(text: str, folded: str, lang: str, segments: list[_Segment], vocab: _Vocabulary) -> list[_Measure]:
+def _measures(
+    text: str, folded: str, lang: str, segments: list[_Segment], vocab: _Vocabulary, comparators: Comparators | None = None
+) -> list[_Measure]:
     fixed = units.fixed_phrases(text, lang)
     taken = [(f.start, f.end) for f in fixed]
     found: list[_Measure] = [_Measure(f.value or 1.0, f.unit, f.start, f.end, f.rule) for f in fixed]
@@ -283,17 +297,19 @@ def _measures(text: str, folded: str, lang: str, segments: list[_Segment], vocab
         if u.unit in units.implied_anywhere(lang) and free(u.start, u.end):
             found.append(_Measure(1.0, u.unit, u.start, u.end, u.rule))
             taken.append((u.start, u.end))
-    found.extend(_implied_after_comparators(text, folded, lang, vocab, free, taken))
+    if comparators is None:
+        comparators = _comparators_in(folded, vocab)
+    found.extend(_implied_after_comparators(text, folded, lang, vocab, comparators, free, taken))
     return sorted(found, key=lambda m: m.start)
 
 
-def _implied_after_comparators(text, folded, lang, vocab, free, taken) -> list[_Measure]:
+def _implied_after_comparators(text, folded, lang, vocab, comparators: Comparators, free, taken) -> list[_Measure]:
     """"not less than the minimum wage": a wage unit right after a comparator is one of it."""
-    if not vocab.any_comparator.possible(folded):
+    if not comparators:
         return []
     implied = units.implied_after_comparator(lang)
     found = []
-    for _comp, _rule, pattern in vocab.comparators:
+    for _comp, _rule, pattern in comparators:
         for m in pattern.finditer(folded):
             after = vocab.gap.match(folded, m.end()).end()
             u = units.unit_after(text, after, lang, only=implied)
@@ -314,18 +330,22 @@ def _unit_of(text: str, lang: str, q: quantities.Quantity) -> tuple[str, int, st
 
 
 def _with_comparators(
-    measures: list[_Measure], folded: str, segments: list[_Segment], vocab: _Vocabulary
+    measures: list[_Measure], folded: str, segments: list[_Segment], vocab: _Vocabulary, comparators: Comparators | None = None
 ) -> list[_Measure]:
     """Attach the stated comparator, else the lead-in's, else the previous same-unit one of the sentence."""
+    if not measures:
+        return []
+    if comparators is None:
+        comparators = _comparators_in(folded, vocab)
     out: list[_Measure] = []
     for m in measures:
         idx = _segment_of(segments, m.start)
         seg = segments[idx]
         lower = max([seg.start] + [p.end for p in out if p.end <= m.start])
-        found = _comparator_before(folded, lower, m.start, vocab)
+        found = _comparator_before(folded, lower, m.start, vocab, comparators)
         if found is None and seg.lead is not None:
             lead = segments[seg.lead]
-            found = _lead_comparator(folded, lead, vocab)
+            found = _lead_comparator(folded, lead, vocab, comparators)
         if found is None:
             prev = [p for p in out if p.unit == m.unit and seg.start <= p.start and p.comparator_rule]
             if prev:
@@ -341,11 +361,13 @@ def _with_comparators(
     return out
 
 
-def _lead_comparator(folded: str, lead: _Segment, vocab: _Vocabulary) -> tuple[str, int, str] | None:
+def _lead_comparator(
+    folded: str, lead: _Segment, vocab: _Vocabulary, comparators: Comparators
+) -> tuple[str, int, str] | None:
     body = folded[lead.start : lead.end].rstrip()
     if not body.endswith(":"):
         return None
-    return _comparator_before(folded, lead.start, lead.start + len(body) - 1, vocab)
+    return _comparator_before(folded, lead.start, lead.start + len(body) - 1, vocab, comparators)
 
 
 def _replace(m: _Measure, **changes) -> _Measure:
@@ -519,12 +541,17 @@ _RANGE_LEAD = re.compile(r"\s*\w{1,4}\s+")
 
 
 def _conditions_in(folded: str, lo: int, hi: int, lang: str, vocab: _Vocabulary) -> list[_Found]:
-    if not vocab.any_condition.possible(folded):
+    live = vocab.any_condition.live(folded)
+    if not live:
         return []
     found = []
+    number = -1
     for cond in vocab.conditions:
         for pattern in cond.patterns:
-            for m in pattern.finditer(folded, lo, hi):
+            number += 1
+            if number not in live:
+                continue
+            for m in pattern.regex.finditer(folded, lo, hi):
                 phrase = _phrase(cond, m, folded, lang, vocab)
                 if phrase is not None:
                     found.append(_Found(cond.id, phrase, m.start(), m.end()))
@@ -596,13 +623,18 @@ def _sentence(folded: str, segments: list[_Segment], pos: int) -> str:
 
 
 def _flags(text: str, folded: str, segments: list[_Segment], vocab: _Vocabulary) -> list[tuple[Norm, Evidence]]:
-    if not vocab.any_flag.possible(folded):
+    live = vocab.any_flag.live(folded)
+    if not live:
         return []
     out = []
+    first = 0  # the number of the flag's first cue in the group
     for flag in vocab.flags:
-        for cue in flag.cues:
+        numbers, first = range(first, first + len(flag.cues)), first + len(flag.cues)
+        for number, cue in zip(numbers, flag.cues, strict=True):
+            if number not in live:
+                continue
             granted = None
-            for m in cue.pattern.finditer(folded):
+            for m in cue.pattern.regex.finditer(folded):
                 sentence = _sentence(folded, segments, m.start())
                 if flag.self_granting or (
                     vocab.grant is not None
@@ -638,7 +670,9 @@ def extract_norms(
     folded = units.fold(text)
     heading_folded = units.fold(heading or "")
     segments = _segments(folded)
-    measures = _with_comparators(_measures(text, folded, lang, segments, vocab), folded, segments, vocab)
+    comparators = _comparators_in(folded, vocab)
+    measures = _measures(text, folded, lang, segments, vocab, comparators)
+    measures = _with_comparators(measures, folded, segments, vocab, comparators)
     chosen = []
     spans = [(m.start, m.end) for m in measures]
     words = _Words(folded, heading_folded)

@@ -161,18 +161,28 @@ class Group:
     Every pattern needs one of its most selective words; a text holding none of
     these words, for any pattern, holds no match of the group. One look for a few
     words instead of one screen per pattern.
+
+    :meth:`live` answers the finer question once per text: which of the patterns
+    can match in it. A caller reading one clause many times (once per measure)
+    then tries only those, on the clause or any part of it, without a screen
+    per pattern and call.
     """
 
-    __slots__ = ("words",)
+    __slots__ = ("patterns", "words", "_words", "_needs")
 
     def __init__(self, patterns: Iterable[Screened]):
+        self.patterns = tuple(patterns)
         words: set[str] | None = set()
-        for p in patterns:
+        for p in self.patterns:
             if not p.needs:
                 words = None  # a pattern that needs no word can match anywhere
                 break
             words |= min(p.needs, key=_selectivity)
         self.words = None if words is None else frozenset(words)
+        # every word some pattern needs, once, and each pattern's needs as positions in that list
+        self._words = tuple(sorted({w for p in self.patterns for need in p.needs for w in need}))
+        number = {w: i for i, w in enumerate(self._words)}
+        self._needs = tuple(tuple(tuple(number[w] for w in need) for need in p.needs) for p in self.patterns)
 
     def possible(self, text: str) -> bool:
         """False only when no pattern of the group can match in ``text``."""
@@ -183,6 +193,32 @@ class Group:
             if word in folded:
                 return True
         return False
+
+    def live(self, text: str) -> frozenset[int]:
+        """The numbers (places in ``patterns``) of the patterns that may match in ``text`` or any part of it.
+
+        The same patterns as ``p.possible(text)`` allows, each word looked for
+        once. A pattern left out has no match in ``text``, so a caller may use
+        ``p.regex`` on the others directly.
+        """
+        if not self.possible(text):
+            return _NO_NUMBERS
+        folded = _caseless_memo(text)
+        present = [word in folded for word in self._words]
+        out = []
+        for number, needs in enumerate(self._needs):
+            for need in needs:
+                for i in need:
+                    if present[i]:
+                        break
+                else:
+                    break
+            else:
+                out.append(number)
+        return frozenset(out)
+
+
+_NO_NUMBERS: frozenset[int] = frozenset()
 
 
 def screen(patterns: Iterable[re.Pattern | Screened]) -> re.Pattern | None:

@@ -126,8 +126,27 @@ def test_a_group_is_skipped_only_when_none_of_its_patterns_matches(text, group_a
         assert not any(p.regex.search(text) for p in members)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(WORDS), st.sampled_from(WORDS).map(str.upper), st.sampled_from(EXTRA)),
+        min_size=1,
+        max_size=12,
+    ).map(" ".join),
+    st.sampled_from(GROUPS),
+)
+def test_live_patterns_of_a_group_are_those_whose_words_the_text_holds(text, group_and_members):
+    group, members = group_and_members
+    assert group.patterns == tuple(members)
+    live = group.live(text)
+    assert live == {n for n, p in enumerate(members) if p.possible(text)}
+    assert all(n in live for n, p in enumerate(members) if p.regex.search(text))
+
+
 def test_group_of_patterns():
     group = Group([Screened(r"not\s+less\s+than", FLAGS), Screened(r"at\s+least", FLAGS)])
     assert group.possible("AT LEAST five") and group.possible("not less than")
     assert not group.possible("up to five")
+    assert group.live("AT LEAST five") == {1} and group.live("not less than, at least") == {0, 1}
+    assert group.live("not less") == set() and group.live("up to five") == set()
     assert Group([Screened(r"\d+", FLAGS)]).words is None  # needs no word: never skipped
