@@ -149,4 +149,6 @@ def test_group_of_patterns():
     assert not group.possible("up to five")
     assert group.live("AT LEAST five") == {1} and group.live("not less than, at least") == {0, 1}
     assert group.live("not less") == set() and group.live("up to five") == set()
+    either = Group([Screened(r"(?:less|lower)\s+than", FLAGS)])  # one need, two words: either will do
+    assert either.live("lower than") == either.live("less than") == {0} and either.live("than") == set()
     assert Group([Screened(r"\d+", FLAGS)]).words is None  # needs no word: never skipped
