@@ -168,7 +168,7 @@ class Group:
     per pattern and call.
     """
 
-    __slots__ = ("patterns", "words", "_words", "_needs")
+    __slots__ = ("patterns", "words", "_needs")
 
     def __init__(self, patterns: Iterable[Screened]):
         self.patterns = tuple(patterns)
@@ -179,10 +179,8 @@ class Group:
                 break
             words |= min(p.needs, key=_selectivity)
         self.words = None if words is None else frozenset(words)
-        # every word some pattern needs, once, and each pattern's needs as positions in that list
-        self._words = tuple(sorted({w for p in self.patterns for need in p.needs for w in need}))
-        number = {w: i for i, w in enumerate(self._words)}
-        self._needs = tuple(tuple(tuple(number[w] for w in need) for need in p.needs) for p in self.patterns)
+        # each pattern's needs, the most selective first: most patterns fail on it
+        self._needs = tuple(tuple(sorted(p.needs, key=_selectivity)) for p in self.patterns)
 
     def possible(self, text: str) -> bool:
         """False only when no pattern of the group can match in ``text``."""
@@ -197,25 +195,22 @@ class Group:
     def live(self, text: str) -> frozenset[int]:
         """The numbers (places in ``patterns``) of the patterns that may match in ``text`` or any part of it.
 
-        The same patterns as ``p.possible(text)`` allows, each word looked for
-        once. A pattern left out has no match in ``text``, so a caller may use
+        The same patterns as ``p.possible(text)`` allows, in one loop instead of a
+        call per pattern. A pattern left out has no match in ``text``, so a caller may use
         ``p.regex`` on the others directly.
         """
-        if not self.possible(text):
-            return _NO_NUMBERS
         folded = _caseless_memo(text)
-        present = [word in folded for word in self._words]
         out = []
         for number, needs in enumerate(self._needs):
             for need in needs:
-                for i in need:
-                    if present[i]:
+                for word in need:
+                    if word in folded:
                         break
                 else:
                     break
             else:
                 out.append(number)
-        return frozenset(out)
+        return frozenset(out) if out else _NO_NUMBERS
 
 
 _NO_NUMBERS: frozenset[int] = frozenset()
