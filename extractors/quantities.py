@@ -39,6 +39,7 @@ _DIGITS = re.compile(
     r"(?![.,]?\d)(?!:\d)(?![^\W\d_])"
 )
 _WORD = re.compile(r"[^\W\d_]+")
+_LETTER = re.compile(r"[^\W\d_]")  # one character of a _WORD
 _JOIN = re.compile(r"[ \t\u00a0\u202f\u2009]*-?[ \t\u00a0\u202f\u2009]*|[ \t\u00a0\u202f\u2009\n]+")
 _CYRILLIC = re.compile(r"[а-яё-]+")
 _SCALE_COMMA = re.compile(r",[ \u00a0]+")
@@ -172,24 +173,47 @@ def _tokens(text: str, lang: str) -> list[_Token]:
     Other words are left out: every rule that reads two tokens as one number
     checks the text between them (:func:`_joined`), and a word left out stands
     there, so leaving it out changes nothing but the time spent.
+
+    Most words of a clause are no number word, and were seen before: the text's
+    distinct words go through two set operations, and only number words (and
+    new words) are looked at one by one, where they stand in the text.
     """
     found = [_Token(m.start(), m.end(), "", digits_value(m.group(0))) for m in _DIGITS.finditer(text)]
     taken = [(t.start, t.end) for t in found]
     memo = _NUMBER_WORDS.setdefault(lang, {})
-    for m in _WORD.finditer(text):
-        word = m.group(0)
+    ordinary = _ORDINARY_WORDS.setdefault(lang, set())
+    for word in set(_WORD.findall(text)) - ordinary:
         key = memo.get(word, _UNSEEN)
         if key is _UNSEEN:
             key = _number_word(word, lang)
             if len(memo) < 200_000:  # bounded: a huge archive must not grow it forever
                 memo[word] = key
-        if key is None or any(s <= m.start() < e for s, e in taken):
+                if key is None:
+                    ordinary.add(word)
+        if key is None:
             continue
-        found.append(_Token(m.start(), m.end(), key))
+        for start in _whole_words(text, word):
+            if not any(s <= start < e for s, e in taken):
+                found.append(_Token(start, start + len(word), key))
     return sorted(found, key=lambda t: t.start)
 
 
+def _whole_words(text: str, word: str):
+    """Where ``word`` stands in ``text`` as a whole word: each start of a ``_WORD`` match equal to it.
+
+    ``_WORD`` matches runs of letters as long as they go, so an occurrence is
+    one exactly when no letter stands right before or after it.
+    """
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        if (start == 0 or _LETTER.match(text, start - 1) is None) and _LETTER.match(text, end) is None:
+            yield start
+        start = text.find(word, start + 1)
+
+
 _NUMBER_WORDS: dict[str, dict[str, str | None]] = {}  # lang -> word as written -> _number_word
+_ORDINARY_WORDS: dict[str, set[str]] = {}  # lang -> words as written that are no number word
 _UNSEEN = object()
 
 

@@ -243,3 +243,32 @@ def test_property_no_crash_and_spans_are_exact(text, lang):
     for q in find_quantities(text, lang):
         assert text[q.start : q.end] == q.text
         assert q.start < q.end
+
+
+def _tokens_word_by_word(text: str, lang: str):
+    """The number tokens of ``text`` read the plain way: every word in turn (what ``_tokens`` must equal)."""
+    import re
+
+    from extractors.quantities import _DIGITS, _number_word, _Token
+
+    found = [_Token(m.start(), m.end(), "", digits_value(m.group(0))) for m in _DIGITS.finditer(text)]
+    for m in re.finditer(r"[^\W\d_]+", text):
+        key = _number_word(m.group(0), lang)
+        if key is not None and not any(t.start <= m.start() < t.end for t in found):
+            found.append(_Token(m.start(), m.end(), key))
+    return sorted(found, key=lambda t: t.start)
+
+
+_NUMBERISH = st.sampled_from(
+    ["one", "and", "a", "half", "hundred", "twenty", "fold", "tenfold", "two-fold", "standard", "androgen", "Hand",
+     "двух", "полутора", "тысяч", "с", "половиной", "кратном", "десяти", "сто", "стол", "и", "бір", "жүз",
+     "85 000", "1,5", "10", "²", "½", "_", "-", " ", ", ", "(", ")", "\n", "é", "ё"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_NUMBERISH, st.text(max_size=4)), max_size=16).map("".join), st.sampled_from(["en", "ru", "kk"]))
+def test_property_number_tokens_are_those_of_a_word_by_word_reading(text, lang):
+    from extractors.quantities import _tokens
+
+    assert _tokens(text, lang) == _tokens_word_by_word(text, lang)
