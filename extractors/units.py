@@ -40,6 +40,8 @@ class _Lexicon:
     implicit: tuple[tuple[str, str, Screened], ...]
     fixed: tuple[tuple[str, float, str, Screened], ...]
     after_screen: re.Pattern | None = None  # can any unit start at a position (extractors.regexes.screen)?
+    # unit -> (can this unit start at a position, its (rule, pattern) in vocabulary order); units in that order
+    after_by_unit: tuple[tuple[str, re.Pattern, tuple[tuple[str, re.Pattern], ...]], ...] = ()
 
 
 def fold(text: str) -> str:
@@ -73,6 +75,10 @@ def _lexicon(lang: str) -> _Lexicon:
         implicit=implicit,
         fixed=fixed,
         after_screen=screen(p for _, _, p in after),
+        after_by_unit=tuple(
+            (unit, screen(p for u, _, p in after if u == unit), tuple((r, p) for u, r, p in after if u == unit))
+            for unit in dict.fromkeys(u for u, _, _ in after)
+        ),
     )
 
 
@@ -83,15 +89,17 @@ def unit_after(text: str, pos: int, lang: str, only: frozenset[str] | set[str] |
     if lexicon.after_screen is None or lexicon.after_screen.match(folded, pos) is None:
         return None
     best: UnitMatch | None = None
-    for unit, rule, pattern in lexicon.after:
-        if only is not None and unit not in only:
+    # a unit's patterns are tried only where one of them can start (its screen): same order, same result
+    for unit, unit_screen, patterns in lexicon.after_by_unit:
+        if (only is not None and unit not in only) or unit_screen.match(folded, pos) is None:
             continue
-        m = pattern.match(folded, pos)
-        if m is None or m.end() == m.start():
-            continue
-        start = pos + (len(m.group(0)) - len(m.group(0).lstrip()))
-        if best is None or m.end() > best.end:
-            best = UnitMatch(unit, start, m.end(), text[start : m.end()], rule)
+        for rule, pattern in patterns:
+            m = pattern.match(folded, pos)
+            if m is None or m.end() == m.start():
+                continue
+            start = pos + (len(m.group(0)) - len(m.group(0).lstrip()))
+            if best is None or m.end() > best.end:
+                best = UnitMatch(unit, start, m.end(), text[start : m.end()], rule)
     return best
 
 

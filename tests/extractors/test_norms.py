@@ -521,3 +521,38 @@ def test_a_clauses_measures_share_one_reading_of_its_words_without_changing_a_pa
             assert shared == alone, (document, c["number"], m)
             compared += shared is not None
     assert compared > 30
+
+
+def _unit_after_every_pattern(text: str, pos: int, lang: str, only=None):
+    """``units.unit_after`` the plain way: every pattern of the vocabulary tried in turn, no screen."""
+    from extractors import units
+
+    folded, best = units.fold(text), None
+    for unit, rule, pattern in units._lexicon(lang).after:
+        if only is not None and unit not in only:
+            continue
+        m = pattern.match(folded, pos)
+        if m is None or m.end() == m.start():
+            continue
+        start = pos + (len(m.group(0)) - len(m.group(0).lstrip()))
+        if best is None or m.end() > best.end:
+            best = units.UnitMatch(unit, start, m.end(), text[start : m.end()], rule)
+    return best
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_unit_after_a_quantity_is_the_plain_reading_at_every_position_of_every_gold_clause(lang):
+    """The per-unit screens of ``unit_after`` skip patterns, never a unit."""
+    from gold_clauses import gold_clauses
+
+    from extractors import units
+
+    found = 0
+    for _, _, c in gold_clauses(lang):
+        text = c["text"]
+        for pos in range(len(text)):
+            for only in (None, {"percent"}, {"kzt"}, extractors.norms._MULTIPLE_UNITS):
+                expected = _unit_after_every_pattern(text, pos, lang, only)
+                assert units.unit_after(text, pos, lang, only) == expected, (text[pos : pos + 30], only)
+                found += expected is not None
+    assert found > 100
