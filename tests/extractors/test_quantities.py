@@ -272,3 +272,11 @@ def test_property_number_tokens_are_those_of_a_word_by_word_reading(text, lang):
     from extractors.quantities import _tokens
 
     assert _tokens(text, lang) == _tokens_word_by_word(text, lang)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789٣ ,.:/\u00a0\u202fa-_x%", max_size=30))
+def test_property_digit_runs_are_what_finditer_finds(text):
+    from extractors.quantities import _DIGITS, digit_runs
+
+    assert [m.span() for m in digit_runs(text)] == [m.span() for m in _DIGITS.finditer(text)]
