@@ -109,17 +109,16 @@ GROUPS = [
     )
     if members
 ]
+# texts of vocabulary words, some in capitals, with spaces, digits and letters re folds specially
+VOCABULARY_TEXTS = st.lists(
+    st.one_of(st.sampled_from(WORDS), st.sampled_from(WORDS).map(str.upper), st.sampled_from(EXTRA)),
+    min_size=1,
+    max_size=12,
+).map(" ".join)
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.one_of(st.sampled_from(WORDS), st.sampled_from(WORDS).map(str.upper), st.sampled_from(EXTRA)),
-        min_size=1,
-        max_size=12,
-    ).map(" ".join),
-    st.sampled_from(GROUPS),
-)
+@given(VOCABULARY_TEXTS, st.sampled_from(GROUPS))
 def test_a_group_is_skipped_only_when_none_of_its_patterns_matches(text, group_and_members):
     group, members = group_and_members
     if not group.possible(text):
@@ -127,14 +126,7 @@ def test_a_group_is_skipped_only_when_none_of_its_patterns_matches(text, group_a
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.one_of(st.sampled_from(WORDS), st.sampled_from(WORDS).map(str.upper), st.sampled_from(EXTRA)),
-        min_size=1,
-        max_size=12,
-    ).map(" ".join),
-    st.sampled_from(GROUPS),
-)
+@given(VOCABULARY_TEXTS, st.sampled_from(GROUPS))
 def test_live_patterns_of_a_group_are_those_whose_words_the_text_holds(text, group_and_members):
     group, members = group_and_members
     assert group.patterns == tuple(members)
