@@ -311,6 +311,7 @@ class RuleSet:
         self._tests: list[tuple[int, str, object]] = []
         self._test_numbers: dict[Test, int] = {}
         self._test_memo: list[dict[int, bool]] = []  # test number -> word hash -> passes
+        self._test_memo_size = 0  # entries in all of them: one bound for the lot, not one per test
         self._test_attrs: list[int] = []  # attribute ids the tests read
         self._version = 0  # rules added so far: hits cached on a Doc are valid for one version
 
@@ -493,9 +494,9 @@ class RuleSet:
             passed = word not in value
         else:
             passed = value.search(strings[word]) is not None
-        memo = self._test_memo[number]
-        if len(memo) < self._MEMO_LIMIT:
-            memo[word] = passed
+        if self._test_memo_size < self._MEMO_LIMIT:  # bounded: a huge archive must not grow it forever
+            self._test_memo[number][word] = passed
+            self._test_memo_size += 1
         return passed
 
     def _candidates(self, doc: Doc, columns: dict[int, list[int]] | None = None):

@@ -261,3 +261,16 @@ def test_a_pattern_a_program_cannot_say_still_goes_to_spacy():
     rules.add("r", [{"LOWER": "night"}, {"LOWER": "work", "OP": "+"}])
     assert rules._rules[0].program is None and rules._rules[0].matcher is not None
     assert rules(nlp("night work work")) == [("r", 0, 2), ("r", 0, 3)]
+
+
+def test_word_tests_remember_at_most_the_memo_limit_in_all(monkeypatch):
+    from extractors.patterns import RuleSet
+
+    monkeypatch.setattr(RuleSet, "_MEMO_LIMIT", 5)
+    nlp = spacy.blank("en")
+    rules = RuleSet(nlp, "en")
+    rules.add("r", [{"LOWER": "pay"}, {"LOWER": {"REGEX": "^r"}, "OP": "{0,3}"}, {"LOWER": {"REGEX": "^l"}}])
+    text = "pay ra rb rc ld pay re rf rg lh pay ri rj rk ll"
+    assert rules(nlp(text)) == [("r", 0, 5), ("r", 5, 10), ("r", 10, 15)]
+    assert sum(len(m) for m in rules._test_memo) == 5
+    assert rules(nlp(text)) == [("r", 0, 5), ("r", 5, 10), ("r", 10, 15)]  # the same once the memo is full
