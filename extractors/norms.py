@@ -250,15 +250,13 @@ def _comparators_in(folded: str, vocab: _Vocabulary) -> Comparators:
 
 
 def _comparator_before(
-    folded: str, lower: int, pos: int, vocab: _Vocabulary, comparators: Comparators | None = None
+    folded: str, lower: int, pos: int, vocab: _Vocabulary, comparators: Comparators
 ) -> tuple[str, int, str] | None:
     """The comparator whose words end right before ``pos`` (only filler between); inequalities win.
 
-    ``comparators``: those of :func:`_comparators_in` for ``folded``, when the caller has them.
+    ``comparators``: those of :func:`_comparators_in` for ``folded``.
     """
     window = folded[lower:pos]
-    if comparators is None:
-        comparators = _comparators_in(window, vocab)
     best = None
     for comp, rule, pattern in comparators:
         for m in pattern.finditer(window):

@@ -439,10 +439,8 @@ class RuleSet:
             for rule, lo, hi in self._candidates(doc, columns):
                 if rule.program is not None:
                     found = self._run(rule.program, lo, hi, columns, strings)
-                else:
-                    found = ((start, end) for _, start, end in rule.matcher(Span(doc, lo, hi)))
-                    # Span(doc, lo, hi): doc[lo:hi] without its slice normalisation, 0 <= lo < hi <= n
-                    found = [(lo + start, lo + end) for start, end in found]
+                else:  # Span(doc, lo, hi): doc[lo:hi] without its slice normalisation, 0 <= lo < hi <= n
+                    found = [(lo + start, lo + end) for _, start, end in rule.matcher(Span(doc, lo, hi))]
                 for start, end in found:
                     if within_bound(start, end, rule.max_tokens):
                         hits.add((rule.name, start, end))
