@@ -94,7 +94,7 @@ class _Vocabulary:
     grant: Screened | None
     hedge: Screened | None
     flags: tuple[_Flag, ...]
-    # each group skipped at once on a text holding none of its words (extractors.regexes.Group)
+    # each group screened once per text (extractors.regexes.Group.live)
     any_comparator: Group | None = None
     any_flag: Group | None = None
     any_condition: Group | None = None

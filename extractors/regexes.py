@@ -156,41 +156,19 @@ class Screened:
 
 
 class Group:
-    """Patterns tried together (the comparators, the flag cues): skipped together when none can match.
+    """Patterns tried together (the comparators, the flag cues, the conditions), screened together.
 
-    Every pattern needs one of its most selective words; a text holding none of
-    these words, for any pattern, holds no match of the group. One look for a few
-    words instead of one screen per pattern.
-
-    :meth:`live` answers the finer question once per text: which of the patterns
-    can match in it. A caller reading one clause many times (once per measure)
-    then tries only those, on the clause or any part of it, without a screen
-    per pattern and call.
+    :meth:`live` answers once per text which of the patterns can match in it.
+    A caller reading one clause many times (once per measure) then tries only
+    those, on the clause or any part of it, without a screen per pattern and call.
     """
 
-    __slots__ = ("patterns", "words", "_needs")
+    __slots__ = ("patterns", "_needs")
 
     def __init__(self, patterns: Iterable[Screened]):
         self.patterns = tuple(patterns)
-        words: set[str] | None = set()
-        for p in self.patterns:
-            if not p.needs:
-                words = None  # a pattern that needs no word can match anywhere
-                break
-            words |= min(p.needs, key=_selectivity)
-        self.words = None if words is None else frozenset(words)
         # each pattern's needs, the most selective first: most patterns fail on it
         self._needs = tuple(tuple(sorted(p.needs, key=_selectivity)) for p in self.patterns)
-
-    def possible(self, text: str) -> bool:
-        """False only when no pattern of the group can match in ``text``."""
-        if self.words is None:
-            return True
-        folded = _caseless_memo(text)
-        for word in self.words:
-            if word in folded:
-                return True
-        return False
 
     def live(self, text: str) -> frozenset[int]:
         """The numbers (places in ``patterns``) of the patterns that may match in ``text`` or any part of it.

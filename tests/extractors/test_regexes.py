@@ -119,14 +119,6 @@ VOCABULARY_TEXTS = st.lists(
 
 @settings(max_examples=300, deadline=None)
 @given(VOCABULARY_TEXTS, st.sampled_from(GROUPS))
-def test_a_group_is_skipped_only_when_none_of_its_patterns_matches(text, group_and_members):
-    group, members = group_and_members
-    if not group.possible(text):
-        assert not any(p.regex.search(text) for p in members)
-
-
-@settings(max_examples=300, deadline=None)
-@given(VOCABULARY_TEXTS, st.sampled_from(GROUPS))
 def test_live_patterns_of_a_group_are_those_whose_words_the_text_holds(text, group_and_members):
     group, members = group_and_members
     assert group.patterns == tuple(members)
@@ -137,10 +129,8 @@ def test_live_patterns_of_a_group_are_those_whose_words_the_text_holds(text, gro
 
 def test_group_of_patterns():
     group = Group([Screened(r"not\s+less\s+than", FLAGS), Screened(r"at\s+least", FLAGS)])
-    assert group.possible("AT LEAST five") and group.possible("not less than")
-    assert not group.possible("up to five")
     assert group.live("AT LEAST five") == {1} and group.live("not less than, at least") == {0, 1}
     assert group.live("not less") == set() and group.live("up to five") == set()
     either = Group([Screened(r"(?:less|lower)\s+than", FLAGS)])  # one need, two words: either will do
     assert either.live("lower than") == either.live("less than") == {0} and either.live("than") == set()
-    assert Group([Screened(r"\d+", FLAGS)]).words is None  # needs no word: never skipped
+    assert Group([Screened(r"\d+", FLAGS)]).live("no digit") == {0}  # needs no word: never skipped
