@@ -38,6 +38,20 @@ def test_caseless_text_is_compared_like_ignorecase():
     assert re.search("less", "leſs", re.IGNORECASE) and Screened("less", FLAGS).search("leſs")
 
 
+_CLASS_LETTERS = "".join(chr(c) for letter, others in re._casefix._EXTRA_CASES.items() for c in (letter, *others))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_CLASS_LETTERS + "abcSsIiİВвЕеёЁσςΣμµ .,1"), max_size=40) | st.text(max_size=40))
+def test_caseless_equals_translating_every_letter_of_a_class(text):
+    """The shortcut (translate only texts holding a rare letter) gives what translating every text gives."""
+    classes = {}
+    for letter, others in re._casefix._EXTRA_CASES.items():
+        members = {letter, *others}
+        classes.update({m: min(members) for m in members})
+    assert caseless(text) == text.replace("İ", "i").lower().translate(classes)
+
+
 def test_screened_skips_a_text_without_its_words():
     p = Screened(r"(?<!\w)not\s+less\s+than", FLAGS)
     assert p.search("paid at NOT less  THAN twice the rate").group(0) == "NOT less  THAN"
