@@ -280,3 +280,16 @@ def test_property_digit_runs_are_what_finditer_finds(text):
     from extractors.quantities import _DIGITS, digit_runs
 
     assert [m.span() for m in digit_runs(text)] == [m.span() for m in _DIGITS.finditer(text)]
+
+
+_WORDISH = st.sampled_from(["a", "and", "A", "с", "со", "двух", "ё", "é", "_", "1", "-", " ", "\n", "aa", "ab", "ba"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_WORDISH, st.text(max_size=3)), max_size=14).map("".join), st.sampled_from(["a", "and", "с", "двух", "ab"]))
+def test_property_whole_words_are_the_word_matches_equal_to_the_word(text, word):
+    import re
+
+    from extractors.quantities import _whole_words
+
+    assert _whole_words(text, word) == [m.start() for m in re.finditer(r"[^\W\d_]+", text) if m.group(0) == word]
