@@ -17,6 +17,7 @@ longest span the original pattern could match. The caller drops longer matches
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
@@ -436,9 +437,9 @@ class RuleSet:
             attrs = self._attrs + [a for a in self._test_attrs if a not in self._attrs]
             array = doc.to_array(attrs)
             columns = dict(zip(attrs, array.T.tolist() if array.ndim == 2 else [array.tolist()], strict=True))
-            for rule, lo, hi in self._candidates(doc, columns):
+            for rule, lo, hi, starts in self._candidates(doc, columns):
                 if rule.program is not None:
-                    found = self._run(rule.program, lo, hi, columns, strings)
+                    found = self._run(rule.program, starts, hi, columns, strings)
                 else:  # Span(doc, lo, hi): doc[lo:hi] without its slice normalisation, 0 <= lo < hi <= n
                     found = [(lo + start, lo + end) for _, start, end in rule.matcher(Span(doc, lo, hi))]
                 for start, end in found:
@@ -446,8 +447,8 @@ class RuleSet:
                         hits.add((rule.name, start, end))
         return sorted(hits, key=lambda h: (h[1], h[2], h[0]))
 
-    def _run(self, program, lo: int, hi: int, columns: dict[int, list[int]], strings) -> set[tuple[int, int]]:
-        """Every ``(start, end)`` within ``[lo, hi)`` where the tokens pass ``program``'s steps in turn.
+    def _run(self, program, starts: Iterable[int], hi: int, columns: dict[int, list[int]], strings) -> set[tuple[int, int]]:
+        """Every ``(start, end)``, from one of ``starts`` and up to ``hi``, where the tokens pass ``program``'s steps in turn.
 
         What spaCy's ``Matcher`` returns for the same pattern: every start, every
         end (an optional token taken and left out, a gap of each allowed length).
@@ -455,7 +456,7 @@ class RuleSet:
         tests, memos = self._tests, self._test_memo
         last = len(program)
         found = set()
-        for first in range(lo, hi):
+        for first in starts:
             todo = [(0, first)]
             while todo:
                 step, pos = todo.pop()
@@ -498,7 +499,12 @@ class RuleSet:
         return passed
 
     def _candidates(self, doc: Doc, columns: dict[int, list[int]] | None = None):
-        """``(rule, lo, hi)`` for each rule whose words the clause has: its matches lie in tokens ``lo:hi``."""
+        """``(rule, lo, hi, starts)`` for each rule whose words the clause has.
+
+        Its matches lie in tokens ``lo:hi`` and begin at one of ``starts``: a
+        match holds an anchor word and begins at most ``before`` tokens ahead
+        of it, so only the tokens that close to an anchor word can begin one.
+        """
         n = len(doc)
         if columns is None:
             array = doc.to_array(self._attrs)
@@ -528,9 +534,14 @@ class RuleSet:
             if rule.needs and not self._has_all(rule.needs, present, regexes):
                 continue
             # a match holds an anchor word, at most `before` tokens after its start and `after` before its end
-            lo = 0 if rule.before is None else max(0, min(positions) - rule.before)
             hi = n if rule.after is None else min(n, max(positions) + 1 + rule.after)
-            yield rule, lo, hi
+            if rule.before is None:
+                yield rule, 0, hi, range(0, hi)
+            elif rule.before == 0:
+                yield rule, positions[0], hi, positions
+            else:
+                starts = sorted({s for p in positions for s in range(max(0, p - rule.before), p + 1)})
+                yield rule, starts[0], hi, starts
 
     def _regex_screen(self, attr: int) -> re.Pattern | None:
         """The alternation of the regexes on ``attr`` (None: try each, as when one refers back to a group)."""

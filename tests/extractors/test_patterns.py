@@ -138,8 +138,8 @@ def test_ruleset_skips_a_pattern_whose_other_required_word_is_missing():
     nlp = spacy.blank("en")
     rules = RuleSet(nlp, "en")
     rules.add("r", [{"LOWER": "overtime"}, {**GAP, "OP": "{0,2}"}, {"LOWER": {"IN": ["pay", "paid"]}}])
-    assert [r.name for r, _, _ in rules._candidates(nlp("overtime work"))] == []
-    assert [r.name for r, _, _ in rules._candidates(nlp("overtime work paid"))] == ["r"]
+    assert [r.name for r, _, _, _ in rules._candidates(nlp("overtime work"))] == []
+    assert [r.name for r, _, _, _ in rules._candidates(nlp("overtime work paid"))] == ["r"]
 
 
 @pytest.mark.parametrize(
@@ -239,6 +239,9 @@ def test_program_of_a_pattern(pattern, expected):
     ],
 )
 def test_program_finds_what_spacy_finds_for_the_same_pattern(pattern):
+    """spaCy's own ``{m,n}``: exactly m to n tokens. Its compiled stand-in (m copies and a ``*``
+    bounded by the longest match) is looser: an optional word left out lends its room to a gap,
+    as in the first text with anchor words far apart (``(1, 6)``: "work" and a gap of four)."""
     from extractors.patterns import RuleSet
 
     nlp = spacy.blank("en")
@@ -248,9 +251,23 @@ def test_program_finds_what_spacy_finds_for_the_same_pattern(pattern):
     texts = [
         "night work paid", "work paid", "night work a paid", "night work a b paid . paid", "a a c b a b b c",
         "night . paid", "a b c", "a x b c", "a x x b x c", "a b x x c", "a c c", "night a b c pay night paid",
+        # anchor words far apart: matches begin only near one of them
+        "night work paid x x x x x x x night a paid work paid", "a c x x x x x x a b c x a x c c", "c b a x x x x a a c",
     ]
     for text in texts:
-        assert {(s, e) for _, s, e in rules(nlp(text))} == set(_matches(nlp, pattern, text, True)), text
+        assert {(s, e) for _, s, e in rules(nlp(text))} == set(_matches(nlp, pattern, text, False)), text
+
+
+def test_program_starts_only_within_reach_of_an_anchor_word():
+    from extractors.patterns import RuleSet
+
+    nlp = spacy.blank("en")
+    rules = RuleSet(nlp, "en")
+    rules.add("r", [{"LOWER": "x", "OP": "?"}, {"LOWER": "overtime"}, {**GAP, "OP": "{0,2}"}, {"LOWER": "pay"}])
+    doc = nlp("overtime a b c d e f x overtime pay")
+    [(rule, lo, hi, starts)] = list(rules._candidates(doc))
+    assert (rule.before, list(starts), lo) == (1, [0, 7, 8], 0)  # "overtime" at 0 and 8, one optional word before
+    assert rules(doc) == [("r", 7, 10), ("r", 8, 10)]
 
 
 def test_a_pattern_a_program_cannot_say_still_goes_to_spacy():
