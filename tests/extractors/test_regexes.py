@@ -138,7 +138,33 @@ def test_live_patterns_of_a_group_are_those_whose_words_the_text_holds(text, gro
     assert group.patterns == tuple(members)
     live = group.live(text)
     assert live == {n for n, p in enumerate(members) if p.possible(text)}
+    assert live == {n for n, p in enumerate(members) if _holds_words_plainly(p, text)}
     assert all(n in live for n, p in enumerate(members) if p.regex.search(text))
+
+
+def _holds_words_plainly(pattern: Screened, text: str) -> bool:
+    """A pattern's screen read the plain way: each needed word as a substring of the caseless text."""
+    folded = caseless(text)
+    return all(any(word in folded for word in need) for need in pattern.needs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(VOCABULARY_TEXTS | st.text(max_size=30))
+def test_present_words_are_the_needed_words_the_text_holds_as_substrings(text):
+    """The automaton's one pass finds every needed word that occurs, overlapping ones too ("не" in "не менее")."""
+    from extractors.regexes import _WORDS, present
+
+    folded = caseless(text)
+    assert present(text) == {w for w in _WORDS.words if w in folded}
+
+
+def test_a_pattern_screened_after_a_text_was_read_is_screened_with_its_own_words():
+    from extractors.regexes import present
+
+    text = "a quite unusual zyxwvutsrq word"
+    assert "zyxwvutsrq" not in present(text)
+    late = Screened(r"zyxwvutsrq\s+word", FLAGS)
+    assert "zyxwvutsrq" in present(text) and late.search(text) and Group([late]).live(text) == {0}
 
 
 def test_group_of_patterns():
