@@ -98,6 +98,8 @@ class _Vocabulary:
     any_comparator: Group | None = None
     any_flag: Group | None = None
     any_condition: Group | None = None
+    any_cue: Group | None = None  # the cues of every parameter, in order
+    cue_numbers: dict[str, range] | None = None  # parameter id -> the numbers of its cues in any_cue
 
 
 def _any(patterns) -> Screened | None:
@@ -168,7 +170,17 @@ def _vocabulary(lang: str) -> _Vocabulary:
         any_comparator=Group(p for _, _, p in comparators),
         any_flag=Group(cue.pattern for flag in flags for cue in flag.cues),
         any_condition=Group(p for cond in conditions for p in cond.patterns),
+        any_cue=Group(cue.pattern for p in parameters for cue in p.cues),
+        cue_numbers=_numbers(parameters),
     )
+
+
+def _numbers(parameters: Sequence[_Parameter]) -> dict[str, range]:
+    out, first = {}, 0
+    for p in parameters:
+        out[p.id] = range(first, first + len(p.cues))
+        first += len(p.cues)
+    return out
 
 
 # --------------------------------------------------------------------------- segments
@@ -390,18 +402,20 @@ class _Words:
 
     Per parameter: whether its ``requires`` patterns occur in the clause or the
     heading, and which of its cues can occur in the clause and in the heading
-    (:meth:`Screened.possible`): the only cues worth a search.
+    (:meth:`Group.live` of all the cues): the only cues worth a search.
     """
 
-    __slots__ = ("folded", "heading", "context", "_required", "_live", "_live_heading")
+    __slots__ = ("folded", "heading", "context", "vocab", "_required", "_live", "_live_heading", "_numbers")
 
-    def __init__(self, folded: str, heading: str):
+    def __init__(self, folded: str, heading: str, vocab: _Vocabulary):
         self.folded = folded
         self.heading = heading
         self.context = folded + "\n" + heading
+        self.vocab = vocab
         self._required: dict[str, bool] = {}
         self._live: dict[str, list[tuple[_Parameter, _Cue]]] = {}
         self._live_heading: dict[str, list[tuple[_Parameter, _Cue]]] = {}
+        self._numbers: dict[bool, frozenset[int]] = {}  # heading? -> the live cue numbers of the text
 
     def required(self, p: _Parameter) -> bool:
         found = self._required.get(p.id)
@@ -412,11 +426,15 @@ class _Words:
     def live_cues(self, params: Sequence[_Parameter], heading: bool = False) -> list[tuple[_Parameter, _Cue]]:
         """The cues of ``params`` whose words the clause (or its heading) holds."""
         memo, text = (self._live_heading, self.heading) if heading else (self._live, self.folded)
+        live = self._numbers.get(heading)
+        if live is None:
+            live = self._numbers[heading] = self.vocab.any_cue.live(text)
         out: list[tuple[_Parameter, _Cue]] = []
         for p in params:
             cues = memo.get(p.id)
             if cues is None:
-                cues = memo[p.id] = [(p, cue) for cue in p.cues if cue.pattern.possible(text)]
+                numbers = self.vocab.cue_numbers[p.id]
+                cues = memo[p.id] = [(p, cue) for n, cue in zip(numbers, p.cues, strict=True) if n in live]
             out.extend(cues)
         return out
 
@@ -474,7 +492,7 @@ def _parameter_for(
 ) -> _Hit | None:
     """The parameter ``m`` measures; ``words``: the clause's :class:`_Words`, shared by its measures."""
     if words is None:
-        words = _Words(folded, heading)
+        words = _Words(folded, heading, vocab)
     allowed = [p for p in vocab.parameters if m.unit in p.units and words.required(p)]
     seg = segments[_segment_of(segments, m.start)]
     item = folded[seg.start : seg.end]
@@ -673,7 +691,7 @@ def extract_norms(
     measures = _with_comparators(measures, folded, segments, vocab, comparators)
     chosen = []
     spans = [(m.start, m.end) for m in measures]
-    words = _Words(folded, heading_folded)
+    words = _Words(folded, heading_folded, vocab)
     for m in measures:
         hit = _parameter_for(m, folded, segments, heading_folded, topics or (), vocab, spans, words)
         if hit is None and m.unit == "percent" and m.value >= 100:

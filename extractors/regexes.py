@@ -148,19 +148,24 @@ class _Words:
 
 
 _WORDS = _Words()
+_FOUND: dict[str, frozenset[str]] = {}  # text -> present(text), for the few texts being read at a time
+_FOUND_VERSION = [0]  # the _WORDS.version _FOUND was made with
 
 
 def present(text: str) -> frozenset[str]:
     """The needed words (of every :class:`Screened` pattern) that occur in ``text``, compared like ``re.IGNORECASE``."""
-    return _present(text, _WORDS.version)
-
-
-@lru_cache(maxsize=256)
-def _present(text: str, version: int) -> frozenset[str]:
+    found = _FOUND.get(text)
+    if found is not None and _FOUND_VERSION[0] == _WORDS.version:
+        return found
+    if _FOUND_VERSION[0] != _WORDS.version or len(_FOUND) >= 256:
+        _FOUND.clear()  # a word was added (found sets may miss it), or enough texts are remembered
+        _FOUND_VERSION[0] = _WORDS.version
     automaton = _WORDS.automaton()
-    if automaton is None:
-        return frozenset()
-    return frozenset(automaton.find_matches_as_strings(_caseless_memo(text), overlapping=True))
+    found = frozenset() if automaton is None else frozenset(
+        automaton.find_matches_as_strings(_caseless_memo(text), overlapping=True)
+    )
+    _FOUND[text] = found
+    return found
 
 
 _NONE: Iterator[re.Match] = iter(())  # exhausted: safe to hand out again
@@ -245,7 +250,14 @@ class Group:
         if not candidates:
             return _NO_NUMBERS
         needs = self._needs
-        return frozenset(n for n in candidates if all(not need.isdisjoint(found) for need in needs[n][1:]))
+        live = []
+        for n in candidates:
+            for need in needs[n][1:]:
+                if need.isdisjoint(found):
+                    break
+            else:
+                live.append(n)
+        return frozenset(live)
 
 
 _NO_NUMBERS: frozenset[int] = frozenset()

@@ -514,7 +514,11 @@ def test_a_clauses_measures_share_one_reading_of_its_words_without_changing_a_pa
         segments = norms._segments(folded)
         measures = norms._measures(text, folded, lang, segments, vocab)
         spans = [(m.start, m.end) for m in measures]
-        words = norms._Words(folded, heading)
+        words = norms._Words(folded, heading, vocab)
+        for text_of, on_heading in ((folded, False), (heading, True)):  # the live cues are those each screen allows
+            assert words.live_cues(vocab.parameters, heading=on_heading) == [
+                (p, cue) for p in vocab.parameters for cue in p.cues if cue.pattern.possible(text_of)
+            ], (document, c["number"])
         for m in measures:
             shared = norms._parameter_for(m, folded, segments, heading, c.get("topics") or (), vocab, spans, words)
             alone = norms._parameter_for(m, folded, segments, heading, c.get("topics") or (), vocab, spans)
