@@ -114,6 +114,64 @@ def _needs(seq) -> list[Need]:
     return needs
 
 
+def first_characters(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """The characters, in :func:`caseless` form, that a match of ``pattern`` can begin with.
+
+    None when the reading cannot tell (a class like ``\\w``, a negation, any
+    character) or when the pattern can match the empty string. Zero-width parts
+    (look-arounds, anchors) are stepped over: that only lets more characters in.
+    """
+    if _sre_parse is None:
+        return None
+    chars, nullable = _first(_sre_parse.parse(pattern, flags))
+    return None if chars is None or nullable else frozenset(chars)
+
+
+def _first(seq) -> tuple[set[str] | None, bool]:
+    """(first characters of ``seq``, whether it can match empty); (None, _) when unknown."""
+    chars: set[str] = set()
+    for op, av in seq:
+        if op is _sre.LITERAL:
+            return chars | {caseless(chr(av))}, False
+        if op is _sre.IN:
+            found = _first_of_class(av)
+            return (None if found is None else chars | found), False
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue  # zero width
+        if op is _sre.SUBPATTERN:
+            sub, nullable = _first(av[-1])
+        elif getattr(_sre, "ATOMIC_GROUP", None) is not None and op is _sre.ATOMIC_GROUP:
+            sub, nullable = _first(av)
+        elif op in _REPEATS:
+            sub, nullable = _first(av[2])
+            nullable = nullable or av[0] == 0
+        elif op is _sre.BRANCH:
+            branches = [_first(branch) for branch in av[1]]
+            if any(b is None for b, _ in branches):
+                return None, False
+            sub, nullable = set().union(*(b for b, _ in branches)), any(n for _, n in branches)
+        else:
+            return None, False  # any character, a negated literal, a back-reference...
+        if sub is None:
+            return None, False
+        chars |= sub
+        if not nullable:
+            return chars, False
+    return chars, True
+
+
+def _first_of_class(items) -> set[str] | None:
+    out: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            out.add(caseless(chr(av)))
+        elif op is _sre.RANGE and av[1] - av[0] <= 256:
+            out.update(caseless(chr(c)) for c in range(av[0], av[1] + 1))
+        else:
+            return None  # a negation, a category, a wide range
+    return out
+
+
 def _selectivity(need: Need) -> tuple[int, int]:
     return (len(need), -min(len(w) for w in need))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from extractors.regexes import Screened, screen
+from extractors.regexes import Screened, caseless, first_characters, screen
 from schemas.datafile import read_yaml
 
 _DATA = Path(__file__).with_name("data")
@@ -40,6 +40,8 @@ class _Lexicon:
     implicit: tuple[tuple[str, str, Screened], ...]
     fixed: tuple[tuple[str, float, str, Screened], ...]
     after_screen: re.Pattern | None = None  # can any unit start at a position (extractors.regexes.screen)?
+    # the characters (caseless) a unit's words can begin with after the spaces; None: any
+    after_first: frozenset[str] | None = None
     # unit -> (can this unit start at a position, its (rule, pattern) in vocabulary order); units in that order
     after_by_unit: tuple[tuple[str, re.Pattern, tuple[tuple[str, re.Pattern], ...]], ...] = ()
 
@@ -64,6 +66,7 @@ def _lexicon(lang: str) -> _Lexicon:
         for unit, pats in (implicit_raw.get("patterns") or {}).items()
         for i, pat in enumerate(pats)
     )
+    firsts = [first_characters(pat, _FLAGS) for pats in (raw.get("after_quantity") or {}).values() for pat in pats]
     fixed = tuple(
         (f["unit"], float(f["value"]), f"{lang}:fixed:{f['unit']}#{i}", Screened(f["pattern"], _FLAGS))
         for i, f in enumerate(raw.get("fixed") or [])
@@ -75,6 +78,10 @@ def _lexicon(lang: str) -> _Lexicon:
         implicit=implicit,
         fixed=fixed,
         after_screen=screen(p for _, _, p in after),
+        # a first character that is a space would let "\\s*" give some back: no shortcut then
+        after_first=None
+        if any(f is None for f in firsts) or any(c.isspace() for f in firsts for c in f)
+        else frozenset().union(*firsts),
         after_by_unit=tuple(
             (unit, screen(p for u, _, p in after if u == unit), tuple((r, p) for u, r, p in after if u == unit))
             for unit in dict.fromkeys(u for u, _, _ in after)
@@ -86,7 +93,16 @@ def unit_after(text: str, pos: int, lang: str, only: frozenset[str] | set[str] |
     """The unit whose words start at ``pos`` (after spaces), longest first; None if none does."""
     folded = fold(text)
     lexicon = _lexicon(lang)
-    if lexicon.after_screen is None or lexicon.after_screen.match(folded, pos) is None:
+    if lexicon.after_screen is None:
+        return None
+    if lexicon.after_first is not None:
+        # every unit's words follow "\s*" and begin with one of after_first: look at that character first
+        start = pos
+        while start < len(folded) and folded[start].isspace():
+            start += 1
+        if start >= len(folded) or not _may_begin(folded[start], lexicon.after_first):
+            return None
+    if lexicon.after_screen.match(folded, pos) is None:
         return None
     best: UnitMatch | None = None
     # a unit's patterns are tried only where one of them can start (its screen): same order, same result
@@ -101,6 +117,19 @@ def unit_after(text: str, pos: int, lang: str, only: frozenset[str] | set[str] |
             if best is None or m.end() > best.end:
                 best = UnitMatch(unit, start, m.end(), text[start : m.end()], rule)
     return best
+
+
+_BEGINS: dict[tuple[str, frozenset[str]], bool] = {}
+
+
+def _may_begin(char: str, first: frozenset[str]) -> bool:
+    """Whether ``char`` is one of ``first`` as re.IGNORECASE compares them; remembered per character."""
+    found = _BEGINS.get((char, first))
+    if found is None:
+        found = caseless(char) in first
+        if len(_BEGINS) < 10_000:
+            _BEGINS[(char, first)] = found
+    return found
 
 
 def implicit_units(text: str, lang: str) -> list[UnitMatch]:

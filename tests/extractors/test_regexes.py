@@ -174,3 +174,75 @@ def test_group_of_patterns():
     either = Group([Screened(r"(?:less|lower)\s+than", FLAGS)])  # one need, two words: either will do
     assert either.live("lower than") == either.live("less than") == {0} and either.live("than") == set()
     assert Group([Screened(r"\d+", FLAGS)]).live("no digit") == {0}  # needs no word: never skipped
+
+
+@pytest.mark.parametrize(
+    ("pattern", "first"),
+    [
+        (r"days?", {"d"}),
+        (r"(?:calendar\s+)?days?", {"c", "d"}),
+        (r"(?<!\w)(?:Percent|%)", {"p", "%"}),
+        (r"[МмM]ЗП", {"м", "m"}),
+        (r"(?:a|b)?c*d", {"a", "b", "c", "d"}),
+        (r"\w+", None),  # a class the reading does not spell out
+        (r"a?", None),  # matches the empty string
+        (r"[^a]b", None),
+        (r"\s*%", None),
+    ],
+)
+def test_first_characters_of_a_pattern(pattern, first):
+    from extractors.regexes import first_characters
+
+    assert first_characters(pattern, FLAGS) == (None if first is None else frozenset(first))
+
+
+_UNIT_PATTERNS = [pat for lang in ("en", "ru", "kk") for pats in (_lexicon(lang).after_by_unit) for _, pat in pats[2]]
+_UNIT_WORDS = sorted({w for p in _UNIT_PATTERNS for need in needed_words(p.pattern, p.flags) for w in need})
+# unit words in both cases, glued or apart, with the signs and spaces of amounts
+UNIT_TEXTS = st.lists(
+    st.one_of(st.sampled_from(_UNIT_WORDS), st.sampled_from(_UNIT_WORDS).map(str.upper), st.sampled_from(EXTRA + ["₸", "."])),
+    min_size=1,
+    max_size=6,
+).map(" ".join)
+
+
+def test_unit_words_are_a_strategy_worth_having():
+    assert {"percent", "процент", "calendar", "мзп"} <= set(_UNIT_WORDS)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(UNIT_TEXTS | VOCABULARY_TEXTS | st.text(max_size=12), st.sampled_from(_UNIT_PATTERNS))
+def test_a_unit_pattern_matches_only_from_one_of_its_first_characters(text, compiled):
+    """The units' shortcut: a match of ``\\s*(?:unit)`` begins, after the spaces, with one of the unit's first characters."""
+    from extractors.regexes import first_characters
+
+    unit = compiled.pattern[len(r"\s*(?:") : -1]
+    first = first_characters(unit, compiled.flags)
+    assert first is not None and not any(c.isspace() for c in first)
+    for pos in range(len(text) + 1):
+        m = compiled.match(text, pos)
+        if m is not None and m.end() > m.start():
+            begins = len(m.group(0)) - len(m.group(0).lstrip())
+            assert caseless(text[pos + begins]) in first, (unit, text, pos)
+
+
+def test_on_every_gold_clause_a_unit_begins_with_one_of_its_first_characters():
+    from gold_clauses import gold_clauses
+
+    from extractors.regexes import first_characters
+    from extractors.units import fold
+
+    seen = 0
+    for lang in ("en", "ru"):
+        patterns = [pat for pats in _lexicon(lang).after_by_unit for _, pat in pats[2]]
+        firsts = {pat: first_characters(pat.pattern[len(r"\s*(?:") : -1], pat.flags) for pat in patterns}
+        for _, _, clause in gold_clauses(lang):
+            text = fold(clause["text"])
+            for pat in patterns:
+                for pos in range(len(text)):
+                    m = pat.match(text, pos)
+                    if m is not None and m.end() > m.start():
+                        begins = len(m.group(0)) - len(m.group(0).lstrip())
+                        assert caseless(text[pos + begins]) in firsts[pat], (pat.pattern, text[pos : pos + 30])
+                        seen += 1
+    assert seen > 100
