@@ -203,12 +203,42 @@ _BREAK = re.compile(
 )
 
 
+# Where a break can begin: at a punctuation mark or a line break, or right after a mark
+_BREAK_AT = re.compile(r"[.;:,!?\n]")
+_MARKS = ".;:,!?"
+
+
+def _break_ends(text: str) -> list[int]:
+    """The ends of ``_BREAK.finditer(text)``'s matches, trying ``_BREAK`` only where one can begin.
+
+    Every alternative of ``_BREAK`` begins at a character of ``_BREAK_AT`` or right
+    after a punctuation mark (a line break after "."). ``finditer`` tried every
+    position: its look-behind keeps ``re`` from skipping ahead (11 µs a clause).
+    """
+    ends: list[int] = []
+    pos = 0
+    while True:
+        at = _BREAK_AT.search(text, pos)
+        m = None
+        if pos > 0 and text[pos - 1] in _MARKS and (at is None or pos < at.start()):
+            m = _BREAK.match(text, pos)  # right after a mark, before the next candidate character
+        if m is None:
+            if at is None:
+                return ends
+            m = _BREAK.match(text, at.start())
+            if m is None:
+                pos = at.start() + 1
+                continue
+        ends.append(m.end())
+        pos = m.end()
+
+
 def _segments(text: str) -> list[_Segment]:
     """Split a clause into sentences and items; items after a colon point to their lead-in."""
     spans, start = [], 0
-    for m in _BREAK.finditer(text):
-        spans.append((start, m.end()))
-        start = m.end()
+    for end in _break_ends(text):
+        spans.append((start, end))
+        start = end
     spans.append((start, len(text)))
     segments: list[_Segment] = []
     lead: int | None = None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import extractors.norms  # noqa: F401  (registers kel_norms)
 from extractors.norms import table_norms
@@ -560,3 +562,11 @@ def test_unit_after_a_quantity_is_the_plain_reading_at_every_position_of_every_g
                 assert units.unit_after(text, pos, lang, only) == expected, (text[pos : pos + 30], only)
                 found += expected is not None
     assert found > 100
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=".;:,!?\n \tAaБб1)(-–«\"•", max_size=25))
+def test_property_breaks_are_those_finditer_finds(text):
+    from extractors.norms import _BREAK, _break_ends
+
+    assert _break_ends(text) == [m.end() for m in _BREAK.finditer(text)]
