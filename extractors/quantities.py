@@ -176,14 +176,21 @@ def _tokens(text: str, lang: str) -> list[_Token]:
     there, so leaving it out changes nothing but the time spent.
 
     Most words of a clause are no number word, and were seen before: the text's
-    distinct words go through two set operations, and only number words (and
-    new words) are looked at one by one, where they stand in the text.
+    distinct space-separated chunks ("wage,", "(ten)") go through two set
+    operations, and only the words of new chunks and of chunks holding a number
+    word are looked at one by one, where they stand in the text. A word never
+    holds a space, so the chunks' words are the text's.
     """
     found = [_Token(m.start(), m.end(), "", digits_value(m.group(0))) for m in digit_runs(text)]
     taken = [(t.start, t.end) for t in found]
     memo = _NUMBER_WORDS.setdefault(lang, {})
     ordinary = _ORDINARY_WORDS.setdefault(lang, set())
-    for word in set(_WORD.findall(text)) - ordinary:
+    plain_chunks = _ORDINARY_CHUNKS.setdefault(lang, set())
+    words: set[str] = set()
+    chunks = set(text.split()) - plain_chunks
+    for chunk in chunks:
+        words.update(_WORD.findall(chunk))
+    for word in words - ordinary:
         key = memo.get(word, _UNSEEN)
         if key is _UNSEEN:
             key = _number_word(word, lang)
@@ -196,6 +203,10 @@ def _tokens(text: str, lang: str) -> list[_Token]:
         for start in _whole_words(text, word):
             if not any(s <= start < e for s, e in taken):
                 found.append(_Token(start, start + len(word), key))
+    if len(plain_chunks) < 200_000:  # bounded, like the words
+        for chunk in chunks:
+            if ordinary.issuperset(_WORD.findall(chunk)):
+                plain_chunks.add(chunk)
     return sorted(found, key=lambda t: t.start)
 
 
@@ -239,6 +250,7 @@ def _whole_words(text: str, word: str) -> list[int]:
 _WHOLE_WORD: dict[str, re.Pattern] = {}
 _NUMBER_WORDS: dict[str, dict[str, str | None]] = {}  # lang -> word as written -> _number_word
 _ORDINARY_WORDS: dict[str, set[str]] = {}  # lang -> words as written that are no number word
+_ORDINARY_CHUNKS: dict[str, set[str]] = {}  # lang -> space-separated chunks all of whose words are ordinary
 _UNSEEN = object()
 
 
