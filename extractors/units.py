@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from extractors.regexes import Screened, caseless, first_characters, screen
+from extractors.regexes import Group, Screened, caseless, first_characters, screen
 from schemas.datafile import read_yaml
 
 _DATA = Path(__file__).with_name("data")
@@ -42,6 +42,8 @@ class _Lexicon:
     after_screen: re.Pattern | None = None  # can any unit start at a position (extractors.regexes.screen)?
     # the characters (caseless) a unit's words can begin with after the spaces; None: any
     after_first: frozenset[str] | None = None
+    any_implicit: Group | None = None  # the implicit patterns, screened together (Group.live)
+    any_fixed: Group | None = None
     # unit -> (can this unit start at a position, its (rule, pattern) in vocabulary order); units in that order
     after_by_unit: tuple[tuple[str, re.Pattern, tuple[tuple[str, re.Pattern], ...]], ...] = ()
 
@@ -78,6 +80,8 @@ def _lexicon(lang: str) -> _Lexicon:
         implicit=implicit,
         fixed=fixed,
         after_screen=screen(p for _, _, p in after),
+        any_implicit=Group(p for _, _, p in implicit),
+        any_fixed=Group(p for *_, p in fixed),
         # a first character that is a space would let "\\s*" give some back: no shortcut then
         after_first=None
         if any(f is None for f in firsts) or any(c.isspace() for f in firsts for c in f)
@@ -135,10 +139,13 @@ def _may_begin(char: str, first: frozenset[str]) -> bool:
 def implicit_units(text: str, lang: str) -> list[UnitMatch]:
     """Units that may stand without a number, wherever they occur in ``text``."""
     folded = fold(text)
+    lexicon = _lexicon(lang)
+    live = lexicon.any_implicit.live(folded)
     found = [
         UnitMatch(unit, m.start(), m.end(), text[m.start() : m.end()], rule, 1.0)
-        for unit, rule, pattern in _lexicon(lang).implicit
-        for m in pattern.finditer(folded)
+        for number, (unit, rule, pattern) in enumerate(lexicon.implicit)
+        if number in live
+        for m in pattern.regex.finditer(folded)
     ]
     return _longest_first(found)
 
@@ -146,10 +153,13 @@ def implicit_units(text: str, lang: str) -> list[UnitMatch]:
 def fixed_phrases(text: str, lang: str) -> list[UnitMatch]:
     """Phrases that state a unit and its value together ("every half month" = 2 times a month)."""
     folded = fold(text)
+    lexicon = _lexicon(lang)
+    live = lexicon.any_fixed.live(folded)
     found = [
         UnitMatch(unit, m.start(), m.end(), text[m.start() : m.end()], rule, value)
-        for unit, value, rule, pattern in _lexicon(lang).fixed
-        for m in pattern.finditer(folded)
+        for number, (unit, value, rule, pattern) in enumerate(lexicon.fixed)
+        if number in live
+        for m in pattern.regex.finditer(folded)
     ]
     return _longest_first(found)
 

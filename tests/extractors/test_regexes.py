@@ -120,6 +120,9 @@ GROUPS = [
         (_vocabulary(lang).any_comparator, [p for _, _, p in _vocabulary(lang).comparators]),
         (_vocabulary(lang).any_flag, [c.pattern for f in _vocabulary(lang).flags for c in f.cues]),
         (_vocabulary(lang).any_condition, [p for c in _vocabulary(lang).conditions for p in c.patterns]),
+        (_vocabulary(lang).any_cue, [c.pattern for p in _vocabulary(lang).parameters for c in p.cues]),
+        (_lexicon(lang).any_implicit, [p for _, _, p in _lexicon(lang).implicit]),
+        (_lexicon(lang).any_fixed, [p for *_, p in _lexicon(lang).fixed]),
     )
     if members
 ]
