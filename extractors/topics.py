@@ -87,9 +87,14 @@ def most_specific(matches: Iterable[TopicMatch]) -> list[TopicMatch]:
     matches = sorted(set(matches), key=lambda m: (m.start, -(m.end - m.start), m.label, m.rule))
     kept: list[TopicMatch] = []
     for m in matches:
-        explained = any(_explains(o, m) for o in matches)
-        same_span_kept = any(k.label == m.label and k.start <= m.start and m.end <= k.end for k in kept)
-        if not explained and not same_span_kept:
+        explained = False
+        for o in matches:  # in order of start: those after m's start cannot hold it
+            if o.start > m.start:
+                break
+            if o.end >= m.end and _explains(o, m):
+                explained = True
+                break
+        if not explained and not any(k.label == m.label and k.start <= m.start and m.end <= k.end for k in kept):
             kept.append(m)
     return kept
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.pipeline import build_nlp
 from extractors.topics import TopicMatch, heading_context_v1, most_specific
@@ -321,3 +323,35 @@ def test_kazakh_pipeline_builds_and_runs(nlps, text):
     assert isinstance(doc._.kel_topics, list)
     assert doc._.kel_modality is None or doc._.kel_modality in ("obligation", "prohibition", "permission", "declaration")
     assert all(t.lemma_ for t in doc if t.is_alpha)
+
+
+def _most_specific_plainly(matches):
+    """``most_specific`` read the plain way: every match against every other."""
+    from extractors.topics import _explains
+
+    matches = sorted(set(matches), key=lambda m: (m.start, -(m.end - m.start), m.label, m.rule))
+    kept = []
+    for m in matches:
+        explained = any(_explains(o, m) for o in matches)
+        same_span_kept = any(k.label == m.label and k.start <= m.start and m.end <= k.end for k in kept)
+        if not explained and not same_span_kept:
+            kept.append(m)
+    return kept
+
+
+_MATCHES = st.lists(
+    st.builds(
+        lambda start, length, label, rule: TopicMatch(label, start, start + length, rule),
+        st.integers(0, 8),
+        st.integers(1, 5),
+        st.sampled_from(["annual_leave", "wage_indexation", "none"]),
+        st.sampled_from(["a", "b"]),
+    ),
+    max_size=10,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_MATCHES)
+def test_property_most_specific_is_the_plain_reading(matches):
+    assert most_specific(matches) == _most_specific_plainly(matches)
