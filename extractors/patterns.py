@@ -258,6 +258,9 @@ class _Rule:
     after: int | None  # and after it (both within max_tokens)
     anchor: tuple[int, object]  # (attribute id, word hashes | regex number)
     needs: tuple[tuple[int, object], ...]  # the other requirements, same shape
+    # the same, split: regex numbers some word must satisfy, and (attribute id, word hashes) one word must be
+    regex_needs: frozenset[int] = frozenset()
+    word_needs: tuple[tuple[int, frozenset[int]], ...] = ()
 
 
 class RuleSet:
@@ -367,7 +370,13 @@ class RuleSet:
         number = len(self._rules)
         self._word_memo.clear()
         program = None if steps is None else tuple((self._test(test), least, most) for test, least, most in steps)
-        self._rules.append(_Rule(rule, matcher, program, longest, before, after, self._requirement(found), tuple(needs)))
+        self._rules.append(
+            _Rule(
+                rule, matcher, program, longest, before, after, self._requirement(found), tuple(needs),
+                regex_needs=frozenset(key for _, key in needs if isinstance(key, int)),
+                word_needs=tuple((a, key) for a, key in needs if not isinstance(key, int)),
+            )
+        )
         attr, key = self._rules[-1].anchor
         if isinstance(key, int):
             self._by_regex.setdefault(key, []).append(number)
@@ -531,7 +540,7 @@ class RuleSet:
                 regexes |= info[1]
         for number, positions in anchored.items():
             rule = self._rules[number]
-            if rule.needs and not self._has_all(rule.needs, present, regexes):
+            if rule.needs and not self._has_all(rule, present, regexes):
                 continue
             # a match holds an anchor word, at most `before` tokens after its start and `after` before its end
             hi = n if rule.after is None else min(n, max(positions) + 1 + rule.after)
@@ -554,12 +563,12 @@ class RuleSet:
         return self._screens[key]
 
     @staticmethod
-    def _has_all(needs, present: dict[int, set[int]], regexes: set[int]) -> bool:
-        for attr, key in needs:
-            if isinstance(key, int):
-                if key not in regexes:
-                    return False
-            elif key.isdisjoint(present[attr]):
+    def _has_all(rule: _Rule, present: dict[int, set[int]], regexes: set[int]) -> bool:
+        """Whether the clause meets every requirement of ``rule`` besides its anchor."""
+        if not rule.regex_needs <= regexes:
+            return False
+        for attr, key in rule.word_needs:
+            if key.isdisjoint(present[attr]):
                 return False
         return True
 

@@ -140,6 +140,10 @@ def test_ruleset_skips_a_pattern_whose_other_required_word_is_missing():
     rules.add("r", [{"LOWER": "overtime"}, {**GAP, "OP": "{0,2}"}, {"LOWER": {"IN": ["pay", "paid"]}}])
     assert [r.name for r, _, _, _ in rules._candidates(nlp("overtime work"))] == []
     assert [r.name for r, _, _, _ in rules._candidates(nlp("overtime work paid"))] == ["r"]
+    # a requirement that is a regex: some word of the clause must satisfy it
+    rules.add("s", [{"LOWER": "night"}, {**GAP, "OP": "{0,2}"}, {"LOWER": {"REGEX": "^compensat"}}])
+    assert [r.name for r, _, _, _ in rules._candidates(nlp("night work paid"))] == []
+    assert [r.name for r, _, _, _ in rules._candidates(nlp("night work compensated"))] == ["s"]
 
 
 @pytest.mark.parametrize(
