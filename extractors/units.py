@@ -106,7 +106,9 @@ def unit_after(text: str, pos: int, lang: str, only: frozenset[str] | set[str] |
             start += 1
         if start >= len(folded) or not _may_begin(folded[start], lexicon.after_first):
             return None
-    if lexicon.after_screen.match(folded, pos) is None:
+    # the alternation of every unit's patterns pays only when most units are asked for;
+    # for one or two ("percent", "kzt") their own screens below are cheaper
+    if (only is None or len(only) > 3) and lexicon.after_screen.match(folded, pos) is None:
         return None
     best: UnitMatch | None = None
     # a unit's patterns are tried only where one of them can start (its screen): same order, same result
