@@ -100,6 +100,7 @@ class _Vocabulary:
     any_condition: Group | None = None
     any_cue: Group | None = None  # the cues of every parameter, in order
     cue_numbers: dict[str, range] | None = None  # parameter id -> the numbers of its cues in any_cue
+    measuring: dict[str, tuple[_Parameter, ...]] | None = None  # unit -> the parameters it can measure, in order
 
 
 def _any(patterns) -> Screened | None:
@@ -172,6 +173,7 @@ def _vocabulary(lang: str) -> _Vocabulary:
         any_condition=Group(p for cond in conditions for p in cond.patterns),
         any_cue=Group(cue.pattern for p in parameters for cue in p.cues),
         cue_numbers=_numbers(parameters),
+        measuring={u: tuple(p for p in parameters if u in p.units) for u in {u for p in parameters for u in p.units}},
     )
 
 
@@ -435,7 +437,7 @@ class _Words:
     (:meth:`Group.live` of all the cues): the only cues worth a search.
     """
 
-    __slots__ = ("folded", "heading", "context", "vocab", "_required", "_live", "_live_heading", "_numbers")
+    __slots__ = ("folded", "heading", "context", "vocab", "hits", "_required", "_live", "_live_heading", "_numbers")
 
     def __init__(self, folded: str, heading: str, vocab: _Vocabulary):
         self.folded = folded
@@ -446,6 +448,7 @@ class _Words:
         self._live: dict[str, list[tuple[_Parameter, _Cue]]] = {}
         self._live_heading: dict[str, list[tuple[_Parameter, _Cue]]] = {}
         self._numbers: dict[bool, frozenset[int]] = {}  # heading? -> the live cue numbers of the text
+        self.hits: dict[tuple[str, int, int], list[tuple[int, int]]] = {}  # (cue rule, lo, hi) -> its matches there
 
     def required(self, p: _Parameter) -> bool:
         found = self._required.get(p.id)
@@ -469,12 +472,26 @@ class _Words:
         return out
 
 
-def _cue_hits(folded: str, lo: int, hi: int, cues: Sequence[tuple[_Parameter, _Cue]], avoid: tuple[int, int]) -> list[_Hit]:
+def _cue_hits(
+    folded: str,
+    lo: int,
+    hi: int,
+    cues: Sequence[tuple[_Parameter, _Cue]],
+    avoid: tuple[int, int],
+    seen: dict[tuple[str, int, int], list[tuple[int, int]]] | None = None,
+) -> list[_Hit]:
+    """The matches of ``cues`` in ``folded[lo:hi]`` outside ``avoid``; ``seen`` remembers them per cue and span."""
     hits = []
     for p, cue in cues:
-        for m in cue.pattern.regex.finditer(folded, lo, hi):
-            if m.end() <= avoid[0] or m.start() >= avoid[1]:
-                hits.append(_Hit(p, cue.rule, m.start(), m.end()))
+        key = (cue.rule, lo, hi)
+        spans = None if seen is None else seen.get(key)
+        if spans is None:
+            spans = [m.span() for m in cue.pattern.regex.finditer(folded, lo, hi)]
+            if seen is not None:
+                seen[key] = spans
+        for start, end in spans:
+            if end <= avoid[0] or start >= avoid[1]:
+                hits.append(_Hit(p, cue.rule, start, end))
     return hits
 
 
@@ -523,7 +540,7 @@ def _parameter_for(
     """The parameter ``m`` measures; ``words``: the clause's :class:`_Words`, shared by its measures."""
     if words is None:
         words = _Words(folded, heading, vocab)
-    allowed = [p for p in vocab.parameters if m.unit in p.units and words.required(p)]
+    allowed = [p for p in vocab.measuring.get(m.unit, ()) if words.required(p)]
     seg = segments[_segment_of(segments, m.start)]
     item = folded[seg.start : seg.end]
     allowed = [p for p in allowed if not any(b.search(item) for b in p.blocked_by)]
@@ -536,7 +553,7 @@ def _parameter_for(
     scopes.append((0, len(folded)))
     cues = words.live_cues(allowed)
     for lo, hi in scopes:
-        hit = _choose(_cue_hits(folded, lo, hi, cues, avoid), m, folded, spans, topics)
+        hit = _choose(_cue_hits(folded, lo, hi, cues, avoid, words.hits), m, folded, spans, topics)
         if hit is not None:
             return hit
     if heading:
