@@ -47,6 +47,18 @@ def remember_text(doc: Doc, text: str) -> None:
     doc.user_data[_TEXT] = text
 
 
+def evidence_list(ext) -> list:
+    """The clause's ``kel_evidence`` list (``ext`` is its ``doc._``), for a component to add to in place.
+
+    Made on first use when the Doc was not made by the orchestration (which
+    starts every clause with an empty list).
+    """
+    evidence = ext.kel_evidence
+    if not isinstance(evidence, list):
+        evidence = ext.kel_evidence = list(evidence or ())
+    return evidence
+
+
 def span_words(doc: Doc, start: int, end: int) -> tuple[str, int, int]:
     """``(text, start_char, end_char)`` of the tokens ``start:end``: ``doc[start:end]``'s, without building the Span."""
     first, last = doc[start], doc[end - 1]

@@ -123,12 +123,11 @@ class ModalityTagger(Component):
     def set_annotations(self, doc: Doc, cues: list[Cue]) -> None:
         modality, deciding = self.decide(cues)
         ext = doc._
-        evidence = list(ext.kel_evidence or [])
+        evidence = extensions.evidence_list(ext)
         for cue in deciding:
             words, start, end = extensions.span_words(doc, cue.start, cue.end)
             evidence.append(Evidence(kind="modality", label=modality, text=words, start=start, end=end, rule=cue.rule))
         ext.kel_modality = modality
-        ext.kel_evidence = evidence
 
 
 @Language.factory(

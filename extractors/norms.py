@@ -757,8 +757,9 @@ def extract_norms(
     return out
 
 
-def _doc_lang(doc: Doc, default: str) -> str:
-    lang = doc._.kel_lang or default
+def _doc_lang(ext, default: str) -> str:
+    """The clause's language (``ext`` is its ``doc._``): ``kel_lang``, else the pipeline's; Kazakh for "xx"."""
+    lang = ext.kel_lang or default
     return "kk" if lang == "xx" else lang
 
 
@@ -773,14 +774,16 @@ def table_norms(tables: Sequence[Table], doc: Doc) -> tuple[list[Norm], list[Evi
 
     Evidence offsets point into the row text: its cells joined by " | ".
     """
-    lang = _doc_lang(doc, doc.lang_)
+    ext = doc._
+    lang = _doc_lang(ext, doc.lang_)
     if lang not in ("en", "ru", "kk"):
         return [], []
     vocab = _vocabulary(lang)
     norms: list[Norm] = []
     evidence: list[Evidence] = []
     clause = units.fold(extensions.clause_text(doc))
-    heading = units.fold(doc._.kel_heading or "")
+    heading = units.fold(ext.kel_heading or "")
+    topics = ext.kel_topics or ()
     for table in tables:
         rows = [tuple(c or "" for c in row) for row in table.rows]
         if not rows:
@@ -788,7 +791,7 @@ def table_norms(tables: Sequence[Table], doc: Doc) -> tuple[list[Norm], list[Evi
         header = rows[0] if not _row_has_measure(rows[0], lang) else ()
         body = rows[1:] if header else rows
         for row in body:
-            for norm, ev in _row_norms(row, header, clause, heading, doc._.kel_topics or (), lang, vocab):
+            for norm, ev in _row_norms(row, header, clause, heading, topics, lang, vocab):
                 norms.append(norm)
                 evidence.append(ev)
     return norms, evidence
@@ -898,7 +901,7 @@ class NormExtractor(Component):
     def match(self, doc: Doc) -> list[tuple[Norm, Evidence]]:
         """The norms of the clause's text, then those of its tables (``doc._.kel_tables``)."""
         ext = doc._
-        found = extract_norms(extensions.clause_text(doc), _doc_lang(doc, self.default_lang), ext.kel_heading, ext.kel_topics or ())
+        found = extract_norms(extensions.clause_text(doc), _doc_lang(ext, self.default_lang), ext.kel_heading, ext.kel_topics or ())
         if ext.kel_tables:
             found.extend(zip(*table_norms(ext.kel_tables, doc), strict=True))
         return found
@@ -907,9 +910,7 @@ class NormExtractor(Component):
     def set_annotations(doc: Doc, found: list[tuple[Norm, Evidence]]) -> None:
         ext = doc._
         ext.kel_norms = [norm for norm, _ in found]
-        if ext.kel_evidence is None:
-            ext.kel_evidence = []
-        ext.kel_evidence.extend(ev for _, ev in found)
+        extensions.evidence_list(ext).extend(ev for _, ev in found)
 
 
 @Language.factory("kel_norms", assigns=["doc._.kel_norms", "doc._.kel_evidence"], default_config={})

@@ -187,7 +187,7 @@ class TopicTagger(Component):
     def set_annotations(self, doc: Doc, matches: list[TopicMatch], heading_matches: list[TopicMatch], heading_doc) -> None:
         topics, from_heading = self.heading_context(matches, heading_matches)
         ext = doc._
-        evidence = list(ext.kel_evidence or [])
+        evidence = extensions.evidence_list(ext)
         for m in matches:
             if m.label in topics:
                 evidence.append(_evidence(m, *extensions.span_words(doc, m.start, m.end), "text"))
@@ -195,7 +195,6 @@ class TopicTagger(Component):
             if m.label in from_heading:
                 evidence.append(_evidence(m, *extensions.span_words(heading_doc, m.start, m.end), "heading"))
         ext.kel_topics = topics
-        ext.kel_evidence = evidence
 
 
 def _evidence(m: TopicMatch, text: str, start: int, end: int, where: str) -> Evidence:

@@ -42,3 +42,18 @@ def test_a_doc_made_by_the_orchestration_carries_its_clause_text():
     clause = Clause(id="c1", number="1.2", text=_AWKWARD)
     doc = _doc(get_nlp("en"), clause, "en")
     assert doc.user_data.get("kel_text") == clause.text == doc.text
+
+
+def test_evidence_list_is_the_docs_own_list_made_on_first_use():
+    import spacy
+
+    from extractors.extensions import evidence_list
+
+    nlp = spacy.blank("en")
+    doc = nlp("The employer shall pay.")
+    ext = doc._
+    assert ext.kel_evidence is None
+    made = evidence_list(ext)
+    assert made == [] and evidence_list(doc._) is made  # components add to one list, in pipeline order
+    doc._.kel_evidence = ("a",)
+    assert evidence_list(doc._) == ["a"] and isinstance(doc._.kel_evidence, list)
