@@ -12,7 +12,7 @@ from functools import cache
 
 import numpy
 import spacy
-from spacy.attrs import LEMMA, LOWER
+from spacy.attrs import LEMMA, LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -43,7 +43,7 @@ class Lemmas(Component):
 
     def __init__(self, lang: str):
         self.lang = lang
-        self._memo: dict[str, int] = {}  # word as written -> hash of its lemma
+        self._memo: dict[int, int] = {}  # hash of the word as written (ORTH) -> hash of its lemma
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
@@ -53,12 +53,12 @@ class Lemmas(Component):
             return doc
         strings, memo = doc.vocab.strings, self._memo
         lemmas = []
-        for word in (token.text for token in doc):
-            key = memo.get(word)
+        for orth in doc.to_array(ORTH).tolist():  # the words' hashes: no Token objects to build
+            key = memo.get(orth)
             if key is None:
-                key = strings.add(russian_lemma(word))
+                key = strings.add(russian_lemma(strings[orth]))
                 if len(memo) < self._MEMO_LIMIT:
-                    memo[word] = key
+                    memo[orth] = key
             lemmas.append(key)
         doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))
         return doc
