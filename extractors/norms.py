@@ -290,7 +290,10 @@ Comparators = Sequence[tuple[str, str, re.Pattern]]  # (comparator, rule id, reg
 def _comparators_in(folded: str, vocab: _Vocabulary) -> Comparators:
     """The comparators whose words ``folded`` holds: the only ones worth a search in it or any part of it."""
     live = vocab.any_comparator.live(folded)
-    return [(comp, rule, pattern.regex) for n, (comp, rule, pattern) in enumerate(vocab.comparators) if n in live]
+    if not live:
+        return []
+    comparators = vocab.comparators
+    return [(comparators[n][0], comparators[n][1], comparators[n][2].regex) for n in sorted(live)]
 
 
 def _comparator_before(
