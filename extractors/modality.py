@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -41,9 +41,8 @@ MODALITIES = ("obligation", "prohibition", "permission", "declaration")
 HEDGE = "hedge"
 
 
-@dataclass(frozen=True)
-class Cue:
-    """One modality cue in the clause: label, token offsets, rule id."""
+class Cue(NamedTuple):
+    """One modality cue in the clause: label, token offsets, rule id (a named tuple, like ``TopicMatch``)."""
 
     label: str
     start: int

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -188,8 +189,7 @@ def _numbers(parameters: Sequence[_Parameter]) -> dict[str, range]:
 # --------------------------------------------------------------------------- segments
 
 
-@dataclass(frozen=True)
-class _Segment:
+class _Segment(NamedTuple):
     """A sentence or an enumerated item: ``lead`` is the index of its lead-in ("... as follows:")."""
 
     start: int
@@ -424,8 +424,7 @@ def _replace(m: _Measure, **changes) -> _Measure:
 # --------------------------------------------------------------------------- parameters
 
 
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):
     parameter: _Parameter
     rule: str
     start: int

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from extractors import units
 from extractors.morphology import analyzer
@@ -97,8 +98,7 @@ class _Table:
         return None
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     start: int
     end: int
     key: str  # lemma (ru) or lower-case word; "" for digits
