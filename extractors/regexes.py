@@ -279,7 +279,7 @@ class Group:
     those, on the clause or any part of it, without a screen per pattern and call.
     """
 
-    __slots__ = ("patterns", "_needs", "_always", "_by_first")
+    __slots__ = ("patterns", "_needs", "_always", "_by_first", "_last")
 
     def __init__(self, patterns: Iterable[Screened]):
         self.patterns = tuple(patterns)
@@ -290,6 +290,7 @@ class Group:
         for n, needs in enumerate(self._needs):
             for word in needs[0] if needs else ():
                 self._by_first.setdefault(word, []).append(n)
+        self._last: tuple[str, int, frozenset[int]] | None = None  # the text asked last, and its answer
 
     def live(self, text: str) -> frozenset[int]:
         """The numbers (places in ``patterns``) of the patterns that may match in ``text`` or any part of it.
@@ -298,6 +299,9 @@ class Group:
         has a word in ``text``. A pattern left out has no match in ``text``, so a
         caller may use ``p.regex`` on the others directly.
         """
+        last = self._last
+        if last is not None and last[0] is text and last[1] == _WORDS.version:
+            return last[2]  # the same clause again (its conditions are asked for item by item)
         found = present(text)
         candidates = set(self._always)
         by_first = self._by_first
@@ -305,8 +309,6 @@ class Group:
             numbers = by_first.get(word)
             if numbers is not None:
                 candidates.update(numbers)
-        if not candidates:
-            return _NO_NUMBERS
         needs = self._needs
         live = []
         for n in candidates:
@@ -315,7 +317,9 @@ class Group:
                     break
             else:
                 live.append(n)
-        return frozenset(live)
+        answer = frozenset(live) if live else _NO_NUMBERS
+        self._last = (text, _WORDS.version, answer)
+        return answer
 
 
 _NO_NUMBERS: frozenset[int] = frozenset()
