@@ -39,9 +39,8 @@ class _Lexicon:
     implicit_after_comparator: frozenset[str]
     implicit: tuple[tuple[str, str, Screened], ...]
     fixed: tuple[tuple[str, float, str, Screened], ...]
-    after_screen: re.Pattern | None = None  # can any unit start at a position (extractors.regexes.screen)?
-    # the characters (caseless) a unit's words can begin with after the spaces; None: any
-    after_first: frozenset[str] | None = None
+    # unit -> the characters (caseless) its words can begin with after the spaces; None: any
+    after_first: dict[str, frozenset[str] | None] | None = None
     any_implicit: Group | None = None  # the implicit patterns, screened together (Group.live)
     any_fixed: Group | None = None
     # unit -> (can this unit start at a position, its (rule, pattern) in vocabulary order); units in that order
@@ -68,7 +67,10 @@ def _lexicon(lang: str) -> _Lexicon:
         for unit, pats in (implicit_raw.get("patterns") or {}).items()
         for i, pat in enumerate(pats)
     )
-    firsts = [first_characters(pat, _FLAGS) for pats in (raw.get("after_quantity") or {}).values() for pat in pats]
+    firsts = {
+        unit: _union([first_characters(pat, _FLAGS) for pat in pats])
+        for unit, pats in (raw.get("after_quantity") or {}).items()
+    }
     fixed = tuple(
         (f["unit"], float(f["value"]), f"{lang}:fixed:{f['unit']}#{i}", Screened(f["pattern"], _FLAGS))
         for i, f in enumerate(raw.get("fixed") or [])
@@ -79,13 +81,9 @@ def _lexicon(lang: str) -> _Lexicon:
         implicit_after_comparator=frozenset(implicit_raw.get("after_comparator") or ()),
         implicit=implicit,
         fixed=fixed,
-        after_screen=screen(p for _, _, p in after),
         any_implicit=Group(p for _, _, p in implicit),
         any_fixed=Group(p for *_, p in fixed),
-        # a first character that is a space would let "\\s*" give some back: no shortcut then
-        after_first=None
-        if any(f is None for f in firsts) or any(c.isspace() for f in firsts for c in f)
-        else frozenset().union(*firsts),
+        after_first=firsts,
         after_by_unit=tuple(
             (unit, screen(p for u, _, p in after if u == unit), tuple((r, p) for u, r, p in after if u == unit))
             for unit in dict.fromkeys(u for u, _, _ in after)
@@ -93,26 +91,24 @@ def _lexicon(lang: str) -> _Lexicon:
     )
 
 
+def _union(firsts: list[frozenset[str] | None]) -> frozenset[str] | None:
+    """The first characters of a unit's patterns together; None when one is unknown or a space
+    (a first character that is a space would let "\\s*" give some back)."""
+    if any(f is None or any(c.isspace() for c in f) for f in firsts):
+        return None
+    return frozenset().union(*firsts)
+
+
 def unit_after(text: str, pos: int, lang: str, only: frozenset[str] | set[str] | None = None) -> UnitMatch | None:
     """The unit whose words start at ``pos`` (after spaces), longest first; None if none does."""
     folded = fold(text)
-    lexicon = _lexicon(lang)
-    if lexicon.after_screen is None:
-        return None
-    if lexicon.after_first is not None:
-        # every unit's words follow "\s*" and begin with one of after_first: look at that character first
-        start = pos
-        while start < len(folded) and folded[start].isspace():
-            start += 1
-        if start >= len(folded) or not _may_begin(folded[start], lexicon.after_first):
-            return None
-    # the alternation of every unit's patterns pays only when most units are asked for;
-    # for one or two ("percent", "kzt") their own screens below are cheaper
-    if (only is None or len(only) > 3) and lexicon.after_screen.match(folded, pos) is None:
-        return None
+    # every unit's words follow "\s*" and begin with one of its first characters: look at that character
+    start = pos
+    while start < len(folded) and folded[start].isspace():
+        start += 1
     best: UnitMatch | None = None
-    # a unit's patterns are tried only where one of them can start (its screen): same order, same result
-    for unit, unit_screen, patterns in lexicon.after_by_unit:
+    # then a unit's patterns are tried only where its own screen says one can start: same order, same result
+    for unit, unit_screen, patterns in _units_beginning(lang, folded[start] if start < len(folded) else ""):
         if (only is not None and unit not in only) or unit_screen.match(folded, pos) is None:
             continue
         for rule, pattern in patterns:
@@ -125,16 +121,22 @@ def unit_after(text: str, pos: int, lang: str, only: frozenset[str] | set[str] |
     return best
 
 
-_BEGINS: dict[tuple[str, frozenset[str]], bool] = {}
+_BEGINNING: dict[tuple[str, str], tuple] = {}  # (lang, character) -> the units whose words can begin with it
 
 
-def _may_begin(char: str, first: frozenset[str]) -> bool:
-    """Whether ``char`` is one of ``first`` as re.IGNORECASE compares them; remembered per character."""
-    found = _BEGINS.get((char, first))
+def _units_beginning(lang: str, char: str) -> tuple[tuple[str, re.Pattern, tuple[tuple[str, re.Pattern], ...]], ...]:
+    """The entries of ``after_by_unit`` whose words can begin with ``char`` ("" at the end of the text)."""
+    found = _BEGINNING.get((lang, char))
     if found is None:
-        found = caseless(char) in first
-        if len(_BEGINS) < 10_000:
-            _BEGINS[(char, first)] = found
+        lexicon = _lexicon(lang)
+        folded = caseless(char)
+        found = tuple(
+            entry
+            for entry in lexicon.after_by_unit
+            if (first := lexicon.after_first.get(entry[0])) is None or (char and folded in first)
+        )
+        if len(_BEGINNING) < 10_000:
+            _BEGINNING[(lang, char)] = found
     return found
 
 
