@@ -538,18 +538,23 @@ class RuleSet:
                     else:
                         anchored[number] = [i]
                 regexes |= info[1]
-        for number, positions in anchored.items():
-            rule = self._rules[number]
-            if rule.needs and not self._has_all(rule, present, regexes):
+        rules, has_all = self._rules, self._has_all
+        for number, positions in anchored.items():  # positions in increasing order
+            rule = rules[number]
+            if rule.needs and not has_all(rule, present, regexes):
                 continue
             # a match holds an anchor word, at most `before` tokens after its start and `after` before its end
-            hi = n if rule.after is None else min(n, max(positions) + 1 + rule.after)
-            if rule.before is None:
+            before, after = rule.before, rule.after
+            hi = n if after is None else min(n, positions[-1] + 1 + after)
+            if before is None:
                 yield rule, 0, hi, range(0, hi)
-            elif rule.before == 0:
+            elif before == 0:
                 yield rule, positions[0], hi, positions
+            elif len(positions) == 1:
+                lo = max(0, positions[0] - before)
+                yield rule, lo, hi, range(lo, positions[0] + 1)
             else:
-                starts = sorted({s for p in positions for s in range(max(0, p - rule.before), p + 1)})
+                starts = sorted({s for p in positions for s in range(max(0, p - before), p + 1)})
                 yield rule, starts[0], hi, starts
 
     def _regex_screen(self, attr: int) -> re.Pattern | None:
