@@ -465,7 +465,16 @@ class RuleSet:
         tests, memos = self._tests, self._test_memo
         last = len(program)
         found = set()
+        # when the first step needs a word, a start whose word fails its test begins nothing
+        number0, least0, _ = program[0]
+        column0, memo0 = columns[tests[number0][0]], memos[number0]
         for first in starts:
+            if least0 and first < hi:
+                passed = memo0.get(column0[first])
+                if passed is None:
+                    passed = self._passes(number0, column0[first], strings)
+                if not passed:
+                    continue
             todo = [(0, first)]
             while todo:
                 step, pos = todo.pop()
