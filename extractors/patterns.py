@@ -257,8 +257,7 @@ class _Rule:
     before: int | None  # tokens a match may hold before its anchor word (None: any number)
     after: int | None  # and after it (both within max_tokens)
     anchor: tuple[int, object]  # (attribute id, word hashes | regex number)
-    needs: tuple[tuple[int, object], ...]  # the other requirements, same shape
-    # the same, split: regex numbers some word must satisfy, and (attribute id, word hashes) one word must be
+    # the other requirements: regex numbers some word must satisfy, and (attribute id, word hashes) one word must be
     regex_needs: frozenset[int] = frozenset()
     word_needs: tuple[tuple[int, frozenset[int]], ...] = ()
 
@@ -372,7 +371,7 @@ class RuleSet:
         program = None if steps is None else tuple((self._test(test), least, most) for test, least, most in steps)
         self._rules.append(
             _Rule(
-                rule, matcher, program, longest, before, after, self._requirement(found), tuple(needs),
+                rule, matcher, program, longest, before, after, self._requirement(found),
                 regex_needs=frozenset(key for _, key in needs if isinstance(key, int)),
                 word_needs=tuple((a, key) for a, key in needs if not isinstance(key, int)),
             )
@@ -550,7 +549,7 @@ class RuleSet:
         rules, has_all = self._rules, self._has_all
         for number, positions in anchored.items():  # positions in increasing order
             rule = rules[number]
-            if rule.needs and not has_all(rule, present, regexes):
+            if (rule.regex_needs or rule.word_needs) and not has_all(rule, present, regexes):
                 continue
             # a match holds an anchor word, at most `before` tokens after its start and `after` before its end
             before, after = rule.before, rule.after

@@ -182,7 +182,7 @@ def _caseless_memo(text: str) -> str:
     return caseless(text)
 
 
-class _Words:
+class _NeededWords:
     """Every word some screened pattern needs, and the automaton that finds them all in one pass."""
 
     def __init__(self) -> None:
@@ -205,7 +205,7 @@ class _Words:
         return self._automaton
 
 
-_WORDS = _Words()
+_WORDS = _NeededWords()
 _FOUND: dict[str, frozenset[str]] = {}  # text -> present(text), for the few texts being read at a time
 _FOUND_VERSION = [0]  # the _WORDS.version _FOUND was made with
 
