@@ -82,7 +82,9 @@ _RARE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_SAME)) + "]"
 def caseless(text: str) -> str:
     """``text`` as ``re.IGNORECASE`` compares it: lower case (İ as i, like re), one letter per class (ſ as s)."""
     lowered = text.replace("İ", "i").lower()
-    return lowered.translate(_SAME) if _RARE is not None and _RARE.search(lowered) else lowered
+    if lowered.isascii() or _RARE is None or _RARE.search(lowered) is None:  # the rare letters are none of them ASCII
+        return lowered
+    return lowered.translate(_SAME)
 
 
 def _needs(seq) -> list[Need]:

@@ -52,6 +52,13 @@ def test_caseless_equals_translating_every_letter_of_a_class(text):
     assert caseless(text) == text.replace("İ", "i").lower().translate(classes)
 
 
+def test_no_letter_caseless_translates_is_ascii():
+    """caseless skips the translation for an ASCII text: that is right only while every letter it translates is not ASCII."""
+    from extractors.regexes import _SAME
+
+    assert _SAME and all(code > 127 for code in _SAME)
+
+
 def test_screened_skips_a_text_without_its_words():
     p = Screened(r"(?<!\w)not\s+less\s+than", FLAGS)
     assert p.search("paid at NOT less  THAN twice the rate").group(0) == "NOT less  THAN"
