@@ -353,6 +353,8 @@ def _implied_after_comparators(text, folded, lang, vocab, comparators: Comparato
     if not comparators:
         return []
     implied = units.implied_after_comparator(lang)
+    if not units.may_stand_in(folded, lang, implied):
+        return []  # none of those units' words is in the clause
     found = []
     for _comp, _rule, pattern in comparators:
         for m in pattern.finditer(folded):

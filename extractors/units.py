@@ -42,6 +42,8 @@ class _Lexicon:
     # unit -> the characters (caseless) its words can begin with after the spaces; None: any
     after_first: dict[str, frozenset[str] | None] | None = None
     any_implicit: Group | None = None  # the implicit patterns, screened together (Group.live)
+    # unit -> its after-quantity patterns screened by their words, to ask whether the unit can stand in a text at all
+    after_screened: dict[str, tuple[Screened, ...]] | None = None
     any_fixed: Group | None = None
     # unit -> (can this unit start at a position, its (rule, pattern) in vocabulary order); units in that order
     after_by_unit: tuple[tuple[str, re.Pattern, tuple[tuple[str, re.Pattern], ...]], ...] = ()
@@ -84,6 +86,10 @@ def _lexicon(lang: str) -> _Lexicon:
         any_implicit=Group(p for _, _, p in implicit),
         any_fixed=Group(p for *_, p in fixed),
         after_first=firsts,
+        after_screened={
+            unit: tuple(Screened(p.pattern, p.flags) for u, _, p in after if u == unit)
+            for unit in dict.fromkeys(u for u, _, _ in after)
+        },
         after_by_unit=tuple(
             (unit, screen(p for u, _, p in after if u == unit), tuple((r, p) for u, r, p in after if u == unit))
             for unit in dict.fromkeys(u for u, _, _ in after)
@@ -138,6 +144,16 @@ def _units_beginning(lang: str, char: str) -> tuple[tuple[str, re.Pattern, tuple
         if len(_BEGINNING) < 10_000:
             _BEGINNING[(lang, char)] = found
     return found
+
+
+def may_stand_in(text: str, lang: str, only: frozenset[str] | set[str]) -> bool:
+    """False only when no unit of ``only`` can be named anywhere in ``text``: the words it needs are not there.
+
+    So :func:`unit_after` with that ``only`` finds nothing at any position of ``text``.
+    """
+    screened = _lexicon(lang).after_screened or {}
+    folded = fold(text)
+    return any(p.possible(folded) for unit in only for p in screened.get(unit, ()))
 
 
 def implicit_units(text: str, lang: str) -> list[UnitMatch]:

@@ -554,14 +554,20 @@ def test_unit_after_a_quantity_is_the_plain_reading_at_every_position_of_every_g
     from extractors import units
 
     found = 0
+    implied = units.implied_after_comparator(lang)
+    ruled_out = 0
     for _, _, c in gold_clauses(lang):
         text = c["text"]
+        may_stand = units.may_stand_in(text, lang, implied)
+        ruled_out += not may_stand
         for pos in range(len(text)):
-            for only in (None, {"percent"}, {"kzt"}, extractors.norms._MULTIPLE_UNITS):
+            for only in (None, {"percent"}, {"kzt"}, extractors.norms._MULTIPLE_UNITS, implied):
                 expected = _unit_after_every_pattern(text, pos, lang, only)
                 assert units.unit_after(text, pos, lang, only) == expected, (text[pos : pos + 30], only)
                 found += expected is not None
-    assert found > 100
+                # a clause whose words rule the implied units out has none of them anywhere
+                assert may_stand or only is not implied or expected is None, (text[pos : pos + 30], only)
+    assert found > 100 and ruled_out > 10
 
 
 @settings(max_examples=1000, deadline=None)
