@@ -668,11 +668,14 @@ def _assign_conditions(
             d = cost(k)
             if best[k] is None or d < best[k]:
                 result[k], best[k] = c.phrase, d
+    of_lead: dict[int, list[_Found]] = {}  # the items of one enumeration share their lead-in's conditions
     for k, (_m, hit) in enumerate(chosen):
         lead = segments[seg_of[k]].lead
         if result[k] is None and lead is not None:
-            seg = segments[lead]
-            inherited = [c for c in _conditions_in(folded, seg.start, seg.end, lang, vocab) if c.id not in hit.parameter.implies]
+            if lead not in of_lead:
+                seg = segments[lead]
+                of_lead[lead] = _conditions_in(folded, seg.start, seg.end, lang, vocab)
+            inherited = [c for c in of_lead[lead] if c.id not in hit.parameter.implies]
             if inherited:
                 result[k] = inherited[-1].phrase
     return result
