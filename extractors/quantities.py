@@ -187,9 +187,9 @@ def _tokens(text: str, lang: str) -> list[_Token]:
     ordinary = _ORDINARY_WORDS.setdefault(lang, set())
     plain_chunks = _ORDINARY_CHUNKS.setdefault(lang, set())
     words: set[str] = set()
-    chunks = set(text.split()) - plain_chunks
-    for chunk in chunks:
-        words.update(_WORD.findall(chunk))
+    chunks = {chunk: _WORD.findall(chunk) for chunk in set(text.split()) - plain_chunks}
+    for chunk_words in chunks.values():
+        words.update(chunk_words)
     for word in words - ordinary:
         key = memo.get(word, _UNSEEN)
         if key is _UNSEEN:
@@ -204,8 +204,8 @@ def _tokens(text: str, lang: str) -> list[_Token]:
             if not any(s <= start < e for s, e in taken):
                 found.append(_Token(start, start + len(word), key))
     if len(plain_chunks) < 200_000:  # bounded, like the words
-        for chunk in chunks:
-            if ordinary.issuperset(_WORD.findall(chunk)):
+        for chunk, chunk_words in chunks.items():
+            if ordinary.issuperset(chunk_words):
                 plain_chunks.add(chunk)
     return sorted(found, key=lambda t: t.start)
 
