@@ -266,9 +266,8 @@ def _segment_of(segments: list[_Segment], pos: int) -> int:
 # --------------------------------------------------------------------------- measures
 
 
-@dataclass(frozen=True)
-class _Measure:
-    """A value with its unit, before a parameter is chosen."""
+class _Measure(NamedTuple):
+    """A value with its unit, before a parameter is chosen (changed copies: ``m._replace(...)``)."""
 
     value: float
     unit: str
@@ -396,15 +395,15 @@ def _with_comparators(
         if found is None:
             prev = [p for p in out if p.unit == m.unit and seg.start <= p.start and p.comparator_rule]
             if prev:
-                out.append(_replace(m, comparator=prev[-1].comparator, comparator_rule=prev[-1].comparator_rule))
+                out.append(m._replace(comparator=prev[-1].comparator, comparator_rule=prev[-1].comparator_rule))
                 continue
         if found is None:
-            out.append(_replace(m, comparator="="))
+            out.append(m._replace(comparator="="))
             continue
         comp, start, rule = found
         # a lead-in's comparator is not part of this item's words
         start = start if start >= seg.start else None
-        out.append(_replace(m, comparator=comp, comparator_start=start, comparator_rule=rule))
+        out.append(m._replace(comparator=comp, comparator_start=start, comparator_rule=rule))
     return out
 
 
@@ -415,12 +414,6 @@ def _lead_comparator(
     if not body.endswith(":"):
         return None
     return _comparator_before(folded, lead.start, lead.start + len(body) - 1, vocab, comparators)
-
-
-def _replace(m: _Measure, **changes) -> _Measure:
-    data = {f: getattr(m, f) for f in m.__dataclass_fields__}
-    data.update(changes)
-    return _Measure(**data)
 
 
 # --------------------------------------------------------------------------- parameters
@@ -751,7 +744,7 @@ def extract_norms(
         if hit is None and m.unit == "percent" and m.value >= 100:
             # "overtime is paid at 150 percent" is pay at 1.5 times the rate; below 100
             # a percent is a premium on top of the rate, and the total is not stated
-            m = _replace(m, value=m.value / 100, unit="rate_multiple")
+            m = m._replace(value=m.value / 100, unit="rate_multiple")
             hit = _parameter_for(m, folded, segments, heading_folded, topics or (), vocab, spans, words)
         if hit is not None:
             chosen.append((m, hit))
@@ -841,7 +834,7 @@ def _row_norms(row, header, clause, heading, topics, lang, vocab):
     out = []
     for col, m in values:
         context = (header[col] + "\n" if header and col < len(header) else "") + clause
-        pseudo = _replace(m, start=len(context), end=len(context))
+        pseudo = m._replace(start=len(context), end=len(context))
         hit = _parameter_for(pseudo, context, [_Segment(0, len(context))], heading, topics, vocab)
         if hit is None:
             continue
