@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 
 from ahocorasick_rs import AhoCorasick
 
@@ -178,12 +177,6 @@ def _selectivity(need: Need) -> tuple[int, int]:
     return (len(need), -min(len(w) for w in need))
 
 
-@lru_cache(maxsize=256)
-def _caseless_memo(text: str) -> str:
-    """:func:`caseless`, remembered for the few texts (one clause and its parts) being read at a time."""
-    return caseless(text)
-
-
 class _NeededWords:
     """Every word some screened pattern needs, and the automaton that finds them all in one pass."""
 
@@ -222,7 +215,7 @@ def present(text: str) -> frozenset[str]:
         _FOUND_VERSION[0] = _WORDS.version
     automaton = _WORDS.automaton()
     found = frozenset() if automaton is None else frozenset(
-        automaton.find_matches_as_strings(_caseless_memo(text), overlapping=True)
+        automaton.find_matches_as_strings(caseless(text), overlapping=True)
     )
     _FOUND[text] = found
     return found
