@@ -80,11 +80,14 @@ def _longest(cues) -> list[Cue]:
     "shall not" and "not be allowed" form one run, decided by its longest cue.
     """
     runs: list[list[Cue]] = []
+    run_end = 0  # where the last run ends: the furthest end of its cues
     for c in sorted(cues, key=lambda c: (c.start, c.end)):
-        if runs and c.start < max(r.end for r in runs[-1]):
+        if runs and c.start < run_end:
             runs[-1].append(c)
+            run_end = max(run_end, c.end)
         else:
             runs.append([c])
+            run_end = c.end
     return [min(run, key=lambda c: (-(c.end - c.start), c.start, c.rule)) for run in runs]
 
 

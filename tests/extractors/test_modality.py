@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.modality import Cue, modality_decision_v1
 from extractors.pipeline import build_nlp
@@ -185,3 +187,33 @@ def test_decision_function():
     assert decide([shall, hedge]) == ("permission", [shall, hedge])
     assert decide([shall_not, hedge]) == ("prohibition", [shall_not])
     assert decide([hedge]) == (None, [])
+
+
+def _longest_plainly(cues):
+    """``_longest`` read the plain way: a cue joins the run when it starts before the furthest end of the run's cues."""
+    runs = []
+    for c in sorted(cues, key=lambda c: (c.start, c.end)):
+        if runs and c.start < max(r.end for r in runs[-1]):
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return [min(run, key=lambda c: (-(c.end - c.start), c.start, c.rule)) for run in runs]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            lambda start, length, label, rule: Cue(label, start, start + length, rule),
+            st.integers(0, 10),
+            st.integers(1, 4),
+            st.sampled_from(["obligation", "prohibition", "permission"]),
+            st.sampled_from(["a", "b", "c"]),
+        ),
+        max_size=8,
+    )
+)
+def test_property_runs_of_overlapping_cues_are_the_plain_reading(cues):
+    from extractors.modality import _longest
+
+    assert _longest(cues) == _longest_plainly(cues)
