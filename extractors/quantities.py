@@ -41,7 +41,6 @@ _DIGITS = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[^\W\d_]+")
-_LETTER = re.compile(r"[^\W\d_]")  # one character of a _WORD
 _JOIN = re.compile(r"[ \t\u00a0\u202f\u2009]*-?[ \t\u00a0\u202f\u2009]*|[ \t\u00a0\u202f\u2009\n]+")
 _CYRILLIC = re.compile(r"[а-яё-]+")
 _SCALE_COMMA = re.compile(r",[ \u00a0]+")

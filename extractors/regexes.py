@@ -285,7 +285,7 @@ class Group:
         for n, needs in enumerate(self._needs):
             for word in needs[0] if needs else ():
                 self._by_first.setdefault(word, []).append(n)
-        self._last: tuple[str, int, frozenset[int]] | None = None  # the text asked last, and its answer
+        self._last: tuple[str, frozenset[int]] | None = None  # the text asked last, and its answer
 
     def live(self, text: str) -> frozenset[int]:
         """The numbers (places in ``patterns``) of the patterns that may match in ``text`` or any part of it.
@@ -295,8 +295,8 @@ class Group:
         caller may use ``p.regex`` on the others directly.
         """
         last = self._last
-        if last is not None and last[0] is text and last[1] == _WORDS.version:
-            return last[2]  # the same clause again (its conditions are asked for item by item)
+        if last is not None and last[0] is text:
+            return last[1]  # the same clause again (its conditions are asked for item by item)
         found = present(text)
         candidates = set(self._always)
         by_first = self._by_first
@@ -313,7 +313,7 @@ class Group:
             else:
                 live.append(n)
         answer = frozenset(live) if live else _NO_NUMBERS
-        self._last = (text, _WORDS.version, answer)
+        self._last = (text, answer)
         return answer
 
 
