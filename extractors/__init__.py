@@ -9,10 +9,15 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from schemas import Agreement, Clause
 
 _log = logging.getLogger(__name__)
+
+# The vocabularies and patterns, one folder per language. Named here, in a module that is
+# never compiled (see setup.py), because a module compiled by mypyc has no __file__.
+DATA = Path(__file__).with_name("data")
 
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 # Letters of the Kazakh alphabet that Russian does not have.

@@ -29,16 +29,17 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 
-from extractors import extensions
+from extractors import DATA, extensions
 from extractors.component import Component
 from extractors.patterns import shared_rules
-from extractors.topics import DATA, load_patterns
+from extractors.topics import load_patterns
 from schemas import Evidence
 
 _log = logging.getLogger(__name__)
 
 MODALITIES = ("obligation", "prohibition", "permission", "declaration")
 HEDGE = "hedge"
+_LABELS = (*MODALITIES, HEDGE)
 
 
 class Cue(NamedTuple):
@@ -105,7 +106,7 @@ class ModalityTagger(Component):
 
     def add(self, entry: dict) -> None:
         rule, label, pattern = entry["id"], entry["label"], entry["pattern"]
-        if label not in (*MODALITIES, HEDGE):
+        if label not in _LABELS:
             raise ValueError(f"modality rule {rule!r}: unknown label {label!r}")
         if rule in self.rules:
             raise ValueError(f"duplicate modality rule id {rule!r}")
@@ -126,9 +127,10 @@ class ModalityTagger(Component):
         modality, deciding = self.decide(cues)
         ext = doc._
         evidence = extensions.evidence_list(ext)
-        for cue in deciding:
-            words, start, end = extensions.span_words(doc, cue.start, cue.end)
-            evidence.append(Evidence(kind="modality", label=modality, text=words, start=start, end=end, rule=cue.rule))
+        if modality is not None:  # (without one, no cue decided)
+            for cue in deciding:
+                words, start, end = extensions.span_words(doc, cue.start, cue.end)
+                evidence.append(Evidence(kind="modality", label=modality, text=words, start=start, end=end, rule=cue.rule))
         ext.kel_modality = modality
 
 

@@ -24,13 +24,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors import extensions, quantities, units
+from extractors import DATA, extensions, quantities, units
 from extractors.component import Component
 from extractors.regexes import Group, Screened
 from schemas import Evidence, Norm, Table
@@ -39,7 +38,6 @@ from schemas.taxonomy import taxonomy
 
 extensions.register()
 
-_DATA = Path(__file__).with_name("data")
 _FLAGS = re.IGNORECASE | re.UNICODE
 _STRONG = (">=", "<=", ">", "<")
 # A multiple ("twice", «двукратного») measures pay or frequency, never days or hours.
@@ -96,12 +94,12 @@ class _Vocabulary:
     hedge: Screened | None
     flags: tuple[_Flag, ...]
     # each group screened once per text (extractors.regexes.Group.live)
-    any_comparator: Group | None = None
-    any_flag: Group | None = None
-    any_condition: Group | None = None
-    any_cue: Group | None = None  # the cues of every parameter, in order
-    cue_numbers: dict[str, range] | None = None  # parameter id -> the numbers of its cues in any_cue
-    measuring: dict[str, tuple[_Parameter, ...]] | None = None  # unit -> the parameters it can measure, in order
+    any_comparator: Group
+    any_flag: Group
+    any_condition: Group
+    any_cue: Group  # the cues of every parameter, in order
+    cue_numbers: dict[str, range]  # parameter id -> the numbers of its cues in any_cue
+    measuring: dict[str, tuple[_Parameter, ...]]  # unit -> the parameters it can measure, in order
 
 
 def _any(patterns) -> Screened | None:
@@ -111,7 +109,7 @@ def _any(patterns) -> Screened | None:
 
 @cache
 def _vocabulary(lang: str) -> _Vocabulary:
-    path = _DATA / lang / "norms.yaml"
+    path = DATA / lang / "norms.yaml"
     raw = read_yaml(path) if path.exists() else {}
     params = taxonomy().parameters
     comparators = tuple(
@@ -402,8 +400,7 @@ def _with_comparators(
             continue
         comp, start, rule = found
         # a lead-in's comparator is not part of this item's words
-        start = start if start >= seg.start else None
-        out.append(m._replace(comparator=comp, comparator_start=start, comparator_rule=rule))
+        out.append(m._replace(comparator=comp, comparator_start=start if start >= seg.start else None, comparator_rule=rule))
     return out
 
 
@@ -845,7 +842,7 @@ def _row_norms(row, header, clause, heading, topics, lang, vocab):
     return out
 
 
-def _norm(hit, m, words: str, start: int, condition: str | None, rule: str, where: str) -> tuple[Norm, Evidence]:
+def _norm(hit, m, words: str, start: int, condition: str | None, rule: str, where: Literal["text", "table"]) -> tuple[Norm, Evidence]:
     """A norm and the evidence naming the words ``words`` (at ``start`` in the text or table) that state it."""
     norm = Norm(
         parameter=hit.parameter.id,
@@ -920,7 +917,7 @@ def make_norms(nlp: Language, name: str) -> NormExtractor:
     The language's vocabularies are read and compiled here, with the pipeline,
     not by the first clause.
     """
-    lang = _doc_lang_name(nlp.lang)
+    lang = _doc_lang_name(nlp.lang or "en")
     _vocabulary(lang)
     quantities.find_quantities("", lang)
     units.unit_after("", 0, lang)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from spacy.attrs import LEMMA, LOWER, NORM, ORTH
@@ -137,8 +138,17 @@ def reach(pattern: list[dict], index: int) -> tuple[int | None, int | None]:
     if pattern[index].get("OP") == "+":
         return None, None
     spans = [_SPAN[token.get("OP")] for token in pattern]
-    before, after = spans[:index], spans[index + 1 :]
-    return (None if None in before else sum(before)), (None if None in after else sum(after))
+    return _total(spans[:index]), _total(spans[index + 1 :])
+
+
+def _total(spans: list[int | None]) -> int | None:
+    """The sum of ``spans``; None when one of them is unbounded."""
+    total = 0
+    for span in spans:
+        if span is None:
+            return None
+        total += span
+    return total
 
 
 _SPAN = {None: 1, "?": 1, "!": 0, "*": None, "+": None}
@@ -179,7 +189,7 @@ def as_phrases(pattern: list[dict]) -> tuple[str, list[list[str]]] | None:
         choices.append(list(dict.fromkeys(words)))
     if len(attrs) != 1 or not choices:
         return None
-    sequences = [[]]
+    sequences: list[list[str]] = [[]]
     for words in choices:
         sequences = [seq + [w] for seq in sequences for w in words]
         if len(sequences) > _MAX_PHRASES:
@@ -191,7 +201,7 @@ def as_phrases(pattern: list[dict]) -> tuple[str, list[list[str]]] | None:
 _TEST_KINDS = {"IN": "in", "NOT_IN": "not_in", "REGEX": "regex"}
 _MAX_GAP = 64  # a {m,n} wider than this is left to spaCy's Matcher
 
-Test = tuple[str, str, object]  # (attribute, "eq" | "in" | "not_in" | "regex", word | words | regex source)
+Test = tuple[str, str, Any]  # (attribute, "eq" | "in" | "not_in" | "regex", word | words | regex source)
 Step = tuple[Test, int, int]  # a test and how many tokens in a row must pass it: at least, at most
 
 
@@ -256,7 +266,7 @@ class _Rule:
     max_tokens: int | None
     before: int | None  # tokens a match may hold before its anchor word (None: any number)
     after: int | None  # and after it (both within max_tokens)
-    anchor: tuple[int, object]  # (attribute id, word hashes | regex number)
+    anchor: tuple[int, Any]  # (attribute id, word hashes | regex number)
     # the other requirements: regex numbers some word must satisfy, and (attribute id, word hashes) one word must be
     regex_needs: frozenset[int] = frozenset()
     word_needs: tuple[tuple[int, frozenset[int]], ...] = ()
@@ -311,7 +321,7 @@ class RuleSet:
         self._owners: dict[str, str] = {}
         self._screens: dict[tuple[int, int], re.Pattern | None] = {}  # (attr, regexes so far) -> their alternation
         # the tests of the rules' programs (as_program): test number -> (attr id, kind, word hash(es) | regex)
-        self._tests: list[tuple[int, str, object]] = []
+        self._tests: list[tuple[int, str, Any]] = []
         self._test_numbers: dict[Test, int] = {}
         self._test_memo: list[dict[int, bool]] = []  # test number -> word hash -> passes
         self._test_memo_size = 0  # entries in all of them: one bound for the lot, not one per test
@@ -347,8 +357,9 @@ class RuleSet:
             attr, words = phrases
             if attr not in self.sequences:
                 self.sequences[attr] = PhraseMatcher(self.nlp.vocab, attr=attr)
+            vocab = self.nlp.vocab
             self.sequences[attr].add(
-                rule, [Doc(self.nlp.vocab, words=w, **({"lemmas": w} if attr == "LEMMA" else {})) for w in words]
+                rule, [Doc(vocab, words=w, lemmas=w) if attr == "LEMMA" else Doc(vocab, words=w) for w in words]
             )
             return
         at = _anchor_at(compiled)
@@ -376,12 +387,12 @@ class RuleSet:
                 word_needs=tuple((a, key) for a, key in needs if not isinstance(key, int)),
             )
         )
-        attr, key = self._rules[-1].anchor
-        if isinstance(key, int):
-            self._by_regex.setdefault(key, []).append(number)
+        anchor_attr, anchor_key = self._rules[-1].anchor
+        if isinstance(anchor_key, int):
+            self._by_regex.setdefault(anchor_key, []).append(number)
         else:
-            for word in key:
-                self._by_word.setdefault((attr, word), []).append(number)
+            for word in anchor_key:
+                self._by_word.setdefault((anchor_attr, word), []).append(number)
 
     def _test(self, test: Test) -> int:
         """The number of a program test, registered on first use."""
@@ -402,7 +413,7 @@ class RuleSet:
                 self._test_attrs.append(attr)
         return self._test_numbers[test]
 
-    def _requirement(self, requirement: Requirement) -> tuple[int, object]:
+    def _requirement(self, requirement: Requirement) -> tuple[int, Any]:
         """``(attr id, frozenset of word hashes)`` or ``(attr id, regex number)``."""
         name, values = requirement
         attr = _ANCHOR_ATTRS[name]
@@ -425,31 +436,31 @@ class RuleSet:
         its tokens or lemmas in between.
         """
         key = ("kel_rules", id(self))
-        cached = doc.user_data.get(key)
+        user_data: dict[Any, Any] = doc.user_data
+        cached = user_data.get(key)
         if cached is not None and cached[0] == self._version:
             return cached[1]
         hits = self._match(doc)
-        doc.user_data[key] = (self._version, hits)
+        user_data[key] = (self._version, hits)
         return hits
 
     def _match(self, doc: Doc) -> list[tuple[str, int, int]]:
         strings = doc.vocab.strings
-        hits = set()
-        for matcher in (self.always, self.phrase_matcher, *self.sequences.values()):
+        hits: set[tuple[str, int, int]] = set()
+        matchers: list[Any] = [self.always, self.phrase_matcher, *self.sequences.values()]
+        for matcher in matchers:
             if len(matcher):
                 for match_id, start, end in matcher(doc):
                     rule = strings[match_id]
                     if within_bound(start, end, self.max_tokens.get(rule)):
                         hits.add((rule, start, end))
         if self._rules and len(doc):
-            attrs = self._attrs + [a for a in self._test_attrs if a not in self._attrs]
-            array = doc.to_array(attrs)
-            columns = dict(zip(attrs, array.T.tolist() if array.ndim == 2 else [array.tolist()], strict=True))
+            columns = _columns(doc, self._attrs + [a for a in self._test_attrs if a not in self._attrs])
             for rule, lo, hi, starts in self._candidates(doc, columns):
                 if rule.program is not None:
                     found = self._run(rule.program, starts, hi, columns, strings)
                 else:  # Span(doc, lo, hi): doc[lo:hi] without its slice normalisation, 0 <= lo < hi <= n
-                    found = [(lo + start, lo + end) for _, start, end in rule.matcher(Span(doc, lo, hi))]
+                    found = {(lo + start, lo + end) for _, start, end in rule.matcher(Span(doc, lo, hi))}
                 for start, end in found:
                     if within_bound(start, end, rule.max_tokens):
                         hits.add((rule.name, start, end))
@@ -524,8 +535,7 @@ class RuleSet:
         """
         n = len(doc)
         if columns is None:
-            array = doc.to_array(self._attrs)
-            columns = dict(zip(self._attrs, array.T.tolist() if array.ndim == 2 else [array.tolist()], strict=True))
+            columns = _columns(doc, self._attrs)
         present: dict[int, set[int]] = {}
         regexes: set[int] = set()  # regex numbers some word satisfies
         anchored: dict[int, list[int]] = {}  # rule number -> token positions of its anchor
@@ -593,7 +603,7 @@ class RuleSet:
         one by one only when one of them matches.
         """
         text = strings[word]
-        regexes = frozenset()
+        regexes: frozenset[int] = frozenset()
         any_regex = self._regex_screen(attr)
         if any_regex is None or any_regex.search(text) is not None:
             regexes = frozenset(
@@ -610,6 +620,13 @@ class RuleSet:
 
 
 _NOTHING: tuple[tuple[int, ...], frozenset[int]] = ((), frozenset())
+
+
+def _columns(doc: Doc, attrs: list[int]) -> dict[int, list[int]]:
+    """Attribute id -> the clause's words' values of it (hashes), read from spaCy in one call."""
+    names: list[int | str] = list(attrs)
+    array = doc.to_array(names)
+    return dict(zip(attrs, array.T.tolist() if array.ndim == 2 else [array.tolist()], strict=True))
 _NEVER = re.compile(r"(?!)")  # the alternation of no regex
 
 

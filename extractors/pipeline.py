@@ -49,7 +49,7 @@ class Lemmas(Component):
         if not len(doc):
             return doc
         if self.lang != "ru":
-            doc.from_array([LEMMA], doc.to_array([LOWER]))
+            doc.from_array([LEMMA], doc.to_array([LOWER]))  # type: ignore[arg-type]  # the stub asks for thinc Ints2d
             return doc
         strings, memo = doc.vocab.strings, self._memo
         lemmas = []
@@ -60,7 +60,7 @@ class Lemmas(Component):
                 if len(memo) < self._MEMO_LIMIT:
                     memo[orth] = key
             lemmas.append(key)
-        doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))
+        doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))  # type: ignore[arg-type]
         return doc
 
 

@@ -14,14 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import NamedTuple
 
-from extractors import units
+from extractors import DATA, units
 from extractors.morphology import analyzer
 from schemas.datafile import read_yaml
-
-_DATA = Path(__file__).with_name("data")
 
 NUMBER, MULTIPLE, PERCENT, MONEY = "number", "multiple", "percent", "money"
 
@@ -110,7 +107,7 @@ def _fold(word: str) -> str:
 
 @cache
 def _table(lang: str) -> _Table:
-    path = _DATA / lang / "numbers.yaml"
+    path = DATA / lang / "numbers.yaml"
     raw = read_yaml(path) if path.exists() else {}
 
     def keyed(d):
@@ -190,8 +187,9 @@ def _tokens(text: str, lang: str) -> list[_Token]:
     for chunk_words in chunks.values():
         words.update(chunk_words)
     for word in words - ordinary:
-        key = memo.get(word, _UNSEEN)
-        if key is _UNSEEN:
+        if word in memo:
+            key = memo[word]
+        else:
             key = _number_word(word, lang)
             if len(memo) < 200_000:  # bounded: a huge archive must not grow it forever
                 memo[word] = key
@@ -250,7 +248,6 @@ _WHOLE_WORD: dict[str, re.Pattern] = {}
 _NUMBER_WORDS: dict[str, dict[str, str | None]] = {}  # lang -> word as written -> _number_word
 _ORDINARY_WORDS: dict[str, set[str]] = {}  # lang -> words as written that are no number word
 _ORDINARY_CHUNKS: dict[str, set[str]] = {}  # lang -> space-separated chunks all of whose words are ordinary
-_UNSEEN = object()
 
 
 def _number_word(word: str, lang: str) -> str | None:
@@ -276,10 +273,10 @@ def _joined(text: str, left: _Token, right: _Token, after_scale: bool = False) -
 def _limit(value: float) -> float:
     """The largest part that may follow ``value`` in one number: "twenty" takes "four"."""
     if value >= 100 and value % 100 == 0:
-        return 100
+        return 100.0
     if value >= 10 and value % 10 == 0:
-        return 10  # Kazakh "он екі" is twelve; no English or Russian text writes "ten two"
-    return 0
+        return 10.0  # Kazakh "он екі" is twelve; no English or Russian text writes "ten two"
+    return 0.0
 
 
 def _half_suffix(text: str, toks: list[_Token], j: int, table: _Table) -> int:
@@ -318,7 +315,7 @@ def _word_number(text: str, toks: list[_Token], i: int, table: _Table) -> tuple[
             if scale == 100:
                 if group == 0 or group >= 100:
                     break
-                group, limit = group * 100, 100
+                group, limit = group * 100, 100.0
             else:
                 if group == 0:
                     break

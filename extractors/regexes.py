@@ -26,16 +26,20 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from ahocorasick_rs import AhoCorasick
 
 # The parser behind re.compile and its table of letters that match more than their
 # own case (ſ matches s, ı matches i, ᲀ matches в): private modules of Python 3.11+.
 # Without them no pattern is screened, which costs time, never a match.
+_casefix: Any
+_sre: Any
+_sre_parse: Any
 try:
-    from re import _casefix
-    from re import _constants as _sre
-    from re import _parser as _sre_parse
+    from re import _casefix  # type: ignore[attr-defined,no-redef]
+    from re import _constants as _sre  # type: ignore[attr-defined,no-redef]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined,no-redef]
 except ImportError:  # pragma: no cover
     _sre = _sre_parse = _casefix = None
 
@@ -148,9 +152,12 @@ def _first(seq) -> tuple[set[str] | None, bool]:
             nullable = nullable or av[0] == 0
         elif op is _sre.BRANCH:
             branches = [_first(branch) for branch in av[1]]
-            if any(b is None for b, _ in branches):
-                return None, False
-            sub, nullable = set().union(*(b for b, _ in branches)), any(n for _, n in branches)
+            sub = set()
+            for b, _ in branches:
+                if b is None:
+                    return None, False
+                sub |= b
+            nullable = any(n for _, n in branches)
         else:
             return None, False  # any character, a negated literal, a back-reference...
         if sub is None:

@@ -31,20 +31,19 @@ import logging
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 
-from extractors import extensions
+from extractors import DATA, extensions
 from extractors.component import Component
 from extractors.patterns import shared_rules
 from schemas import Evidence
 
 _log = logging.getLogger(__name__)
 
-DATA = Path(__file__).with_name("data")
 MASK = "none"
 
 
@@ -200,7 +199,7 @@ class TopicTagger(Component):
         ext.kel_topics = topics
 
 
-def _evidence(m: TopicMatch, text: str, start: int, end: int, where: str) -> Evidence:
+def _evidence(m: TopicMatch, text: str, start: int, end: int, where: Literal["text", "heading"]) -> Evidence:
     return Evidence(kind="topic", label=m.label, text=text, start=start, end=end, where=where, rule=m.rule)
 
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
+from extractors import DATA
 from extractors.regexes import Group, Screened, caseless, first_characters, screen
 from schemas.datafile import read_yaml
 
-_DATA = Path(__file__).with_name("data")
 _FLAGS = re.IGNORECASE | re.UNICODE
 
 
@@ -40,13 +39,13 @@ class _Lexicon:
     implicit: tuple[tuple[str, str, Screened], ...]
     fixed: tuple[tuple[str, float, str, Screened], ...]
     # unit -> the characters (caseless) its words can begin with after the spaces; None: any
-    after_first: dict[str, frozenset[str] | None] | None = None
-    any_implicit: Group | None = None  # the implicit patterns, screened together (Group.live)
+    after_first: dict[str, frozenset[str] | None]
+    any_implicit: Group  # the implicit patterns, screened together (Group.live)
     # unit -> its after-quantity patterns screened by their words, to ask whether the unit can stand in a text at all
-    after_screened: dict[str, tuple[Screened, ...]] | None = None
-    any_fixed: Group | None = None
+    after_screened: dict[str, tuple[Screened, ...]]
+    any_fixed: Group
     # unit -> (can this unit start at a position, its (rule, pattern) in vocabulary order); units in that order
-    after_by_unit: tuple[tuple[str, re.Pattern, tuple[tuple[str, re.Pattern], ...]], ...] = ()
+    after_by_unit: tuple[tuple[str, re.Pattern, tuple[tuple[str, re.Pattern], ...]], ...]
 
 
 def fold(text: str) -> str:
@@ -56,7 +55,7 @@ def fold(text: str) -> str:
 
 @cache
 def _lexicon(lang: str) -> _Lexicon:
-    path = _DATA / lang / "units.yaml"
+    path = DATA / lang / "units.yaml"
     raw = read_yaml(path) if path.exists() else {}
     after = tuple(
         (unit, f"{lang}:unit:{unit}#{i}", re.compile(r"\s*(?:" + pat + ")", _FLAGS))
@@ -91,18 +90,29 @@ def _lexicon(lang: str) -> _Lexicon:
             for unit in dict.fromkeys(u for u, _, _ in after)
         },
         after_by_unit=tuple(
-            (unit, screen(p for u, _, p in after if u == unit), tuple((r, p) for u, r, p in after if u == unit))
+            (unit, _screen_of([p for u, _, p in after if u == unit]), tuple((r, p) for u, r, p in after if u == unit))
             for unit in dict.fromkeys(u for u, _, _ in after)
         ),
     )
 
 
+def _screen_of(patterns: list[re.Pattern]) -> re.Pattern:
+    """The alternation of a unit's patterns (it has at least one)."""
+    found = screen(patterns)
+    if found is None:
+        raise ValueError("a unit needs at least one pattern")
+    return found
+
+
 def _union(firsts: list[frozenset[str] | None]) -> frozenset[str] | None:
     """The first characters of a unit's patterns together; None when one is unknown or a space
     (a first character that is a space would let "\\s*" give some back)."""
-    if any(f is None or any(c.isspace() for c in f) for f in firsts):
-        return None
-    return frozenset().union(*firsts)
+    union: set[str] = set()
+    for f in firsts:
+        if f is None or any(c.isspace() for c in f):
+            return None
+        union |= f
+    return frozenset(union)
 
 
 def unit_after(text: str, pos: int, lang: str, only: frozenset[str] | set[str] | None = None) -> UnitMatch | None:
@@ -151,7 +161,7 @@ def may_stand_in(text: str, lang: str, only: frozenset[str] | set[str]) -> bool:
 
     So :func:`unit_after` with that ``only`` finds nothing at any position of ``text``.
     """
-    screened = _lexicon(lang).after_screened or {}
+    screened = _lexicon(lang).after_screened
     folded = fold(text)
     return any(p.possible(folded) for unit in only for p in screened.get(unit, ()))
 
