@@ -20,22 +20,16 @@ A clause with no cue binds nobody (scope statements, entry into force): None.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from pathlib import Path
 from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import registry
 
-from extractors import DATA, extensions
+from extractors import extensions
 from extractors.component import Component
 from extractors.patterns import shared_rules
-from extractors.topics import load_patterns
 from schemas import Evidence
-
-_log = logging.getLogger(__name__)
 
 MODALITIES = ("obligation", "prohibition", "permission", "declaration")
 HEDGE = "hedge"
@@ -54,7 +48,6 @@ class Cue(NamedTuple):
 Decision = Callable[[list[Cue]], tuple[str | None, list[Cue]]]
 
 
-@registry.misc("kel.modality_decision.v1")
 def modality_decision_v1() -> Decision:
     """Longest cue wins an overlap; the first operative cue decides; a hedge weakens an obligation.
 
@@ -132,18 +125,3 @@ class ModalityTagger(Component):
                 words, start, end = extensions.span_words(doc, cue.start, cue.end)
                 evidence.append(Evidence(kind="modality", label=modality, text=words, start=start, end=end, rule=cue.rule))
         ext.kel_modality = modality
-
-
-@Language.factory(
-    "kel_modality",
-    assigns=["doc._.kel_modality", "doc._.kel_evidence"],
-    default_config={"lang": "en", "patterns": None, "decide": {"@misc": "kel.modality_decision.v1"}},
-)
-def make_modality(nlp: Language, name: str, lang: str, patterns: str | None, decide: Decision):
-    """``patterns``: a JSONL path; default ``extractors/data/<lang>/modality.jsonl``."""
-    extensions.register()
-    path = Path(patterns) if patterns else DATA / lang / "modality.jsonl"
-    entries = load_patterns(path) if path.exists() else []
-    if not entries:
-        _log.warning("no modality cues for %s at %s", lang, path)
-    return ModalityTagger(nlp, name, lang, entries, decide)

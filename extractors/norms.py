@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal, NamedTuple
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors import DATA, extensions, quantities, units
@@ -910,14 +909,13 @@ class NormExtractor(Component):
         extensions.evidence_list(ext).extend(ev for _, ev in found)
 
 
-@Language.factory("kel_norms", assigns=["doc._.kel_norms", "doc._.kel_evidence"], default_config={})
-def make_norms(nlp: Language, name: str) -> NormExtractor:
-    """Build ``kel_norms`` for ``nlp``; the clause's ``kel_lang`` overrides the pipeline language.
+def norm_extractor(pipeline_lang: str) -> NormExtractor:
+    """The ``kel_norms`` component of a pipeline of ``pipeline_lang`` (spaCy's code: "xx" is Kazakh here).
 
-    The language's vocabularies are read and compiled here, with the pipeline,
-    not by the first clause.
+    The clause's ``kel_lang`` overrides the pipeline's language. The language's
+    vocabularies are read and compiled here, with the pipeline, not by the first clause.
     """
-    lang = _doc_lang_name(nlp.lang or "en")
+    lang = _doc_lang_name(pipeline_lang)
     _vocabulary(lang)
     quantities.find_quantities("", lang)
     units.unit_after("", 0, lang)

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from extractors import extensions
 from extractors.component import Component
-from extractors.morphology import analyzer, russian_lemma
+from extractors.morphology import russian_lemma
 
 _log = logging.getLogger(__name__)
 
@@ -64,16 +64,9 @@ class Lemmas(Component):
         return doc
 
 
-@Language.factory("kel_lemmas", default_config={"lang": "en"})
-def make_lemmas(nlp: Language, name: str, lang: str) -> Lemmas:
-    if lang == "ru":
-        analyzer()  # pymorphy3 loads its dictionaries (~1 s) with the pipeline, not on the first word
-    return Lemmas(lang)
-
-
 def _has_norms() -> bool:
     try:
-        import extractors.norms  # noqa: F401  (registers the kel_norms factory)
+        import extractors.norms  # noqa: F401  (what the kel_norms factory builds)
     except ImportError as exc:
         _log.warning("kel_norms is not available (%s): clauses get no norms", exc)
         return False
@@ -85,8 +78,7 @@ def build_nlp(lang: str, *, norms: bool = True) -> Language:
     if lang not in _BLANK:
         raise ValueError(f"unsupported language {lang!r}")
     extensions.register()
-    import extractors.modality  # noqa: F401  (registers kel_modality)
-    import extractors.topics  # noqa: F401  (registers kel_topics)
+    import extractors.factories  # noqa: F401  (registers the kel_* components)
 
     nlp = spacy.blank(_BLANK[lang])
     nlp.add_pipe("kel_lemmas", config={"lang": lang})

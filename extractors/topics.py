@@ -27,7 +27,6 @@ Two mechanisms decide what a match means:
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -35,14 +34,11 @@ from typing import Literal, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import registry
 
-from extractors import DATA, extensions
+from extractors import extensions
 from extractors.component import Component
 from extractors.patterns import shared_rules
 from schemas import Evidence
-
-_log = logging.getLogger(__name__)
 
 MASK = "none"
 
@@ -112,7 +108,6 @@ def _explains(outer: TopicMatch, inner: TopicMatch) -> bool:
 HeadingContext = Callable[[list[TopicMatch], list[TopicMatch]], tuple[list[str], list[str]]]
 
 
-@registry.misc("kel.heading_context.v1")
 def heading_context_v1() -> HeadingContext:
     """The section heading leans a clause towards its topic only when the clause agrees.
 
@@ -201,19 +196,3 @@ class TopicTagger(Component):
 
 def _evidence(m: TopicMatch, text: str, start: int, end: int, where: Literal["text", "heading"]) -> Evidence:
     return Evidence(kind="topic", label=m.label, text=text, start=start, end=end, where=where, rule=m.rule)
-
-
-@Language.factory(
-    "kel_topics",
-    assigns=["doc._.kel_topics", "doc._.kel_evidence"],
-    requires=["token.lemma"],
-    default_config={"lang": "en", "patterns": None, "heading_context": {"@misc": "kel.heading_context.v1"}},
-)
-def make_topics(nlp: Language, name: str, lang: str, patterns: str | None, heading_context: HeadingContext):
-    """``patterns``: a JSONL path; default ``extractors/data/<lang>/topics.jsonl``."""
-    extensions.register()
-    path = Path(patterns) if patterns else DATA / lang / "topics.jsonl"
-    entries = load_patterns(path) if path.exists() else []
-    if not entries:
-        _log.warning("no topic patterns for %s at %s", lang, path)
-    return TopicTagger(nlp, name, lang, entries, heading_context)

@@ -7,7 +7,7 @@ import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import extractors.norms  # noqa: F401  (registers kel_norms)
+import extractors.factories  # noqa: F401  (registers kel_norms)
 from extractors.norms import table_norms
 from schemas import Evidence, Norm, Table
 
