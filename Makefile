@@ -8,7 +8,8 @@ OUT    := out
 
 .PHONY: install demo test lint bench corpus schemas clean
 
-$(STAMP): pyproject.toml
+# Compiles the hot extractor modules too (setup.py, mypyc): again whenever one of them changes.
+$(STAMP): pyproject.toml setup.py $(wildcard extractors/*.py)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
@@ -38,6 +39,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: install
 	$(PY) bench/ingest.py

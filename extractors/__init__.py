@@ -11,7 +11,11 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from extractors import compiled
 from schemas import Agreement, Clause
+
+# Before any extractor module is imported: their compiled copies, or their sources (extractors/compiled.py).
+COMPILED = compiled.choose()
 
 _log = logging.getLogger(__name__)
 

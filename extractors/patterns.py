@@ -300,10 +300,9 @@ class RuleSet:
     (tests/extractors/test_patterns.py checks this on every gold clause).
     """
 
-    _MEMO_LIMIT = 200_000
-
-    def __init__(self, nlp: Language, lang: str):
+    def __init__(self, nlp: Language, lang: str, memo_limit: int = 200_000):
         self.nlp = nlp
+        self.memo_limit = memo_limit  # words remembered, in all: a huge archive must not grow the memos forever
         self._before = [proc for _, proc in nlp.pipeline]
         self.source: dict[str, list] = {}  # rule -> its token patterns as written
         self.always = Matcher(nlp.vocab)
@@ -521,7 +520,7 @@ class RuleSet:
             passed = word not in value
         else:
             passed = value.search(strings[word]) is not None
-        if self._test_memo_size < self._MEMO_LIMIT:  # bounded: a huge archive must not grow it forever
+        if self._test_memo_size < self.memo_limit:
             self._test_memo[number][word] = passed
             self._test_memo_size += 1
         return passed
@@ -614,7 +613,7 @@ class RuleSet:
             rules.extend(self._by_regex.get(number, ()))
         info = (tuple(rules), regexes) if rules or regexes else _NOTHING
         memo = self._word_memo.setdefault(attr, {})
-        if len(memo) < self._MEMO_LIMIT:  # bounded: a huge archive must not grow it forever
+        if len(memo) < self.memo_limit:
             memo[word] = info
         return info
 
