@@ -63,26 +63,26 @@ def annotate_clauses(clauses: Iterable[Clause], lang: str) -> list[Clause]:
 
 
 def _doc(nlp, clause: Clause, lang: str):
-    from extractors.extensions import remember_text
+    from extractors.extensions import put, remember_text
 
     doc = nlp.make_doc(clause.text)
     remember_text(doc, clause.text)
-    ext = doc._  # one Underscore for three writes: spaCy builds a new one per ``doc._``
-    ext.kel_heading = clause.heading
-    ext.kel_lang = lang
-    ext.kel_evidence = []
+    put(doc, "kel_heading", clause.heading)
+    put(doc, "kel_lang", lang)
+    put(doc, "kel_evidence", [])
     if clause.tables:
-        ext.kel_tables = clause.tables
+        put(doc, "kel_tables", clause.tables)
     return doc
 
 
 def _with_annotations(clause: Clause, doc) -> Clause:
-    ext = doc._
+    from extractors.extensions import get
+
     return clause.model_copy(
         update={
-            "topics": tuple(ext.kel_topics or ()),
-            "modality": ext.kel_modality,
-            "norms": tuple(ext.kel_norms or ()),
-            "evidence": tuple(ext.kel_evidence or ()),
+            "topics": tuple(get(doc, "kel_topics") or ()),
+            "modality": get(doc, "kel_modality"),
+            "norms": tuple(get(doc, "kel_norms") or ()),
+            "evidence": tuple(get(doc, "kel_evidence") or ()),
         }
     )

@@ -32,7 +32,7 @@ from pathlib import Path
 
 # The hot modules (extraction time, py-spy). Their factories live in extractors/factories.py,
 # which is not compiled: spaCy reads a factory's signature, and a compiled function has none.
-MODULES = ("regexes", "patterns", "quantities", "units", "norms", "topics", "modality")
+MODULES = ("regexes", "patterns", "quantities", "units", "norms", "topics", "modality", "extensions")
 GROUP = "native"  # the compiled modules' shared library: extractors/native__mypyc.*.so
 RECORD = "compiled-sources.json"  # written by setup.py beside the modules: module -> SHA-256 of its source
 PURE_ENV = "KELISIM_PURE_PYTHON"

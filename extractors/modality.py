@@ -118,10 +118,9 @@ class ModalityTagger(Component):
 
     def set_annotations(self, doc: Doc, cues: list[Cue]) -> None:
         modality, deciding = self.decide(cues)
-        ext = doc._
-        evidence = extensions.evidence_list(ext)
+        evidence = extensions.evidence_list(doc)
         if modality is not None:  # (without one, no cue decided)
             for cue in deciding:
                 words, start, end = extensions.span_words(doc, cue.start, cue.end)
                 evidence.append(Evidence(kind="modality", label=modality, text=words, start=start, end=end, rule=cue.rule))
-        ext.kel_modality = modality
+        extensions.put(doc, "kel_modality", modality)

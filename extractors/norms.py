@@ -753,9 +753,9 @@ def extract_norms(
     return out
 
 
-def _doc_lang(ext, default: str) -> str:
-    """The clause's language (``ext`` is its ``doc._``): ``kel_lang``, else the pipeline's; Kazakh for "xx"."""
-    lang = ext.kel_lang or default
+def _doc_lang(doc: Doc, default: str) -> str:
+    """The clause's language: ``kel_lang``, else the pipeline's; Kazakh for "xx"."""
+    lang = extensions.get(doc, "kel_lang") or default
     return "kk" if lang == "xx" else lang
 
 
@@ -770,16 +770,15 @@ def table_norms(tables: Sequence[Table], doc: Doc) -> tuple[list[Norm], list[Evi
 
     Evidence offsets point into the row text: its cells joined by " | ".
     """
-    ext = doc._
-    lang = _doc_lang(ext, doc.lang_)
+    lang = _doc_lang(doc, doc.lang_)
     if lang not in ("en", "ru", "kk"):
         return [], []
     vocab = _vocabulary(lang)
     norms: list[Norm] = []
     evidence: list[Evidence] = []
     clause = units.fold(extensions.clause_text(doc))
-    heading = units.fold(ext.kel_heading or "")
-    topics = ext.kel_topics or ()
+    heading = units.fold(extensions.get(doc, "kel_heading") or "")
+    topics = extensions.get(doc, "kel_topics") or ()
     for table in tables:
         rows = [tuple(c or "" for c in row) for row in table.rows]
         if not rows:
@@ -896,17 +895,19 @@ class NormExtractor(Component):
 
     def match(self, doc: Doc) -> list[tuple[Norm, Evidence]]:
         """The norms of the clause's text, then those of its tables (``doc._.kel_tables``)."""
-        ext = doc._
-        found = extract_norms(extensions.clause_text(doc), _doc_lang(ext, self.default_lang), ext.kel_heading, ext.kel_topics or ())
-        if ext.kel_tables:
-            found.extend(zip(*table_norms(ext.kel_tables, doc), strict=True))
+        get = extensions.get
+        found = extract_norms(
+            extensions.clause_text(doc), _doc_lang(doc, self.default_lang), get(doc, "kel_heading"), get(doc, "kel_topics") or ()
+        )
+        tables = get(doc, "kel_tables")
+        if tables:
+            found.extend(zip(*table_norms(tables, doc), strict=True))
         return found
 
     @staticmethod
     def set_annotations(doc: Doc, found: list[tuple[Norm, Evidence]]) -> None:
-        ext = doc._
-        ext.kel_norms = [norm for norm, _ in found]
-        extensions.evidence_list(ext).extend(ev for _, ev in found)
+        extensions.put(doc, "kel_norms", [norm for norm, _ in found])
+        extensions.evidence_list(doc).extend(ev for _, ev in found)
 
 
 def norm_extractor(pipeline_lang: str) -> NormExtractor:

@@ -176,22 +176,21 @@ class TopicTagger(Component):
 
     def __call__(self, doc: Doc) -> Doc:
         matches = self.match(doc)
-        heading = doc._.kel_heading
+        heading = extensions.get(doc, "kel_heading")
         heading_matches, heading_doc = self._heading_matches(heading) if heading else ((), None)
         self.set_annotations(doc, matches, list(heading_matches), heading_doc)
         return doc
 
     def set_annotations(self, doc: Doc, matches: list[TopicMatch], heading_matches: list[TopicMatch], heading_doc) -> None:
         topics, from_heading = self.heading_context(matches, heading_matches)
-        ext = doc._
-        evidence = extensions.evidence_list(ext)
+        evidence = extensions.evidence_list(doc)
         for m in matches:
             if m.label in topics:
                 evidence.append(_evidence(m, *extensions.span_words(doc, m.start, m.end), "text"))
         for m in heading_matches:
             if m.label in from_heading:
                 evidence.append(_evidence(m, *extensions.span_words(heading_doc, m.start, m.end), "heading"))
-        ext.kel_topics = topics
+        extensions.put(doc, "kel_topics", topics)
 
 
 def _evidence(m: TopicMatch, text: str, start: int, end: int, where: Literal["text", "heading"]) -> Evidence:

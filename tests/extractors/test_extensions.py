@@ -51,9 +51,25 @@ def test_evidence_list_is_the_docs_own_list_made_on_first_use():
 
     nlp = spacy.blank("en")
     doc = nlp("The employer shall pay.")
-    ext = doc._
-    assert ext.kel_evidence is None
-    made = evidence_list(ext)
-    assert made == [] and evidence_list(doc._) is made  # components add to one list, in pipeline order
+    assert doc._.kel_evidence is None
+    made = evidence_list(doc)
+    assert made == [] and evidence_list(doc) is made and doc._.kel_evidence is made  # one list, in pipeline order
     doc._.kel_evidence = ("a",)
-    assert evidence_list(doc._) == ["a"] and isinstance(doc._.kel_evidence, list)
+    assert evidence_list(doc) == ["a"] and isinstance(doc._.kel_evidence, list)
+
+
+@pytest.mark.parametrize("name", extensions.NAMES)
+def test_get_and_put_are_spacys_own_doc_underscore(name):
+    """They read and write where spaCy keeps ``doc._.<name>``: fails if a spaCy release moves it."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    doc = nlp("The employer shall pay.")
+    assert extensions.get(doc, name) is None is getattr(doc._, name)  # every kel_* extension defaults to None
+    value = object()
+    setattr(doc._, name, value)
+    assert extensions.get(doc, name) is value
+    other = [value]
+    extensions.put(doc, name, other)
+    assert getattr(doc._, name) is other
+    assert [n for n in dir(doc._) if n.startswith("kel_")] == sorted(extensions.NAMES)
