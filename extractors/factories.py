@@ -51,11 +51,7 @@ def make_lemmas(nlp: Language, name: str, lang: str) -> Lemmas:
 def make_topics(nlp: Language, name: str, lang: str, patterns: str | None, heading_context: HeadingContext) -> TopicTagger:
     """``patterns``: a JSONL path; default ``extractors/data/<lang>/topics.jsonl``."""
     extensions.register()
-    path = Path(patterns) if patterns else DATA / lang / "topics.jsonl"
-    entries = load_patterns(path) if path.exists() else []
-    if not entries:
-        _log.warning("no topic patterns for %s at %s", lang, path)
-    return TopicTagger(nlp, name, lang, entries, heading_context)
+    return TopicTagger(nlp, name, lang, _entries(patterns, lang, "topics"), heading_context)
 
 
 @Language.factory(
@@ -66,11 +62,16 @@ def make_topics(nlp: Language, name: str, lang: str, patterns: str | None, headi
 def make_modality(nlp: Language, name: str, lang: str, patterns: str | None, decide: Decision) -> ModalityTagger:
     """``patterns``: a JSONL path; default ``extractors/data/<lang>/modality.jsonl``."""
     extensions.register()
-    path = Path(patterns) if patterns else DATA / lang / "modality.jsonl"
+    return ModalityTagger(nlp, name, lang, _entries(patterns, lang, "modality"), decide)
+
+
+def _entries(patterns: str | None, lang: str, kind: str) -> list[dict]:
+    """The rules of a JSONL pattern file: ``patterns``, else ``extractors/data/<lang>/<kind>.jsonl``."""
+    path = Path(patterns) if patterns else DATA / lang / f"{kind}.jsonl"
     entries = load_patterns(path) if path.exists() else []
     if not entries:
-        _log.warning("no modality cues for %s at %s", lang, path)
-    return ModalityTagger(nlp, name, lang, entries, decide)
+        _log.warning("no %s patterns for %s at %s", kind, lang, path)
+    return entries
 
 
 @Language.factory("kel_norms", assigns=["doc._.kel_norms", "doc._.kel_evidence"], default_config={})
