@@ -127,3 +127,24 @@ def test_the_record_covers_every_compiled_module():
     assert set(digests) == set(compiled.MODULES)
     norms = (ROOT / "extractors" / "norms.py").read_bytes()
     assert digests["norms"] == hashlib.sha256(norms).hexdigest()
+
+
+@pytest.mark.skipif(not extractors.COMPILED, reason="the extractors are not compiled in this install")
+def test_a_source_edited_after_the_build_runs_as_written(tmp_path):
+    """A copy of the built package with norms.py edited: all compiled modules give way to their sources."""
+    import shutil
+
+    for package in ("extractors", "schemas"):
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    with open(tmp_path / "extractors" / "norms.py", "a", encoding="utf-8") as f:
+        f.write("\nEDITED = True\n")
+    probe = (
+        "import extractors, extractors.norms as n, extractors.patterns as p;"
+        "print(extractors.COMPILED, n.EDITED, n.__file__.endswith('.py'), p.__file__.endswith('.py'))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != compiled.PURE_ENV}
+    env["PYTHONPATH"] = str(tmp_path)
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "True", "True", "True"]
+    assert "norms.py changed since the build" in out.stderr and "make install" in out.stderr
