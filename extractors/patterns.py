@@ -619,6 +619,7 @@ class RuleSet:
 
 
 _NOTHING: tuple[tuple[int, ...], frozenset[int]] = ((), frozenset())
+_NEVER = re.compile(r"(?!)")  # the alternation of no regex
 
 
 def _columns(doc: Doc, attrs: list[int]) -> dict[int, list[int]]:
@@ -626,7 +627,6 @@ def _columns(doc: Doc, attrs: list[int]) -> dict[int, list[int]]:
     names: list[int | str] = list(attrs)
     array = doc.to_array(names)
     return dict(zip(attrs, array.T.tolist() if array.ndim == 2 else [array.tolist()], strict=True))
-_NEVER = re.compile(r"(?!)")  # the alternation of no regex
 
 
 _SHARED: WeakKeyDictionary[Language, dict[str, RuleSet]] = WeakKeyDictionary()
