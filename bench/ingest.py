@@ -12,7 +12,6 @@ and, in the same rounds, on the same agreements:
   extraction      ``extractors.annotate`` alone, on agreements segmented beforehand
   no-norms        the same with the ``kel_norms`` component disabled (spaCy's ``select_pipes``):
                   what tokens, lemmas, topics and modality cost without the norm reader
-the extractors compiled by mypyc unless ``KELISIM_PURE_PYTHON=1`` (then their plain sources),
 with extraction's first pass printed apart (its memos of words and lemmas start empty),
 and parsing / extraction within each round (median and range) beside the ratio of the
 best rounds: on this shared VM a reader's best round may fall in a calmer moment.
@@ -188,15 +187,6 @@ def main(argv: list[str] | None = None) -> int:
     files = args.files or _default_files()
     pages = sum(_pages(f) for f in files)
     print(f"{len(files)} files, {pages} pages")
-    try:
-        import extractors
-
-        print(
-            "extractors: "
-            + ("compiled by mypyc (setup.py)" if extractors.COMPILED else "plain Python (not compiled, or KELISIM_PURE_PYTHON=1)")
-        )
-    except ImportError:
-        pass
     runs = [("raw-pdfium", raw_pdfium), ("ours", ours)]
     if not args.skip_pdfplumber:
         runs.insert(1, ("pdfplumber", pdfplumber_only))

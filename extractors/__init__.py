@@ -11,16 +11,11 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from extractors import compiled
 from schemas import Agreement, Clause
-
-# Before any extractor module is imported: their compiled copies, or their sources (extractors/compiled.py).
-COMPILED = compiled.choose()
 
 _log = logging.getLogger(__name__)
 
-# The vocabularies and patterns, one folder per language. Named here, in a module that is
-# never compiled (see setup.py), because a module compiled by mypyc has no __file__.
+# The vocabularies and patterns, one folder per language.
 DATA = Path(__file__).with_name("data")
 
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
