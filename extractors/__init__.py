@@ -1,27 +1,27 @@
-"""Stage 3: clauses -> topics, modality, norms, each with its evidence.
+"""Stage 3: clauses -> modality, norms, topics, each with the words that produced it.
 
-``annotate(agreement)`` is the stage's one entry point: one spaCy Doc per
-clause, one cached pipeline per language (see ``extractors.pipeline``).
+``annotate(agreement)`` is the stage's one entry point: one spaCy Doc per clause, one
+cached pipeline per language (:mod:`extractors.pipeline`), the rule files of
+``extractors/data/<lang>/`` (:mod:`extractors.lexicon`).
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from schemas import Agreement, Clause
 
-_log = logging.getLogger(__name__)
-
-# The vocabularies and patterns, one folder per language.
+# The rule files, one folder per language.
 DATA = Path(__file__).with_name("data")
 
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 # Letters of the Kazakh alphabet that Russian does not have.
 _KAZAKH = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
 _BATCH = 64
+#: spaCy's own limit on a Doc (E088) is 1,000,000 characters; longer clause texts are read in part.
+MAX_CHARS = 200_000
 
 
 def guess_language(text: str) -> str:
@@ -32,7 +32,7 @@ def guess_language(text: str) -> str:
 
 
 def annotate(agreement: Agreement) -> Agreement:
-    """Return the agreement with topics, modality, norms and evidence on every clause."""
+    """Return the agreement with modality, norms, topics and evidence on every clause."""
     if not agreement.clauses:
         return agreement
     by_lang: dict[str, list[int]] = {}
@@ -57,14 +57,26 @@ def annotate_clauses(clauses: Iterable[Clause], lang: str) -> list[Clause]:
     return [_with_annotations(clause, doc) for clause, doc in zip(clauses, nlp.pipe(docs, batch_size=_BATCH), strict=True)]
 
 
-def _doc(nlp, clause: Clause, lang: str):
-    from extractors.extensions import put, remember_text
+def read(text: str, lang: str, heading: str | None = None, lead_in: str | None = None):
+    """One text read as a clause: the Doc with every ``kel_*`` annotation (for notebooks and tests)."""
+    from extractors.pipeline import get_nlp
 
-    doc = nlp.make_doc(clause.text)
-    remember_text(doc, clause.text)
-    put(doc, "kel_heading", clause.heading)
+    nlp = get_nlp(lang)
+    clause = Clause(id="text", number="", text=text, heading=heading, lead_in=lead_in)
+    return nlp(_doc(nlp, clause, lang))
+
+
+def _doc(nlp, clause: Clause, lang: str):
+    from extractors.extensions import put
+    from extractors.pipeline import words_doc
+
+    doc = nlp.make_doc(clause.text[:MAX_CHARS])
     put(doc, "kel_lang", lang)
     put(doc, "kel_evidence", [])
+    if clause.heading:
+        put(doc, "kel_heading_doc", words_doc(clause.heading, lang))
+    if clause.lead_in:
+        put(doc, "kel_lead_in_doc", words_doc(clause.lead_in, lang))
     if clause.tables:
         put(doc, "kel_tables", clause.tables)
     return doc
@@ -78,6 +90,7 @@ def _with_annotations(clause: Clause, doc) -> Clause:
             "topics": tuple(get(doc, "kel_topics") or ()),
             "modality": get(doc, "kel_modality"),
             "norms": tuple(get(doc, "kel_norms") or ()),
+            "incorporations": tuple(get(doc, "kel_incorporations") or ()),
             "evidence": tuple(get(doc, "kel_evidence") or ()),
         }
     )

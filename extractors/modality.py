@@ -1,80 +1,75 @@
-"""``kel_modality``: how strongly a clause binds (obligation, prohibition, permission, declaration).
+"""How strongly a clause binds: obligation, prohibition, permission or declaration.
 
-Cues live in ``extractors/data/<lang>/modality.jsonl`` in spaCy's pattern
-format with a ``label`` (a modality, or ``hedge``) and an ``id``. What the
-cues mean together is decided by a swappable function,
-``kel.modality_decision.v1``:
+The cues are the ``modal`` spans of ``extractors/data/<lang>/modality.yaml``. What they
+mean together (:func:`decide`):
 
-* overlapping cues: the longest wins, which is how comparator negations are
-  told from prohibitions: "shall not be lower than" is an obligation cue
-  (a floor), longer than the prohibition cue "shall not";
-* the first remaining cue in reading order is the clause's operative verb and
-  decides (legal drafting states the duty first; later "shall not be allowed"
-  sentences usually restate its limits);
-* a hedge anywhere in the clause ("where possible", «при наличии финансовых
-  средств») turns an obligation into a permission: the duty holds only if the
-  employer chooses.
-
-A clause with no cue binds nobody (scope statements, entry into force): None.
+* where cues overlap, the longest wins: "shall not be less than" is a floor (obligation),
+  not the ban "shall not"; "shall strive" is a declaration, not the "shall" inside it;
+* the first remaining cue in reading order is the operative verb and decides (legal
+  drafting states the duty first; later sentences restate its limits);
+* a hedge anywhere ("where possible", «при наличии финансовых средств») turns an
+  obligation or prohibition into a permission, unless a ``not_hedge`` phrase covers it
+  («при наличии письменных заявлений» is a condition of application, not a hedge);
+* a clause with no operative cue of its own takes its lead-in's (the words "The Employer
+  undertakes:" printed before a list of clauses), and with none there binds nobody: None.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import NamedTuple
+from dataclasses import dataclass
 
-from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from extractors import extensions
 from extractors.component import Component
-from extractors.patterns import shared_rules
+from extractors.lexicon import SPANS_KEY
 from schemas import Evidence
 
 MODALITIES = ("obligation", "prohibition", "permission", "declaration")
-HEDGE = "hedge"
-_LABELS = (*MODALITIES, HEDGE)
 
 
-class Cue(NamedTuple):
-    """One modality cue in the clause: label, token offsets, rule id (a named tuple, like ``TopicMatch``)."""
-
-    label: str
-    start: int
-    end: int
-    rule: str
+@dataclass(frozen=True)
+class Decision:
+    modality: str | None
+    cues: tuple[Span, ...]
+    from_lead_in: bool = False
 
 
-Decision = Callable[[list[Cue]], tuple[str | None, list[Cue]]]
+def _subordinate(doc: Doc, spans: list[Span]) -> set[int]:
+    """Tokens of a condition opening a sentence ("Where a contract provides better terms, ..."):
+    from its opening word to the next comma."""
+    tokens: set[int] = set()
+    for s in spans:
+        if s.id_ != "subordinate":
+            continue
+        at_start = s.start == 0 or doc[s.start - 1].text in (".", ";", ":", "\n") or doc[s.start - 1].is_space
+        if not at_start:
+            continue
+        end = next((t.i for t in doc[s.end:] if t.text in (",", ";", ".")), None)
+        if end is not None and doc[end].text == ",":
+            tokens.update(range(s.start, end))
+    return tokens
 
 
-def modality_decision_v1() -> Decision:
-    """Longest cue wins an overlap; the first operative cue decides; a hedge weakens an obligation.
-
-    Returns ``decide(cues) -> (modality, deciding_cues)``.
-    """
-
-    def decide(cues: list[Cue]) -> tuple[str | None, list[Cue]]:
-        hedges = [c for c in cues if c.label == HEDGE]
-        operative = _longest(c for c in cues if c.label != HEDGE)
-        if not operative:
-            return None, []
-        first = operative[0]
-        if first.label == "obligation" and hedges:
-            return "permission", [first, hedges[0]]
-        return first.label, [first]
-
-    return decide
+def _cues(doc: Doc) -> tuple[list[Span], list[Span]]:
+    """(operative cues, hedges) of a Doc, longest first where cues overlap; a cue inside a
+    condition that opens the sentence counts only when the sentence has no other."""
+    spans = [s for s in doc.spans.get(SPANS_KEY, ()) if s.label_ == "modal"]
+    not_hedges = [s for s in spans if s.id_ == "not_hedge"]
+    hedges = [
+        s for s in spans
+        if s.id_ == "hedge" and not any(n.start <= s.end and s.start <= n.end for n in not_hedges)
+    ]
+    operative = _longest([s for s in spans if s.id_ in MODALITIES])
+    subordinate = _subordinate(doc, spans)
+    main = [c for c in operative if c.start not in subordinate]
+    return main, hedges
 
 
-def _longest(cues) -> list[Cue]:
-    """One cue per run of overlapping cues, in reading order: the longest of the run (then the earliest).
-
-    Runs, not pairwise overlaps: in "shall not be allowed" the cues "shall",
-    "shall not" and "not be allowed" form one run, decided by its longest cue.
-    """
-    runs: list[list[Cue]] = []
-    run_end = 0  # where the last run ends: the furthest end of its cues
+def _longest(cues: list[Span]) -> list[Span]:
+    """One cue per run of overlapping cues, in reading order: the longest of the run, then the earliest."""
+    runs: list[list[Span]] = []
+    run_end = 0
     for c in sorted(cues, key=lambda c: (c.start, c.end)):
         if runs and c.start < run_end:
             runs[-1].append(c)
@@ -82,45 +77,48 @@ def _longest(cues) -> list[Cue]:
         else:
             runs.append([c])
             run_end = c.end
-    return [min(run, key=lambda c: (-(c.end - c.start), c.start, c.rule)) for run in runs]
+    return [min(run, key=lambda c: (-(c.end - c.start), c.start)) for run in runs]
+
+
+def decide(doc: Doc, lead_in: Doc | None = None) -> Decision:
+    """The modality of a clause Doc, from its own cues or, with none, its lead-in's."""
+    operative, hedges = _cues(doc)
+    from_lead_in = False
+    if not operative and lead_in is not None:
+        operative, lead_hedges = _cues(lead_in)
+        hedges = hedges + lead_hedges
+        from_lead_in = bool(operative)
+    if not operative:
+        return Decision(None, ())
+    first = operative[0]
+    # A lead-in's verb reaches its items; a declaration in the item itself ("promote", «содействовать»)
+    # is the item's own operative verb.
+    if first.id_ in ("obligation", "prohibition") and hedges:
+        return Decision("permission", (first, hedges[0]), from_lead_in)
+    return Decision(first.id_, (first,), from_lead_in)
 
 
 class ModalityTagger(Component):
-    """Finds the modality cues of a clause Doc and records the deciding one as evidence."""
+    """``kel_modality``: writes ``kel_modality`` and the deciding words as evidence."""
 
-    def __init__(self, nlp: Language, name: str, lang: str, patterns: list[dict], decide: Decision):
-        self.name = name
+    def __init__(self, lang: str):
         self.lang = lang
-        self.decide = decide
-        self.patterns = shared_rules(nlp, lang)
-        self.rules: dict[str, str] = {}
-        for entry in patterns:
-            self.add(entry)
-
-    def add(self, entry: dict) -> None:
-        rule, label, pattern = entry["id"], entry["label"], entry["pattern"]
-        if label not in _LABELS:
-            raise ValueError(f"modality rule {rule!r}: unknown label {label!r}")
-        if rule in self.rules:
-            raise ValueError(f"duplicate modality rule id {rule!r}")
-        self.rules[rule] = label
-        self.patterns.add(rule, pattern, owner=self.name)
-
-    def match(self, doc: Doc) -> list[Cue]:
-        """Pure: every cue in ``doc`` in reading order."""
-        rules = self.rules  # the RuleSet is shared with kel_topics: keep our own rules' hits
-        cues = {Cue(rules[rule], start, end, rule) for rule, start, end in self.patterns(doc) if rule in rules}
-        return sorted(cues, key=lambda c: (c.start, c.end, c.rule))
 
     def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.match(doc))
-        return doc
-
-    def set_annotations(self, doc: Doc, cues: list[Cue]) -> None:
-        modality, deciding = self.decide(cues)
+        lead_in = extensions.get(doc, "kel_lead_in_doc")
+        decision = decide(doc, lead_in)
+        extensions.put(doc, "kel_modality", decision.modality)
         evidence = extensions.evidence_list(doc)
-        if modality is not None:  # (without one, no cue decided)
-            for cue in deciding:
-                words, start, end = extensions.span_words(doc, cue.start, cue.end)
-                evidence.append(Evidence(kind="modality", label=modality, text=words, start=start, end=end, rule=cue.rule))
-        extensions.put(doc, "kel_modality", modality)
+        for cue in decision.cues:
+            where = "text" if cue.doc is doc else "lead_in"
+            label = decision.modality if cue.id_ in MODALITIES else "hedge"
+            evidence.append(
+                Evidence(
+                    kind="modality", label=decision.modality or label, text=cue.text,
+                    start=cue.start_char if where == "text" else None,
+                    end=cue.end_char if where == "text" else None,
+                    where="text" if where == "text" else "heading",
+                    rule=f"{cue.id_} cue" + (" of the lead-in" if where == "lead_in" else ""),
+                )
+            )
+        return doc

@@ -1,92 +1,91 @@
-"""One spaCy pipeline per language: tokenizer, lemmas, then the kel_* components.
+"""One spaCy pipeline per language: tokens, lemmas, the lexicon's spans, then topics, modality, norms.
 
-No statistical models exist on this machine, so every pipeline starts from
-``spacy.blank``: rules see the lower-cased text (English, Kazakh) or the
-pymorphy3 lemma (Russian), never a POS tag.
+No statistical model exists on this machine, so every pipeline starts from
+``spacy.blank``. ``kel_lemmas`` gives every token the lemma the rule files are
+matched on (:mod:`extractors.morphology`); two ``SpanRuler`` components (spaCy's
+own, configured from :mod:`extractors.lexicon`) put every phrase of the rule
+files into ``doc.spans["kel_lexicon"]``; the readers of modality, norms and topics
+work on those spans, in that order (a flag norm needs a clause that binds; a norm is
+evidence of its topic).
 """
 
 from __future__ import annotations
 
-import logging
-from functools import cache
+from functools import cache, lru_cache
 
-import numpy
 import spacy
-from spacy.attrs import LEMMA, LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import compile_infix_regex
 
 from extractors import extensions
 from extractors.component import Component
-from extractors.morphology import russian_lemma
-
-_log = logging.getLogger(__name__)
+from extractors.lexicon import SPANS_KEY, lexicon
+from extractors.morphology import lemma, russian_morph
 
 # spaCy has no Kazakh class; "xx" tokenizes Cyrillic with the generic rules.
 _BLANK = {"en": "en", "ru": "ru", "kk": "xx"}
 
+# Split digits from the letters glued to them ("1,25МЗП", "KZT5,000", "24часа"), but not
+# ordinals and case endings ("1st", «2-х»), and split a dash glued between a number and a word.
+_INFIXES = (
+    r"(?<=[0-9])(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{2,})",
+    r"(?<=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{2})(?=[0-9])",
+    r"(?<=[0-9])(?=[а-яё]{4,})",
+    r"(?<=[0-9%])[–—](?=[0-9A-Za-zА-Яа-яЁё])",
+)
+
 
 class Lemmas(Component):
-    """``kel_lemmas``: every token gets a lower-case lemma, so LEMMA patterns always see one.
-
-    Russian: pymorphy3 without POS tags. A word whose parses share one normal form
-    gets it (spaCy's pymorphy3 lookup mode); an ambiguous word ("платы") gets the
-    normal form of its most probable parse, which spaCy's lemmatizer would leave as
-    written. Other languages have no lemmatizer: the lemma is the lower-cased text.
-
-    The lemma depends on the word alone, so each distinct word is analysed once per
-    process (a bounded memo): pymorphy3 is the slowest step of Russian extraction,
-    and an archive of agreements repeats its vocabulary endlessly.
-    """
-
-    _MEMO_LIMIT = 500_000
+    """``kel_lemmas``: every token gets the lemma the rule files are written against; a Russian
+    verb also its features (:func:`extractors.morphology.russian_morph`), for the modality rules."""
 
     def __init__(self, lang: str):
         self.lang = lang
-        self._memo: dict[int, int] = {}  # hash of the word as written (ORTH) -> hash of its lemma
 
     def __call__(self, doc: Doc) -> Doc:
-        if not len(doc):
-            return doc
-        if self.lang != "ru":
-            doc.from_array([LEMMA], doc.to_array([LOWER]))  # type: ignore[arg-type]  # the stub asks for thinc Ints2d
-            return doc
-        strings, memo = doc.vocab.strings, self._memo
-        lemmas = []
-        for orth in doc.to_array(ORTH).tolist():  # the words' hashes: no Token objects to build
-            key = memo.get(orth)
-            if key is None:
-                key = strings.add(russian_lemma(strings[orth]))
-                if len(memo) < self._MEMO_LIMIT:
-                    memo[orth] = key
-            lemmas.append(key)
-        doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))  # type: ignore[arg-type]
+        lang = self.lang
+        for token in doc:
+            token.lemma_ = lemma(token.text, lang)
+            if lang == "ru":
+                morph = russian_morph(token.text)
+                if morph:
+                    token.set_morph(morph)
         return doc
 
 
-def _has_norms() -> bool:
-    try:
-        import extractors.norms  # noqa: F401  (what the kel_norms factory builds)
-    except ImportError as exc:
-        _log.warning("kel_norms is not available (%s): clauses get no norms", exc)
-        return False
-    return True
+def _tokenizer(nlp: Language) -> None:
+    infixes = list(nlp.Defaults.infixes or ()) + list(_INFIXES)
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
-def build_nlp(lang: str, *, norms: bool = True) -> Language:
-    """A fresh pipeline for ``lang`` ("en", "ru", "kk"): lemmas, topics, modality, norms."""
+def build_nlp(lang: str) -> Language:
+    """A fresh pipeline for ``lang`` ("en", "ru", "kk")."""
     if lang not in _BLANK:
         raise ValueError(f"unsupported language {lang!r}")
     extensions.register()
     import extractors.factories  # noqa: F401  (registers the kel_* components)
 
+    rules = lexicon(lang)
     nlp = spacy.blank(_BLANK[lang])
+    _tokenizer(nlp)
+    # Phrases matched on the words as written come first: spaCy builds their patterns with the
+    # components before them, and words need none. Then lemmas, then the phrases matched on lemmas.
+    exact = nlp.add_pipe(
+        "span_ruler", name="kel_words",
+        config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LOWER", "validate": True, "overwrite": True},
+    )
+    exact.add_patterns(rules.span_patterns(exact=True))
     nlp.add_pipe("kel_lemmas", config={"lang": lang})
-    nlp.add_pipe("kel_topics", config={"lang": lang})
+    by_lemma = nlp.add_pipe(
+        "span_ruler", name="kel_lexicon",
+        config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LEMMA", "validate": True, "overwrite": False},
+    )
+    by_lemma.add_patterns(rules.span_patterns(exact=False))
+    # modality first (a flag norm needs a clause that binds), then norms (evidence of topics)
     nlp.add_pipe("kel_modality", config={"lang": lang})
-    if norms and _has_norms():
-        nlp.add_pipe("kel_norms")
-    nlp.initialize()
+    nlp.add_pipe("kel_norms", config={"lang": lang})
+    nlp.add_pipe("kel_topics", config={"lang": lang})
     return nlp
 
 
@@ -94,3 +93,19 @@ def build_nlp(lang: str, *, norms: bool = True) -> Language:
 def get_nlp(lang: str) -> Language:
     """The shared pipeline of ``lang``: built once per process (loading pymorphy3 takes ~1 s)."""
     return build_nlp(lang)
+
+
+_WORD_PIPES = ("kel_words", "kel_lemmas", "kel_lexicon")
+
+
+@lru_cache(maxsize=4096)
+def words_doc(text: str, lang: str) -> Doc:
+    """A short text (a heading, a lead-in, a table cell) with lemmas and lexicon spans only.
+
+    Headings repeat over every clause of a section, so the Docs are remembered.
+    """
+    nlp = get_nlp(lang)
+    doc = nlp.make_doc(text)
+    for name in _WORD_PIPES:
+        doc = nlp.get_pipe(name)(doc)
+    return doc

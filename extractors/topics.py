@@ -1,197 +1,210 @@
-"""``kel_topics``: multi-label topic tagging from per-language pattern files.
+"""What a clause is about: topics that need the clause to be about them, not to mention a word.
 
-Patterns live in ``extractors/data/<lang>/topics.jsonl``, one per line, in
-spaCy's pattern format plus our fields::
+Evidence, from ``extractors/data/<lang>/topics.yaml`` and the norms already read:
 
-    {"label": "wage_indexation", "id": "en-wage_indexation-1", "pattern": [{"LOWER": {"REGEX": "^index"}}]}
-    {"label": "annual_leave", "id": "ru-annual_leave-2", "pattern": "ежегодный отпуск"}
-    {"label": "safety_guarantees", "id": "en-safety_guarantees-w1", "pattern": [...], "weak": true}
+=====================================================  ======
+a norm of one of the topic's parameters                4
+a head term of the topic in the clause                 3 (+1 if it stands in the
+                                                       clause's first part: the main
+                                                       predicate of legal drafting)
+another head term of the topic                         +1 (at most 2)
+a term of the topic in the clause                      1 each (at most 2)
+a head term or term of the topic in the section        +1, only with evidence in the
+heading                                                clause itself
+=====================================================  ======
 
-The reserved label ``none`` marks words that only look like a topic cue
-("one minimum wage" is a unit of an amount, not a pay floor): its matches
-mask the cues inside them and are then discarded.
+Terms inside an ``ignore`` phrase of the topic do not count ("taking into account the
+opinion of the trade union" mentions the union in passing).
 
-A list pattern goes to the ``Matcher``, a string to the ``PhraseMatcher``
-(on LEMMA for Russian, on LOWER otherwise). A ``weak`` pattern is a word that
-is about a topic only in context: it counts only when the section heading
-names the same topic (see ``heading_context_v1``).
+Words the norm reader used are evidence only of the norm's topic: a quantity's own words
+("within 5 working days") of none, a norm's cue or condition ("material aid on the birth of a
+child") of its topic only. A clause that binds nobody (scope, entry into force, definitions)
+gets only the topics of its norms.
 
-Two mechanisms decide what a match means:
-
-* the most specific phrase wins: a match lying inside a longer match of
-  another topic is dropped ("technical inspector of labour protection" is
-  about the inspector, not about labour protection in general);
-* the heading is context, not a topic: ``kel.heading_context.v1``.
+A topic needs :data:`THRESHOLD`. The strongest topic is kept; another one only with a norm
+or a head term of its own and a score of at least :data:`SECOND` — so a long clause does
+not collect every topic its words touch; at most :data:`CAP` topics without norms.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
-from functools import lru_cache
-from pathlib import Path
-from typing import Literal, NamedTuple
+from collections import defaultdict
+from dataclasses import dataclass
 
-from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from extractors import extensions
 from extractors.component import Component
-from extractors.patterns import shared_rules
-from schemas import Evidence
+from extractors.lexicon import SPANS_KEY
+from schemas import Evidence, taxonomy
 
-MASK = "none"
-
-
-class TopicMatch(NamedTuple):
-    """One rule hit: which topic, which words (token offsets), which rule, how strong.
-
-    A named tuple, not a frozen dataclass: a clause makes dozens, and a tuple is
-    made and hashed three times faster.
-    """
-
-    label: str
-    start: int
-    end: int
-    rule: str
-    weak: bool = False
+THRESHOLD = 3
+SECOND = 4
+CAP = 2
 
 
-def load_patterns(path: Path) -> list[dict]:
-    """Read a JSONL pattern file; blank lines and ``//`` comment lines are skipped."""
-    entries = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        line = line.strip()
-        if not line or line.startswith("//"):
+@dataclass
+class _Score:
+    points: int = 0
+    strong: bool = False  # a head term or a norm in the clause itself
+    evidence: list = None
+
+    def __post_init__(self):
+        self.evidence = []
+
+
+def _layer(doc: Doc | None, label: str) -> list[Span]:
+    if doc is None:
+        return []
+    return [s for s in doc.spans.get(SPANS_KEY, ()) if s.label_ == label]
+
+
+def _first_sentence_end(doc: Doc) -> int:
+    """Where the clause's first sentence ends; a lead-in and its items are one sentence."""
+    for t in doc:
+        if t.text == "." and (t.i + 1 == len(doc) or t.whitespace_ or doc[t.i + 1].is_space):
+            return t.i
+    return len(doc)
+
+
+def _claimed(reading) -> dict[int, str]:
+    """Tokens the norm reader used, and for which topic: a quantity's own words ("within 5 working
+    days") are no topic's evidence, and a norm's cue or condition words ("material aid on the birth
+    of a child") are evidence of the norm's topic only."""
+    tax = taxonomy()
+    claimed: dict[int, str] = {}
+    if reading is None:
+        return claimed
+    for r in reading.readings:
+        topic = tax.parameters[r.parameters[0]].topic if r.parameters and r.parameters[0] in tax.parameters else ""
+        for i in range(r.quantity.start, r.quantity.end):
+            claimed[i] = ""
+        for start, end, where in r.cue_spans:
+            if where == "text":
+                for i in range(start, end):
+                    claimed.setdefault(i, topic)
+        if r.condition is not None:
+            for i in range(r.condition.start, r.condition.end):
+                claimed.setdefault(i, topic)
+    return claimed
+
+
+def _pairs(doc: Doc) -> list[Span]:
+    """Heads made of two phrases of one sentence (``topics.yaml`` ``pairs``): "notify ... the
+    union"; each pair is returned as a span from the first phrase to the second, labelled with
+    its topic."""
+    firsts = [s for s in _layer(doc, "pair_a")]
+    seconds = [s for s in _layer(doc, "pair_b")]
+    out = []
+    for a in firsts:
+        for b in seconds:
+            if b.id_ == a.id_ and 0 <= b.start - a.end <= 12 and not any(t.text in (".", ";") for t in doc[a.end:b.start]):
+                out.append(Span(doc, a.start, b.end, label="topic", span_id=a.id_.split("#")[0]))
+                break
+    return out
+
+
+def score_topics(doc: Doc, heading: Doc | None, norms, reading=None) -> dict[str, _Score]:
+    """Every topic with some evidence in the clause, scored as the module docstring says."""
+    scores: dict[str, _Score] = defaultdict(_Score)
+    tax = taxonomy()
+    claimed = _claimed(reading)
+    for norm in norms:
+        param = tax.parameters.get(norm.parameter)
+        if param is None:
             continue
-        try:
-            entry = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{n}: {exc}") from exc
-        if not {"label", "id", "pattern"} <= entry.keys():
-            raise ValueError(f"{path}:{n}: a pattern needs label, id and pattern")
-        entries.append(entry)
-    return entries
+        s = scores[param.topic]
+        if not s.strong or all(e[0] != "norm" for e in s.evidence):
+            s.points += 4
+            s.strong = True
+            s.evidence.append(("norm", norm.parameter, norm.text))
+    ignored = defaultdict(list)
+    for span in _layer(doc, "ignore"):
+        ignored[span.id_].append((span.start, span.end))
+
+    def counted(span: Span) -> bool:
+        if any(a <= span.start and span.end <= b for a, b in ignored.get(span.id_, ())):
+            return False
+        others = sum(1 for i in range(span.start, span.end) if i in claimed and claimed[i] != span.id_)
+        return others * 2 < len(span)
+
+    first_end = _first_sentence_end(doc)
+    heads: dict[str, list[Span]] = defaultdict(list)
+    for span in _layer(doc, "topic") + _pairs(doc):
+        if counted(span):
+            heads[span.id_].append(span)
+    for topic, spans in heads.items():
+        s = scores[topic]
+        s.points += 3 + min(2, len({x.lemma_ for x in spans}) - 1)
+        if any(x.start < first_end for x in spans):
+            s.points += 1
+        s.strong = True
+        s.evidence.append(("head", spans[0]))
+    terms: dict[str, list[Span]] = defaultdict(list)
+    for span in _layer(doc, "term"):
+        if counted(span) and not any(h.start <= span.start and span.end <= h.end for h in heads.get(span.id_, ())):
+            terms[span.id_].append(span)
+    for topic, spans in terms.items():
+        s = scores[topic]
+        s.points += min(2, len({x.lemma_ for x in spans}))
+        s.evidence.append(("term", spans[0]))
+    for span in _layer(heading, "topic") + _layer(heading, "term"):
+        s = scores.get(span.id_)
+        if s is not None and s.points and not any(e[0] == "heading" for e in s.evidence):
+            s.points += 1
+            s.evidence.append(("heading", span))
+    return scores
 
 
-def most_specific(matches: Iterable[TopicMatch]) -> list[TopicMatch]:
-    """Drop matches that a longer match of another label explains; keep one hit per span.
-
-    A mask (label ``none``) explains every cue inside it. A topic match explains
-    a shorter cue of another topic that shares its first or last word
-    ("technical inspector of labour *protection*"), but not one in its middle:
-    in "engaging *pregnant* women in night work" both topics stand.
-    """
-    matches = sorted(set(matches), key=lambda m: (m.start, -(m.end - m.start), m.label, m.rule))
-    kept: list[TopicMatch] = []
-    for m in matches:
-        explained = False
-        for o in matches:  # in order of start: those after m's start cannot hold it
-            if o.start > m.start:
-                break
-            if o.end >= m.end and _explains(o, m):
-                explained = True
-                break
-        if not explained and not any(k.label == m.label and k.start <= m.start and m.end <= k.end for k in kept):
-            kept.append(m)
-    return kept
+def choose_topics(scores: dict[str, _Score]) -> list[str]:
+    """The topics a clause is about, strongest first (see the module docstring)."""
+    ranked = sorted(
+        (t for t, s in scores.items() if s.points >= THRESHOLD and s.strong),
+        key=lambda t: (-scores[t].points, taxonomy().topics.index(t)),
+    )
+    if not ranked:
+        return []
+    chosen = [ranked[0]]
+    for topic in ranked[1:]:
+        s = scores[topic]
+        has_norm = any(e[0] == "norm" for e in s.evidence)
+        if has_norm or (s.points >= SECOND and len([t for t in chosen if not _has_norm(scores[t])]) < CAP):
+            chosen.append(topic)
+    return chosen
 
 
-def _explains(outer: TopicMatch, inner: TopicMatch) -> bool:
-    if outer.label == inner.label or (outer.end - outer.start) <= (inner.end - inner.start):
-        return False
-    if not (outer.start <= inner.start and inner.end <= outer.end):
-        return False
-    return outer.label == MASK or outer.start == inner.start or outer.end == inner.end
-
-
-HeadingContext = Callable[[list[TopicMatch], list[TopicMatch]], tuple[list[str], list[str]]]
-
-
-def heading_context_v1() -> HeadingContext:
-    """The section heading leans a clause towards its topic only when the clause agrees.
-
-    Returns ``decide(text_matches, heading_matches) -> (topics, heading_topics_used)``:
-
-    * the clause's own strong words give its topics;
-    * a heading topic is added when the clause has no strong topic of its own
-      but uses a weak word of that topic ("protective equipment" under
-      "Occupational Safety"); a clause that names another topic is left alone,
-      and so is one with no word of the heading's topic (final provisions under
-      "Labour Disputes and Final Provisions" are not about disputes);
-    * a heading topic the clause already has is recorded as reinforcing
-      evidence.
-    """
-
-    def decide(text_matches: list[TopicMatch], heading_matches: list[TopicMatch]) -> tuple[list[str], list[str]]:
-        strong = _ordered(m.label for m in text_matches if not m.weak)
-        weak = {m.label for m in text_matches if m.weak}
-        heading = _ordered(m.label for m in heading_matches if not m.weak)
-        used = [t for t in heading if t in strong or (not strong and t in weak)]
-        topics = strong + [t for t in used if t not in strong]
-        return topics, used
-
-    return decide
-
-
-def _ordered(labels: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(labels))
+def _has_norm(s: _Score) -> bool:
+    return any(e[0] == "norm" for e in s.evidence)
 
 
 class TopicTagger(Component):
-    """Tags a clause Doc with every topic its words (and, as context, its heading) support."""
+    """``kel_topics``: runs after the norm reader, whose norms are evidence of their topics."""
 
-    def __init__(self, nlp: Language, name: str, lang: str, patterns: list[dict], heading_context: HeadingContext):
-        self.nlp = nlp
-        self.name = name
+    def __init__(self, lang: str):
         self.lang = lang
-        self.heading_context = heading_context
-        # Headings are tokenized and lemmatized by the components standing before us.
-        self.patterns = shared_rules(nlp, lang)
-        self.rules: dict[str, tuple[str, bool]] = {}
-        for entry in patterns:
-            self.add(entry)
-        self._heading_matches = lru_cache(maxsize=512)(self._match_heading)
-
-    def add(self, entry: dict) -> None:
-        rule = entry["id"]
-        if rule in self.rules:
-            raise ValueError(f"duplicate topic rule id {rule!r}")
-        self.rules[rule] = (entry["label"], bool(entry.get("weak", False)))
-        self.patterns.add(rule, entry["pattern"], owner=self.name)
-
-    def match(self, doc: Doc) -> list[TopicMatch]:
-        """Pure: every topic rule hit in ``doc``, most specific first."""
-        hits = []
-        rules = self.rules
-        for rule, start, end in self.patterns(doc):
-            if rule in rules:  # the RuleSet is shared with kel_modality
-                label, weak = rules[rule]
-                hits.append(TopicMatch(label, start, end, rule, weak))
-        return [m for m in most_specific(hits) if m.label != MASK]
-
-    def _match_heading(self, heading: str) -> tuple[tuple[TopicMatch, ...], Doc]:
-        doc = self.patterns.prepare(heading)
-        return tuple(self.match(doc)), doc
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = self.match(doc)
-        heading = extensions.get(doc, "kel_heading")
-        heading_matches, heading_doc = self._heading_matches(heading) if heading else ((), None)
-        self.set_annotations(doc, matches, list(heading_matches), heading_doc)
-        return doc
-
-    def set_annotations(self, doc: Doc, matches: list[TopicMatch], heading_matches: list[TopicMatch], heading_doc) -> None:
-        topics, from_heading = self.heading_context(matches, heading_matches)
-        evidence = extensions.evidence_list(doc)
-        for m in matches:
-            if m.label in topics:
-                evidence.append(_evidence(m, *extensions.span_words(doc, m.start, m.end), "text"))
-        for m in heading_matches:
-            if m.label in from_heading:
-                evidence.append(_evidence(m, *extensions.span_words(heading_doc, m.start, m.end), "heading"))
+        heading = extensions.get(doc, "kel_heading_doc")
+        norms = [n for n in extensions.get(doc, "kel_norms") or [] if not n.by_reference]
+        scores = score_topics(doc, heading, norms, extensions.get(doc, "kel_reading"))
+        if extensions.get(doc, "kel_modality") is None:
+            # a clause that binds nobody (scope, entry into force, definitions) is about what its
+            # norms are about, if it has any, not about every field it names
+            scores = {t: s for t, s in scores.items() if _has_norm(s)}
+        topics = choose_topics(scores)
         extensions.put(doc, "kel_topics", topics)
-
-
-def _evidence(m: TopicMatch, text: str, start: int, end: int, where: Literal["text", "heading"]) -> Evidence:
-    return Evidence(kind="topic", label=m.label, text=text, start=start, end=end, where=where, rule=m.rule)
+        evidence = extensions.evidence_list(doc)
+        for topic in topics:
+            for kind, *what in scores[topic].evidence:
+                if kind == "norm":
+                    parameter, text = what
+                    evidence.append(Evidence(kind="topic", label=topic, text=text, rule=f"a norm of {parameter}"))
+                    continue
+                span = what[0]
+                where = "heading" if kind == "heading" else "text"
+                evidence.append(
+                    Evidence(kind="topic", label=topic, text=span.text, start=span.start_char, end=span.end_char,
+                             where=where, rule=f"{'head term' if kind == 'head' else 'term'} of {topic}"
+                             if kind != "heading" else f"section heading names {topic}")
+                )
+        return doc

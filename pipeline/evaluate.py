@@ -274,6 +274,13 @@ def norm_key(norm) -> tuple:
     return (get("parameter"), get("comparator"), round(float(get("value")), 6), get("unit"))
 
 
+def _scored(norm) -> bool:
+    """Norms of a taxonomy parameter are scored; an ``unassigned`` quantity (shown to the lawyer,
+    never compared) is not a norm of the taxonomy and is counted apart."""
+    parameter = norm.get("parameter") if isinstance(norm, dict) else norm.parameter
+    return parameter != "unassigned"
+
+
 def score_clause(gold: dict | None, predicted: Clause | None) -> tuple[Scores, list[str]]:
     """Scores of one aligned pair (either side may be missing) and what differed."""
     scores = Scores(clauses=1 if gold is not None else 0)
@@ -294,8 +301,8 @@ def score_clause(gold: dict | None, predicted: Clause | None) -> tuple[Scores, l
         scores.modality_correct = int(predicted is not None and gold.get("modality") == pred_modality)
         if not scores.modality_correct:
             problems.append(f"modality gold={gold.get('modality')} predicted={pred_modality}")
-    gold_norms = Counter(norm_key(n) for n in (gold or {}).get("norms") or ())
-    pred_norms = Counter(norm_key(n) for n in (predicted.norms if predicted else ()))
+    gold_norms = Counter(norm_key(n) for n in (gold or {}).get("norms") or () if _scored(n))
+    pred_norms = Counter(norm_key(n) for n in (predicted.norms if predicted else ()) if _scored(n))
     matched = sum((gold_norms & pred_norms).values())
     scores.norms = Counts(
         tp=matched, fp=sum(pred_norms.values()) - matched, fn=sum(gold_norms.values()) - matched

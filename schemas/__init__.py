@@ -7,6 +7,7 @@ from schemas.models import (
     Document,
     Evidence,
     Finding,
+    Incorporation,
     Norm,
     NormValue,
     Report,
@@ -16,6 +17,6 @@ from schemas.models import (
 from schemas.taxonomy import taxonomy
 
 __all__ = [
-    "Agreement", "Block", "Clause", "Document", "Evidence", "Finding", "Norm", "NormValue",
+    "Agreement", "Block", "Clause", "Document", "Evidence", "Finding", "Incorporation", "Norm", "NormValue",
     "Report", "Source", "Table", "taxonomy",
 ]

@@ -19,7 +19,7 @@ Level = Literal["general", "sectoral", "regional", "collective"]
 Language = Literal["en", "ru", "kk"]
 Modality = Literal["obligation", "prohibition", "permission", "declaration"]
 Comparator = Literal[">=", "<=", "=", ">", "<"]
-FindingKind = Literal["lowered", "weakened", "missing", "removed", "unverifiable", "ok"]
+FindingKind = Literal["lowered", "weakened", "missing", "removed", "unverifiable", "inconsistent", "unresolved", "ok"]
 Severity = Literal["high", "medium", "low", "info"]
 FileFormat = Literal["pdf", "docx"]
 
@@ -80,20 +80,27 @@ class Evidence(_Frozen):
     """The words that made a rule assign a label: lawyers must be able to check us.
 
     ``start``/``end`` are character offsets into the clause text (or, with
-    ``where="heading"``/``"table"``, into that heading or the table row text).
+    ``where="heading"``/``"table"``/``"lead_in"``, into that heading, table row text or
+    lead-in). ``rule`` says in words how the label was reached.
     """
 
-    kind: Literal["topic", "modality", "norm"]
+    kind: Literal["topic", "modality", "norm", "reference"]
     label: str
     text: str
     start: int | None = None
     end: int | None = None
-    where: Literal["text", "heading", "table"] = "text"
+    where: Literal["text", "heading", "table", "lead_in"] = "text"
     rule: str | None = None
 
 
 class Norm(_Frozen):
-    """One measurable guarantee: ``{parameter, comparator, value, unit, condition}``."""
+    """One measurable guarantee: ``{parameter, comparator, value, unit, condition}``.
+
+    ``parameter`` is ``"unassigned"`` for a quantity read in a guarantee whose parameter
+    could not be decided: shown, never compared. ``by_reference`` names the provision of a
+    higher agreement the value was taken from, when the clause applies it by reference
+    ("in the amount established by clause 4.3 of the General Agreement").
+    """
 
     parameter: str
     comparator: Comparator
@@ -101,17 +108,44 @@ class Norm(_Frozen):
     unit: str
     condition: str | None = None
     text: str = ""
+    by_reference: str | None = None
+
+
+class Incorporation(_Frozen):
+    """A clause applying a higher agreement's provisions by reference instead of stating them.
+
+    ``level`` is the level of the cited agreement (``general``, ``sectoral``, ``regional``,
+    ``collective``, or ``labour_code``), ``clauses`` the clause numbers cited (empty when the
+    clause cites the agreement as a whole), ``parameters`` the guarantees the clause's words
+    name, ``text`` the referring words.
+    """
+
+    level: str
+    clauses: tuple[str, ...] = ()
+    parameters: tuple[str, ...] = ()
+    text: str = ""
 
 
 class Clause(_Frozen):
+    """The smallest numbered unit of an agreement, or an unnumbered paragraph of its body.
+
+    ``number`` is as printed; an unnumbered paragraph gets a positional number
+    ("3.¶2": the second unnumbered paragraph of section 3) and ``numbered`` false.
+    ``lead_in`` is the text of the clause it is an item of ("The Employer undertakes:"),
+    whose verb and words reach it.
+    """
+
     id: str
     number: str
     heading: str | None = None
     text: str
     page: int | None = None
+    numbered: bool = True
+    lead_in: str | None = None
     topics: tuple[str, ...] = ()
     modality: Modality | None = None
     norms: tuple[Norm, ...] = ()
+    incorporations: tuple[Incorporation, ...] = ()
     tables: tuple[Table, ...] = ()
     evidence: tuple[Evidence, ...] = ()
 
@@ -167,6 +201,8 @@ class Finding(_Frozen):
     agreement_file: str | None = Field(default=None, description="the file the checked agreement was read from")
     reference_title: str | None = None
     evidence: tuple[str, ...] = Field(default=(), description="the words of each side that produced the finding")
+    by_reference: bool = Field(default=False, description="ok because the clause applies the reference's provision by reference")
+    level: str | None = Field(default=None, description="the level of the reference the finding comes from")
 
 
 class Report(_Frozen):

@@ -1,0 +1,305 @@
+"""The rule files of one language (``extractors/data/<lang>/*.yaml``), read and checked once.
+
+Each file holds one layer of the reading. Its entries are *phrases*, written as a
+person would write them ("not less than", «не менее»), or spaCy token patterns
+(a list of dicts) where a phrase cannot say it. Every entry becomes one pattern of
+spaCy's ``SpanRuler`` (``kel_lexicon``): phrases are matched on the lemma, so
+«не менее двух месяцев» meets «месяц» and "calendar days" meets "calendar day".
+A match is a span of ``doc.spans["kel_lexicon"]`` whose label is the layer and whose
+``id`` is what it stands for:
+
+=========  ==========================================  ==========================
+layer      id                                          file
+=========  ==========================================  ==========================
+unit       a taxonomy unit                             units.yaml ``units``
+period     day, week, month, year, shift               units.yaml ``periods``
+fixed      an index into ``Lexicon.fixed``             units.yaml ``fixed``
+marker     see ``MARKERS``                             markers.yaml
+cmp        ``>=``, ``<=``, ``=``, ``>``, ``<``         comparators.yaml ``before``
+cmp_after  ``>=``, ``<=``                              comparators.yaml ``after``
+param      a taxonomy parameter                        parameters.yaml
+block      a taxonomy parameter                        parameters.yaml ``blocked_by``
+cond       a condition kind of conditions.yaml         conditions.yaml ``triggers``
+range      words of a range of years (``RANGE_KINDS``)  conditions.yaml ``ranges``
+topic      a taxonomy topic (a head term)              topics.yaml ``head``
+term       a taxonomy topic (a supporting term)        topics.yaml ``terms``
+ignore     a taxonomy topic (words that only mention   topics.yaml ``ignore``
+           it in passing: its terms inside don't count)
+pair_a/b   "<topic>#<n>": two phrases that together    topics.yaml ``pairs``
+           in one sentence are a head term
+modal      a modality, ``hedge`` or ``not_hedge``      modality.yaml
+ref        ``amount``, or the level of the cited       references.yaml
+           agreement (``general``, ``sectoral``, ...)
+=========  ==========================================  ==========================
+
+Every topic, parameter and unit named in a file is checked against
+``schemas/taxonomy.yaml`` when the file is read: an unknown one is a
+:class:`LexiconError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from schemas.datafile import read_yaml
+from schemas.taxonomy import taxonomy
+
+DATA = Path(__file__).with_name("data")
+SPANS_KEY = "kel_lexicon"
+
+#: Markers: words that change what a nearby number means.
+MARKERS = (
+    "reference",  # "clause", «пункт», "No.": the number after it names a provision
+    "month_name",  # "January", «января»: the number beside it is a day of a date
+    "threshold",  # "exceeding", «сверх»: the number bounds a part ("the part of leave exceeding 28 days")
+    "procedure",  # "within", «в течение»: the number is a deadline of a procedure
+    "times",  # "times", «раза», «кратном»: the number is a multiple
+    "percent_of",  # "of", «от»: "50 % of the official salary"
+    "between",  # words that may stand between a number and its unit ("the", «размере»)
+    "gap",  # words that may stand between a comparator and its quantity ("be paid at the rate of")
+    "each",  # "each", "every", «каждый»: "every two weeks"
+    "not_guarantee",  # "copies", "members", «экземпляр»: a count that guarantees nothing
+    "coordination",  # ",", "and", "work on": what may join the items of a list sharing one value
+    "after_event",  # "after", «после»: "within 5 days after the request" is a deadline
+    "in_advance",  # "before", «до»: "no later than 2 months before the dismissal" is advance notice
+    "occurrence",  # "times", "instalments", «раза»: "two instalments a month" = 2 times_per_month
+)
+CONDITION_KINDS = (
+    "seniority", "years", "disability", "group", "hazard_class", "harmful", "particularly_harmful",
+    "dangerous", "birth", "marriage", "death_relative", "death_employee", "each_child", "children",
+    "medical_treatment", "age_years", "retirement", "depending",
+)
+RANGE_KINDS = ("from", "to", "or_more", "at_least", "more_than", "less_than", "up_to")
+REFERENCE_KINDS = ("amount", "general", "sectoral", "regional", "collective", "labour_code", "clause")
+MODALITY_KEYS = ("obligation", "prohibition", "permission", "declaration", "hedge", "not_hedge", "subordinate")
+PERIODS = ("day", "shift", "week", "month", "year")
+
+
+class LexiconError(ValueError):
+    """A rule file names something the taxonomy does not know, or is malformed."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One phrase or token pattern, and where it is written."""
+
+    layer: str
+    key: str
+    pattern: str | list
+    where: str  # "file:line"
+    exact: bool = False  # matched on the lower-cased words as written, not on lemmas
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """A phrase that carries its own value: "time and a half" = 1.5 rate_multiple."""
+
+    value: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class ParameterRule:
+    """How a parameter is recognised beyond its cue words."""
+
+    requires: tuple[str, ...] = ()  # condition kinds or topics one of which must be read in the clause or heading
+    condition: str | None = None  # the condition the parameter itself states when no narrower one is read
+    implies: tuple[str, ...] = ()  # condition kinds the parameter itself expresses (never written as its condition)
+    periods: tuple[str, ...] = ()  # the periods its quantities may be stated per ("per week"); () any
+    flag: bool = False
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    lang: str
+    entries: tuple[Entry, ...]
+    numbers: dict[str, Any]
+    fixed: tuple[Fixed, ...]
+    currency_before: frozenset[str]
+    alone_after_comparator: frozenset[str]
+    percent_of: frozenset[str]
+    parameters: dict[str, ParameterRule]
+    conditions: dict[str, Any]
+    topics: dict[str, Any] = field(default_factory=dict)
+
+    def span_patterns(self, exact: bool = False) -> list[dict]:
+        """The entries matched on lemmas (or, ``exact``, on the words as written) as ``SpanRuler``
+        patterns: ``{"label": layer, "id": key, "pattern": ...}``."""
+        return [{"label": e.layer, "id": e.key, "pattern": e.pattern} for e in self.entries if e.exact == exact]
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def _lines(path: Path) -> dict[tuple, int]:
+    """The line of every mapping key and list item, by its path of keys and indices."""
+    root = yaml.compose(path.read_text(encoding="utf-8"))
+    lines: dict[tuple, int] = {}
+
+    def walk(node, at: tuple) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                lines[(*at, key.value)] = key.start_mark.line + 1
+                walk(value, (*at, key.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                lines[(*at, i)] = item.start_mark.line + 1
+                walk(item, (*at, i))
+
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
+class _File:
+    """One rule file: its data, and where each part of it is written (for error messages)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.data = read_yaml(path) or {}
+        # `match: exact` at the top of a file: its phrases are matched on the words as written.
+        self.exact = self.data.pop("match", None) == "exact"
+        self._lines = _lines(path)
+
+    def where(self, *at) -> str:
+        line = self._lines.get(tuple(at))
+        return f"{self.path}:{line}" if line else str(self.path)
+
+    def section(self, name: str) -> dict:
+        value = self.data.get(name) or {}
+        if not isinstance(value, dict):
+            raise LexiconError(f"{self.where(name)}: '{name}' must be a mapping")
+        return value
+
+    def entries(self, layer: str, section: str | None, known: tuple | frozenset | None) -> list[Entry]:
+        """The phrases of ``section`` (or of the whole file) as entries of ``layer``: key -> phrases."""
+        mapping = self.section(section) if section else self.data
+        at = (section,) if section else ()
+        out = []
+        for key, phrases in mapping.items():
+            key = str(key)
+            if known is not None and key not in known:
+                raise LexiconError(f"{self.where(*at, key)}: unknown {layer} {key!r}")
+            if not isinstance(phrases, list):
+                raise LexiconError(f"{self.where(*at, key)}: {key!r} must list phrases")
+            for i, phrase in enumerate(phrases):
+                if isinstance(phrase, bool):  # YAML reads a bare on/off/yes/no as a truth value
+                    raise LexiconError(f"{self.where(*at, key, i)}: quote the phrase ({phrase!r} was read as a truth value)")
+                if not isinstance(phrase, str | list) or not phrase:
+                    raise LexiconError(f"{self.where(*at, key, i)}: a phrase must be a text or a token pattern")
+                out.append(Entry(layer, key, phrase, self.where(*at, key, i), self.exact))
+        return out
+
+
+def _file(lang: str, name: str) -> _File:
+    path = DATA / lang / f"{name}.yaml"
+    if not path.exists():
+        raise LexiconError(f"{path}: missing rule file")
+    return _File(path)
+
+
+@cache
+def lexicon(lang: str) -> Lexicon:
+    """The rule files of ``lang``, checked against the taxonomy."""
+    tax = taxonomy()
+    units_known = frozenset(tax.units)
+    params_known = frozenset(tax.parameters)
+    entries: list[Entry] = []
+
+    numbers = _file(lang, "numbers").data
+
+    units = _file(lang, "units")
+    entries += units.entries("unit", "units", units_known)
+    entries += units.entries("period", "periods", PERIODS)
+    fixed: list[Fixed] = []
+    for i, item in enumerate(units.data.get("fixed") or ()):
+        if item.get("unit") not in units_known:
+            raise LexiconError(f"{units.where('fixed', i)}: unknown unit {item.get('unit')!r}")
+        for phrase in item["phrases"]:
+            entries.append(Entry("fixed", str(len(fixed)), phrase, units.where("fixed", i)))
+        fixed.append(Fixed(float(item["value"]), item["unit"]))
+    unit_lists = {}
+    for name in ("currency_before", "alone_after_comparator", "percent_of"):
+        values = frozenset(units.data.get(name) or ())
+        unknown = values - units_known
+        if unknown:
+            raise LexiconError(f"{units.where(name)}: unknown unit {sorted(unknown)[0]!r}")
+        unit_lists[name] = values
+
+    comparators = _file(lang, "comparators")
+    entries += comparators.entries("cmp", "before", tuple(tax.comparators))
+    entries += comparators.entries("cmp_after", "after", tuple(tax.comparators))
+    entries += _file(lang, "markers").entries("marker", "markers", MARKERS)
+
+    params = _file(lang, "parameters")
+    rules: dict[str, ParameterRule] = {}
+    for pid, spec in params.data.items():
+        if pid not in params_known:
+            raise LexiconError(f"{params.where(pid)}: unknown parameter {pid!r}")
+        if not isinstance(spec, dict) or not spec.get("cues"):
+            raise LexiconError(f"{params.where(pid)}: {pid!r} needs 'cues'")
+        for i, phrase in enumerate(spec["cues"]):
+            entries.append(Entry("param", pid, phrase, params.where(pid, "cues", i)))
+        for i, phrase in enumerate(spec.get("blocked_by") or ()):
+            entries.append(Entry("block", pid, phrase, params.where(pid, "blocked_by", i)))
+        requires = tuple(spec.get("requires") or ())
+        for i, kind in enumerate(requires):
+            if kind not in CONDITION_KINDS and kind not in tax.topics:
+                raise LexiconError(f"{params.where(pid, 'requires', i)}: unknown condition kind or topic {kind!r}")
+        implies = tuple(spec.get("implies") or ())
+        periods = tuple(spec.get("periods") or ())
+        for name, values, known in (("implies", implies, CONDITION_KINDS), ("periods", periods, PERIODS)):
+            for i, value in enumerate(values):
+                if value not in known:
+                    raise LexiconError(f"{params.where(pid, name, i)}: unknown {name} value {value!r}")
+        rules[pid] = ParameterRule(
+            requires=requires,
+            condition=spec.get("condition"),
+            implies=implies,
+            periods=periods,
+            flag=tax.parameters[pid].units == ("flag",),
+        )
+
+    conditions = _file(lang, "conditions")
+    entries += conditions.entries("cond", "triggers", CONDITION_KINDS)
+    entries += conditions.entries("range", "ranges", RANGE_KINDS)
+
+    topics = _file(lang, "topics")
+    topic_data = {}
+    for topic, spec in topics.data.items():
+        if topic not in tax.topics:
+            raise LexiconError(f"{topics.where(topic)}: unknown topic {topic!r}")
+        for layer, part in (("topic", "head"), ("term", "terms"), ("ignore", "ignore")):
+            for i, phrase in enumerate((spec or {}).get(part) or ()):
+                entries.append(Entry(layer, topic, phrase, topics.where(topic, part, i)))
+        for k, pair in enumerate((spec or {}).get("pairs") or ()):
+            if not isinstance(pair, list) or len(pair) != 2:
+                raise LexiconError(f"{topics.where(topic, 'pairs', k)}: a pair is two lists of phrases")
+            for layer, phrases in zip(("pair_a", "pair_b"), pair, strict=True):
+                for phrase in phrases:
+                    entries.append(Entry(layer, f"{topic}#{k}", phrase, topics.where(topic, "pairs", k)))
+        topic_data[topic] = spec
+
+    modality = _file(lang, "modality")
+    entries += modality.entries("modal", None, MODALITY_KEYS)
+
+    references = _file(lang, "references")
+    entries += references.entries("ref", None, REFERENCE_KINDS)
+
+    return Lexicon(
+        lang=lang,
+        entries=tuple(entries),
+        numbers=numbers,
+        fixed=tuple(fixed),
+        currency_before=unit_lists["currency_before"],
+        alone_after_comparator=unit_lists["alone_after_comparator"],
+        percent_of=unit_lists["percent_of"],
+        parameters=rules,
+        conditions=conditions.data,
+        topics=topic_data,
+    )

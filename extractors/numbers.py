@@ -1,0 +1,333 @@
+"""Numbers in every written form, read from a clause's tokens: the one place for numbers in words.
+
+* digits: "40", "1.5", «1,5», "12,000" (English thousands), «100 000» (groups of three),
+  «2-х», "1st" (an ordinal);
+* words: "forty", "twenty-six", "one hundred and five", "one and a half", «сорока»,
+  «двадцати четырёх», «полутора», «двух с половиной» (Russian words are read by lemma);
+* multiples: "double", "twice", "two-fold", "tenfold", "2-fold", «двойном», «двукратном»,
+  «десятикратного», «1,5-кратном», «екі еселенген»;
+* fractions: "half", "½", «половины»;
+* a number restated in parentheses is one number: "40 (forty)", "twenty-six (26)",
+  «8 (восьми)», "double (2)", "two-fold (200 %)" (a multiple restated as a percent).
+
+The word tables are ``extractors/data/<lang>/numbers.yaml``. :func:`read_numbers` returns
+what it read in reading order, without overlaps; what a number means (a quantity, a date,
+a clause reference) is for the layers after it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from spacy.tokens import Doc
+
+from extractors.lexicon import lexicon
+
+Kind = Literal["cardinal", "multiple", "fraction", "ordinal"]
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number in the clause: tokens ``start:end``, its value, and what kind of number it is."""
+
+    start: int
+    end: int
+    value: float
+    kind: Kind = "cardinal"
+    digits: bool = False  # written (also) in digits
+
+
+@dataclass(frozen=True)
+class _Words:
+    """One language's number words, keyed by lower-case form and by lemma."""
+
+    cardinals: dict[str, float]
+    scales: dict[str, float]
+    fractions: dict[str, float]
+    multiples: dict[str, float]
+    fold_suffixes: tuple[str, ...]
+    fold_stems: dict[str, float]
+    halves: tuple[tuple[str, ...], ...]
+    connectors: frozenset[str]
+    ordinals: frozenset[str]
+
+
+def _table(raw: dict | None) -> dict[str, float]:
+    return {str(k).lower().replace("ё", "е"): float(v) for k, v in (raw or {}).items()}
+
+
+@cache
+def _words(lang: str) -> _Words:
+    raw = lexicon(lang).numbers
+    return _Words(
+        cardinals=_table(raw.get("cardinals")),
+        scales=_table(raw.get("scales")),
+        fractions=_table(raw.get("fractions")),
+        multiples=_table(raw.get("multiplicatives")),
+        fold_suffixes=tuple(str(s).lower() for s in raw.get("fold_suffixes") or ()),
+        fold_stems=_table(raw.get("fold_stems")),
+        halves=tuple(tuple(str(w).lower() for w in h) for h in raw.get("half_suffixes") or ()),
+        connectors=frozenset(str(c).lower() for c in raw.get("connectors") or ()),
+        ordinals=frozenset(str(o).lower() for o in raw.get("ordinals") or ()),
+    )
+
+
+_DIGITS = re.compile(r"^(\d+(?:[.,]\d+)*)(?:-?([a-zа-яё]{1,3}))?$", re.IGNORECASE)
+_GROUP = re.compile(r"^\d{3}$")
+_ORDINAL_SUFFIX = frozenset({"st", "nd", "rd", "th", "й", "го", "му", "ый", "ой", "ая", "ое", "ий"})
+_FUSED_FOLD = re.compile(r"^(\d+(?:[.,]\d+)?)-?(кратн\w*|fold|еселік\w*|еселенген\w*|есе)$", re.IGNORECASE)
+_UNICODE_FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
+
+
+def digits_value(text: str, lang: str) -> float | None:
+    """The value of a number written in digits: "1.5", «1,5», "12,000" (en), "3.1", "1,234.5"."""
+    text = text.strip()
+    if not text or not text[0].isdigit():
+        return None
+    if "," in text and "." in text:  # "1,234.5" or «1.234,5»
+        text = text.replace(",", "") if text.rfind(".") > text.rfind(",") else text.replace(".", "").replace(",", ".")
+    elif "," in text:
+        head, _, tail = text.rpartition(",")
+        if lang == "en" and len(tail) == 3 and head.replace(",", "").isdigit():
+            text = text.replace(",", "")  # English thousands: "12,000"
+        else:
+            text = text.replace(",", ".")  # Russian and Kazakh decimals: «1,5»
+    if text.count(".") > 1:
+        parts = text.split(".")
+        if all(len(p) == 3 for p in parts[1:]):
+            text = "".join(parts)  # «1.000.000»
+        else:
+            return None  # a date or a clause number: "01.01.2024", "5.3.1"
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _fold_value(word: str, words: _Words) -> float | None:
+    """The N of a fused multiple word: "tenfold", «десятикратного», «двукратном»."""
+    for suffix in words.fold_suffixes:
+        at = word.find(suffix)
+        if at > 0:
+            stem = word[:at].rstrip("-")
+            if stem in words.fold_stems:
+                return words.fold_stems[stem]
+            if stem in words.cardinals:
+                return words.cardinals[stem]
+    return None
+
+
+class _Reader:
+    """Reads the numbers of one Doc, token by token."""
+
+    def __init__(self, doc: Doc, lang: str):
+        self.doc = doc
+        self.lang = lang
+        self.words = _words(lang)
+        self.lower = [t.lower_.replace("ё", "е") for t in doc]
+        self.lemma = [t.lemma_.replace("ё", "е") for t in doc]
+
+    def word(self, i: int) -> str:
+        return self.lower[i]
+
+    def keys(self, i: int) -> tuple[str, str]:
+        return self.lower[i], self.lemma[i]
+
+    def lookup(self, table: dict[str, float], i: int) -> float | None:
+        for key in self.keys(i):
+            if key in table:
+                return table[key]
+        return None
+
+    def run(self) -> list[Number]:
+        found: list[Number] = []
+        i, n = 0, len(self.doc)
+        while i < n:
+            number = self.digits_at(i) or self.words_at(i)
+            if number is None:
+                i += 1
+                continue
+            found.append(number)
+            i = number.end
+        return _merge_restated(self.doc, found)
+
+    # ----------------------------------------------------------------- digits
+
+    def digits_at(self, i: int) -> Number | None:
+        text = self.doc[i].text
+        if text in _UNICODE_FRACTIONS:
+            return Number(i, i + 1, _UNICODE_FRACTIONS[text], "fraction", digits=True)
+        if not text[:1].isdigit():
+            return None
+        fused = _FUSED_FOLD.match(text)
+        if fused:
+            value = digits_value(fused.group(1), self.lang)
+            return Number(i, i + 1, value, "multiple", digits=True) if value is not None else None
+        m = _DIGITS.match(text)
+        if m is None:
+            if text[-1] in _UNICODE_FRACTIONS and text[:-1].isdigit():  # "1½"
+                return Number(i, i + 1, float(text[:-1]) + _UNICODE_FRACTIONS[text[-1]], digits=True)
+            return None
+        value = digits_value(m.group(1), self.lang)
+        if value is None:
+            return None
+        suffix = (m.group(2) or "").lower()
+        kind: Kind = "ordinal" if suffix in _ORDINAL_SUFFIX and self.lang == "en" else "cardinal"
+        end = i + 1
+        # «100 000», "5 000": groups of three digits after a space, when the first has no decimals
+        while (
+            not suffix
+            and value.is_integer()
+            and end < len(self.doc)
+            and _GROUP.match(self.doc[end].text)
+            and self.doc[end - 1].whitespace_ in (" ", "\u00a0", "\u202f")
+            and len(self.doc[end - 1].text.replace(",", "")) <= 3
+        ):
+            value = value * 1000 + float(self.doc[end].text)
+            end += 1
+        # "2-fold", «1,5-кратном», "10 fold"
+        j = end
+        if j < len(self.doc) and self.doc[j].text in ("-", "‑"):
+            j += 1
+        if j < len(self.doc) and self.word(j).startswith(self.words.fold_suffixes or ("\0",)):
+            return Number(i, j + 1, value, "multiple", digits=True)
+        return Number(i, end, value, kind, digits=True)
+
+    # ----------------------------------------------------------------- words
+
+    def words_at(self, i: int) -> Number | None:
+        w = self.words
+        lower, lemma = self.keys(i)
+        if lower in w.ordinals:
+            return None
+        value = self.lookup(w.multiples, i)
+        if value is not None:
+            return Number(i, i + 1, value, "multiple")
+        fold = _fold_value(lower, w)
+        if fold is not None:
+            return Number(i, i + 1, fold, "multiple")
+        if self.lookup(w.cardinals, i) is None and self.lookup(w.scales, i) is None:
+            fraction = self.lookup(w.fractions, i)
+            if fraction is not None:
+                return Number(i, i + 1, fraction, "fraction")
+            return None
+        return self.compound_at(i)
+
+    def compound_at(self, i: int) -> Number | None:
+        """A run of number words from ``i``: "one hundred and twenty-five", «двадцати четырёх»."""
+        w, doc, n = self.words, self.doc, len(self.doc)
+        total = current = 0.0
+        last_small = None  # the last value added below a hundred, to refuse "five five"
+        j = i
+        end = i
+        while j < n:
+            card = self.lookup(w.cardinals, j)
+            scale = self.lookup(w.scales, j)
+            if card is not None:
+                if last_small is not None and (last_small < 10 or card >= 10 or last_small % 10):
+                    break  # "two three" is two numbers
+                current += card
+                last_small = card if card < 100 else None
+                end = j = j + 1
+            elif scale is not None and end > i:
+                current = (current or 1) * scale
+                if scale >= 1000:
+                    total += current
+                    current = 0
+                last_small = None
+                end = j = j + 1
+            else:
+                break
+            # hyphens and connectors inside a number: "twenty-six", "hundred and five"
+            k = j
+            if k < n and doc[k].text in ("-", "‑") and not doc[k - 1].whitespace_:
+                k += 1
+            if k < n and self.word(k) in w.connectors:
+                k += 1
+            if k < n and k != j and (self.lookup(w.cardinals, k) is not None or self.lookup(w.scales, k) is not None):
+                j = k
+        value = total + current
+        if end == i:
+            return None
+        half_end = self.half_after(end)
+        if half_end:
+            return self.fold_after(Number(i, half_end, value + 0.5))
+        return self.fold_after(Number(i, end, value))
+
+    def half_after(self, j: int) -> int:
+        """The end of "and a half", "and one-half", «с половиной» after a number, or 0."""
+        for words in self.words.halves:
+            k, ok = j, True
+            for word in words:
+                while k < len(self.doc) and self.doc[k].text in ("-", "‑"):
+                    k += 1
+                if k < len(self.doc) and word in self.keys(k):
+                    k += 1
+                else:
+                    ok = False
+                    break
+            if ok:
+                return k
+        return 0
+
+    def fold_after(self, number: Number) -> Number:
+        """"two-fold", "ten fold", «екі еселенген»: a number followed by a fold word is a multiple."""
+        k = number.end
+        if k < len(self.doc) and self.doc[k].text in ("-", "‑"):
+            k += 1
+        if k < len(self.doc) and self.word(k).startswith(tuple(self.words.fold_suffixes) or ("\0",)):
+            return Number(number.start, k + 1, number.value, "multiple", number.digits)
+        return number
+
+
+def _merge_restated(doc: Doc, numbers: list[Number]) -> list[Number]:
+    """"40 (forty)", "twenty-six (26)", "double (2)", "two-fold (200 %)": one number, not two."""
+    out: list[Number] = []
+    i = 0
+    while i < len(numbers):
+        a = numbers[i]
+        b = numbers[i + 1] if i + 1 < len(numbers) else None
+        if b is not None and a.end < len(doc) and doc[a.end].text == "(" and b.start == a.end + 1:
+            close = b.end
+            percent = close < len(doc) and doc[close].text in ("%", "percent", "per")
+            if percent and close + 1 < len(doc) and doc[close].text == "per":
+                close += 1  # "per cent"
+            if percent:
+                close += 1
+            if close < len(doc) and doc[close].text == ")" and (a.kind == b.kind or percent or b.digits):
+                same = a.value == b.value or (percent and a.kind == "multiple" and abs(a.value * 100 - b.value) < 1e-6)
+                if same or not (a.digits and b.digits):
+                    kind = a.kind if a.kind != "cardinal" else b.kind
+                    value = a.value if (a.digits or not b.digits or percent) else b.value
+                    out.append(Number(a.start, close + 1, value, kind, a.digits or b.digits))
+                    i += 2
+                    continue
+        out.append(a)
+        i += 1
+    return out
+
+
+def read_numbers(doc: Doc, lang: str) -> list[Number]:
+    """Every number of a clause Doc, in reading order (see the module docstring)."""
+    return _Reader(doc, lang).run()
+
+
+def parse_number(text: str, lang: str) -> float | None:
+    """The value of a text that is one number ("twenty-six", «1,5», "40 (forty)"), else None."""
+    from extractors.pipeline import get_nlp
+
+    doc = get_nlp(lang).make_doc(text)
+    for proc_name in ("kel_lemmas",):
+        doc = get_nlp(lang).get_pipe(proc_name)(doc)
+    numbers = read_numbers(doc, lang)
+    if len(numbers) == 1 and numbers[0].start == 0 and numbers[0].end == len(doc):
+        return numbers[0].value
+    return None
+
+
+def format_value(value: float) -> str:
+    """1.0 -> "1", 1.5 -> "1.5": how values are written in explanations and reports."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"

@@ -1,0 +1,776 @@
+"""The norm reader: a clause read in layers, each from its own rule file.
+
+1. **Parts** of the clause: sentences, a lead-in ending with a colon and its items
+   ("The Employer undertakes: a) ...; b) ..."); a lead-in's comparator, conditions and
+   parameter words reach its items.
+2. **Numbers** in every written form (:mod:`extractors.numbers`).
+3. **Quantities**: a number with its unit (``units.yaml``): "24 calendar days", "1.2 MW",
+   "double the hourly rate", "50 % of the official salary", «24 среднемесячных заработков»;
+   a period after it ("40 hours per week"); a phrase with its own value ("time and a half",
+   "every half month"); a unit alone after a comparator ("not lower than the minimum wage"
+   = 1 minimum wage). Numbers that name a provision ("clause 5.3"), a date, a count of
+   copies or members, a threshold ("the part of leave exceeding 28 days") or a deadline
+   ("within 5 days") are not quantities.
+4. **Comparators** in words before or after the quantity (``comparators.yaml``).
+5. **Conditions** (:mod:`extractors.conditions`).
+6. **Parameters**, from the words that govern the quantity (``parameters.yaml``): the cue
+   nearest before it in its part (every cue of a coordinated list before one value), else
+   after it, else in the lead-in, the rest of the clause, the heading; only a parameter
+   that can be stated in the quantity's unit and period.
+
+A quantity in a binding clause whose parameter cannot be decided is kept with parameter
+``unassigned`` and the reason, never dropped. :func:`read_clause` returns a
+:class:`ClauseReading` holding every layer, so ``kelisim show --explain`` can say which
+words produced each norm.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from extractors.conditions import Condition, range_in, read_conditions
+from extractors.lexicon import SPANS_KEY, Lexicon, lexicon
+from extractors.numbers import Number, format_value, read_numbers
+from schemas.models import Evidence, Norm
+from schemas.taxonomy import taxonomy
+
+UNASSIGNED = "unassigned"
+#: Units a bare multiple ("in double amount", «в двойном размере») may be read in: a multiple of the rate.
+_BARE_MULTIPLE_UNITS = ("rate_multiple",)
+_GAP_LIMIT = 6
+_BETWEEN_LIMIT = 5
+_ITEM_MARKS = frozenset("- – — • · * ● ▪ ◦".split())
+
+
+# --------------------------------------------------------------------------- the layers
+
+
+@dataclass(frozen=True)
+class Part:
+    """A stretch of the clause: a sentence, a lead-in (ends with a colon) or an item of one."""
+
+    start: int
+    end: int
+    kind: str  # "sentence" | "lead_in" | "item"
+    lead_in: int | None = None  # index of the lead-in part an item belongs to
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit: tokens ``start:end``; ``unit`` None for a bare multiple ("double")."""
+
+    start: int
+    end: int
+    value: float
+    unit: str | None
+    of_unit: str | None = None  # "50 % of the official salary": official_salary
+    alternatives: tuple[str, ...] = ()  # other units the same words name ("tariff rate": a salary or a rate)
+    period: str | None = None  # "per week"
+    multiple: bool = False
+    how: str = ""  # how it was read, for the evidence
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One quantity read as a guarantee, or why it is not one."""
+
+    quantity: Quantity
+    comparator: str = "="
+    comparator_span: tuple[int, int] | None = None
+    parameters: tuple[str, ...] = ()
+    cue_spans: tuple[tuple[int, int, str], ...] = ()  # (start, end, where) of the cues: text | heading | lead_in
+    condition: Condition | None = None
+    condition_phrase: str | None = None
+    not_a_guarantee: str | None = None  # why the quantity is not read as a guarantee
+    unassigned_why: str | None = None
+
+
+@dataclass
+class ClauseReading:
+    """Everything the norm reader read in one clause."""
+
+    lang: str
+    text: str
+    parts: list[Part] = field(default_factory=list)
+    numbers: list[Number] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    conditions: list[Condition] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)
+    norms: list[Norm] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- spans
+
+
+class _Spans:
+    """The lexicon's spans of one Doc, by layer and id, longest first where they overlap."""
+
+    def __init__(self, doc: Doc):
+        by_layer: dict[str, list[Span]] = defaultdict(list)
+        for span in doc.spans.get(SPANS_KEY, ()):
+            by_layer[span.label_].append(span)
+        self.all: dict[str, list[Span]] = {}
+        for layer, spans in by_layer.items():
+            if layer in ("marker", "cond", "range", "topic", "term", "modal", "ref", "block"):
+                self.all[layer] = sorted(spans, key=lambda s: (s.start, s.end))  # overlaps kept: several kinds
+            elif layer in ("param", "unit"):
+                self.all[layer] = _outermost(spans)  # "days off and public holidays" hides "days off"
+            else:
+                self.all[layer] = sorted(filter_spans(spans), key=lambda s: s.start)
+        self.starting: dict[tuple[str, int], list[Span]] = defaultdict(list)
+        self.ending: dict[tuple[str, int], list[Span]] = defaultdict(list)
+        for layer, spans in self.all.items():
+            for s in spans:
+                self.starting[(layer, s.start)].append(s)
+                self.ending[(layer, s.end)].append(s)
+        self.marked: dict[str, set[int]] = defaultdict(set)  # marker id -> tokens it covers
+        for s in self.all.get("marker", ()):
+            self.marked[s.id_].update(range(s.start, s.end))
+
+    def layer(self, name: str) -> list[Span]:
+        return self.all.get(name, [])
+
+    def starts(self, layer: str, i: int, key: str | None = None) -> Span | None:
+        spans = [s for s in self.starting.get((layer, i), ()) if key is None or s.id_ == key]
+        return max(spans, key=len) if spans else None
+
+    def ids_at(self, layer: str, span: Span) -> tuple[str, ...]:
+        """Every id of ``layer`` whose span covers exactly ``span``'s tokens."""
+        return tuple(dict.fromkeys(s.id_ for s in self.starting.get((layer, span.start), ()) if s.end == span.end))
+
+    def ends(self, layer: str, i: int, key: str | None = None) -> Span | None:
+        spans = [s for s in self.ending.get((layer, i), ()) if key is None or s.id_ == key]
+        return max(spans, key=len) if spans else None
+
+    def is_marker(self, key: str, i: int) -> bool:
+        return i in self.marked.get(key, ())
+
+
+def _outermost(spans: list[Span]) -> list[Span]:
+    """The spans not strictly inside a longer one; spans of the same extent (one phrase, two ids) all stay."""
+    return sorted(
+        (s for s in spans if not any(o.start <= s.start and s.end <= o.end and len(o) > len(s) for o in spans)),
+        key=lambda s: (s.start, s.end),
+    )
+
+
+# --------------------------------------------------------------------------- 1. parts
+
+
+def _is_item_start(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` opens an item: "a)", "б)", "1)", "(a)", "-", "–", "•"."""
+    t = doc[i]
+    if t.text in _ITEM_MARKS:
+        return True
+    if i + 1 < len(doc) and doc[i + 1].text == ")" and (len(t.text) <= 2 and (t.text.isalpha() or t.text.isdigit())):
+        return True
+    return t.text == "(" and i + 2 < len(doc) and doc[i + 2].text == ")" and len(doc[i + 1].text) <= 3
+
+
+def read_parts(doc: Doc) -> list[Part]:
+    """Split a clause into sentences, lead-ins and their items."""
+    parts: list[Part] = []
+    start = 0
+    lead_in: int | None = None
+    opened_by = "start"  # what ended the previous part: start | stop | semicolon | colon | line
+    n = len(doc)
+
+    def close(end: int, ender: str) -> None:
+        nonlocal start, lead_in, opened_by
+        while start < end and doc[start].is_space:
+            start += 1
+        if start < end:
+            is_item = lead_in is not None and (opened_by in ("semicolon", "colon", "line") or _is_item_start(doc, start))
+            if ender == "colon":
+                kind = "lead_in"
+            elif is_item:
+                kind = "item"
+            else:
+                kind = "sentence"
+            parts.append(Part(start, end, kind, lead_in if kind == "item" else None))
+            if kind == "lead_in":
+                lead_in = len(parts) - 1
+            elif kind == "sentence":
+                lead_in = None
+        start = end
+        opened_by = ender
+
+    for i, t in enumerate(doc):
+        text = t.text
+        if text in (";",):
+            close(i + 1, "semicolon")
+        elif text == ":" and not (i + 1 < n and doc[i + 1].text[:1].isdigit() and not t.whitespace_):
+            close(i + 1, "colon")
+        elif text in (".", "!", "?") and (i + 1 == n or doc[i + 1].is_space or doc[i + 1].text[:1].isupper() or t.whitespace_):
+            close(i + 1, "stop")
+        elif t.is_space and "\n" in text and i + 1 < n and _is_item_start(doc, i + 1):
+            close(i + 1, "line")
+        elif text in _ITEM_MARKS and i > start and doc[i - 1].is_space and "\n" in doc[i - 1].text:
+            close(i, "line")
+    close(n, "stop")
+    return parts
+
+
+def _part_of(parts: list[Part], i: int) -> int:
+    for k, p in enumerate(parts):
+        if p.start <= i < p.end:
+            return k
+    return len(parts) - 1
+
+
+# --------------------------------------------------------------------------- 3. quantities
+
+
+def _excluded(doc: Doc, spans: _Spans, number: Number, lang: str) -> str | None:
+    """Why a number is not a quantity (a provision, a date, a count), or None."""
+    if number.kind == "ordinal":
+        return "an ordinal"
+    before = number.start - 1
+    while before >= 0 and doc[before].text in (".", "(", "-"):
+        before -= 1
+    if before >= 0 and spans.is_marker("reference", before):
+        return f"names a provision ('{doc[before].text} {doc[number.start:number.end].text}')"
+    if (before >= 0 and spans.is_marker("month_name", before)) or (number.end < len(doc) and spans.is_marker("month_name", number.end)):
+        return "part of a date"
+    if number.digits and number.value.is_integer() and 1900 <= number.value <= 2100:
+        return "a year"
+    if number.end < len(doc) and spans.is_marker("not_guarantee", number.end):
+        return f"a count of {doc[number.end].text}"
+    return None
+
+
+_CLOCK = re.compile(r"^\d{1,2}[.:]\d{2}$")
+
+
+def _clock_times(doc: Doc, spans: _Spans, numbers: list[Number]) -> set[int]:
+    """Start tokens of numbers that are times of day: "from 22:00 to 06:00", «с 22 до 6 часов»
+    (the range runs past midnight, or the times are written hh.mm)."""
+    out: set[int] = set()
+    for a, b in zip(numbers, numbers[1:]):
+        joined = spans.starts("range", a.end, "to")
+        opened = spans.ends("range", a.start, "from")
+        if joined is None or opened is None or joined.end != b.start or a.value > 24 or b.value > 24:
+            continue
+        if a.value > b.value or (_CLOCK.match(doc[a.start].text) and _CLOCK.match(doc[b.start].text)):
+            out.update((a.start, b.start))
+    return out
+
+
+def _restatement_end(doc: Doc, numbers_at: dict[int, Number], k: int) -> int:
+    """After "(": the end of a restated value in parentheses ("(150 %)", "(two-fold)"), or 0."""
+    j = k + 1
+    inner = numbers_at.get(j)
+    if inner is None:
+        return 0
+    j = inner.end
+    while j < len(doc) and j - k <= 6 and doc[j].text != ")":
+        if doc[j].text not in ("%", "percent", "per", "cent", "times", "-", "fold", "раза", "раз", "процентов", "процента", "пайыз"):
+            return 0
+        j += 1
+    return j + 1 if j < len(doc) and doc[j].text == ")" else 0
+
+
+def _unit_after(doc: Doc, spans: _Spans, numbers_at: dict[int, Number], number: Number, limit: int):
+    """The unit after a number: (unit span, times-marker seen, end of what was skipped) or (None, times, end)."""
+    k, times, steps = number.end, number.kind == "multiple", 0
+    while k < limit and steps <= _BETWEEN_LIMIT:
+        unit = spans.starts("unit", k)
+        if unit is not None:
+            return unit, times, k
+        if doc[k].text == "(":
+            end = _restatement_end(doc, numbers_at, k)
+            if end:
+                k = end
+                continue
+        if spans.is_marker("times", k):
+            times = True
+            k += 1
+            steps += 1
+            continue
+        if spans.is_marker("between", k):
+            k += 1
+            steps += 1
+            continue
+        break
+    return None, times, k
+
+
+def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon, lang: str) -> tuple[list[Quantity], dict[int, str]]:
+    """Quantities of the clause, and why each number that is not one was left out (by start token)."""
+    quantities: list[Quantity] = []
+    left_out: dict[int, str] = {}
+    numbers_at = {n.start: n for n in numbers}
+    clock = _clock_times(doc, spans, numbers)
+    fixed_tokens: set[int] = set()
+    for f in spans.layer("fixed"):
+        value = lex.fixed[int(f.id_)]
+        quantities.append(Quantity(f.start, f.end, value.value, value.unit, how=f"'{f.text}' = {format_value(value.value)} {value.unit}"))
+        fixed_tokens.update(range(f.start, f.end))
+    used_units: set[int] = set()
+    consumed = 0  # the end of the last quantity: a number restated inside it ("(150 %)") is part of it
+    for number in numbers:
+        if fixed_tokens & set(range(number.start, number.end)) or number.start < consumed:
+            continue
+        why = "a time of day" if number.start in clock else _excluded(doc, spans, number, lang)
+        if why:
+            left_out[number.start] = why
+            continue
+        unit, times, skipped = _unit_after(doc, spans, numbers_at, number, len(doc))
+        currency = spans.ends("unit", number.start)
+        if unit is None and currency is not None and currency.id_ in lex.currency_before:
+            unit = currency
+        if unit is None:
+            occurrences = skipped
+            while occurrences < len(doc) and spans.is_marker("occurrence", occurrences) and occurrences - skipped < 2:
+                occurrences += 1
+            month = spans.starts("period", occurrences)
+            if month is not None and month.id_ == "month" and (occurrences > number.end or times):
+                quantities.append(Quantity(number.start, month.end, number.value, "times_per_month",
+                                           how=f"'{doc[number.start:month.end].text}' = {format_value(number.value)} times_per_month"))
+                consumed = month.end
+                continue
+            if times or number.kind == "multiple":
+                quantities.append(Quantity(number.start, number.end, number.value, None, multiple=True,
+                                           how=f"'{doc[number.start:number.end].text}' = {format_value(number.value)} times, no unit"))
+                consumed = skipped
+            else:
+                left_out[number.start] = "no unit"
+            continue
+        end = max(unit.end, number.end)
+        used_units.update(range(unit.start, unit.end))
+        value, unit_id, of_unit = number.value, unit.id_, None
+        alternatives = tuple(u for u in spans.ids_at("unit", unit) if u != unit_id)
+        if unit_id == "percent":
+            k = unit.end
+            of = spans.starts("marker", k, "percent_of")
+            if of is not None:
+                k = of.end
+                while k < len(doc) and spans.is_marker("between", k) and k - of.end < 3:
+                    k += 1
+                base = spans.starts("unit", k)
+                if base is not None and base.id_ in lex.percent_of:
+                    of_unit = base.id_
+                    end = base.end
+                    used_units.update(range(base.start, base.end))
+            elif (base := spans.starts("unit", k)) is not None and base.id_ in lex.percent_of:
+                of_unit = base.id_  # «50 % должностного оклада»: the genitive says "of"
+                end = base.end
+                used_units.update(range(base.start, base.end))
+        period = spans.starts("period", end)
+        if period is None and end < len(doc) and doc[end].text in (",", "("):
+            period = spans.starts("period", end + 1)
+        period_id = period.id_ if period is not None else None
+        if period is not None:
+            end = period.end
+            if unit_id is None and period_id == "month":
+                unit_id = "times_per_month"
+        multiple = times or number.kind == "multiple"
+        how = f"'{doc[number.start:end].text}' = {format_value(value)} {unit_id}"
+        if of_unit:
+            how += f" of the {of_unit}"
+        if period_id:
+            how += f" per {period_id}"
+        quantities.append(Quantity(number.start, end, value, unit_id, of_unit, alternatives, period_id, multiple, how))
+        consumed = end
+    # A unit alone right after a comparator: "not lower than the minimum wage" = 1 minimum wage.
+    for unit in spans.layer("unit"):
+        if unit.id_ not in lex.alone_after_comparator or used_units & set(range(unit.start, unit.end)):
+            continue
+        if any(q.start <= unit.start < q.end for q in quantities):
+            continue
+        k = unit.start
+        steps = 0
+        while k > 0 and steps < _GAP_LIMIT and (spans.is_marker("gap", k - 1) or spans.is_marker("between", k - 1)):
+            if spans.ends("cmp", k) is not None:
+                break
+            k -= 1
+            steps += 1
+        if spans.ends("cmp", k) is not None:
+            others = tuple(u for u in spans.ids_at("unit", unit) if u != unit.id_)
+            quantities.append(Quantity(unit.start, unit.end, 1.0, unit.id_, alternatives=others,
+                                       how=f"'{unit.text}' after a comparator = 1 {unit.id_}"))
+    quantities.sort(key=lambda q: q.start)
+    return quantities, left_out
+
+
+# --------------------------------------------------------------------------- 4. comparators
+
+
+def _comparator(doc: Doc, spans: _Spans, q: Quantity, lo: int, taken: set[int]) -> tuple[str, tuple[int, int] | None, str | None]:
+    """(comparator, its span, why the quantity is no guarantee) for a quantity in a part starting at ``lo``;
+    ``taken`` are tokens read as a condition ("under three years"), never a comparator."""
+    k, steps = q.start, 0
+    while k not in taken and (k - 1) not in taken:
+        for marker, why in (("threshold", "a threshold ('{}')"), ("procedure", "a deadline ('{}')")):
+            span = next((s for s in spans.layer("marker") if s.id_ == marker and s.end == k), None)
+            if span is not None and spans.ends("cmp", k) is None:
+                return "=", None, why.format(span.text)
+        cmp = spans.ends("cmp", k)
+        if cmp is not None and not taken & set(range(cmp.start, cmp.end)):
+            if cmp.id_ in (">", "<") and spans.is_marker("threshold", cmp.start):
+                return "=", None, f"a threshold ('{cmp.text}')"
+            return cmp.id_, (cmp.start, cmp.end), None
+        if k <= lo or steps >= _GAP_LIMIT or not (spans.is_marker("gap", k - 1) or spans.is_marker("between", k - 1)):
+            break
+        k -= 1
+        steps += 1
+    after = spans.starts("cmp_after", q.end)
+    if after is None and q.end < len(doc) and doc[q.end].text == ",":
+        after = spans.starts("cmp_after", q.end + 1)
+    if after is not None:
+        return after.id_, (after.start, after.end), None
+    return "=", None, None
+
+
+def _lead_comparator(doc: Doc, spans: _Spans, part: Part) -> tuple[str, tuple[int, int]] | None:
+    """A comparator at the very end of a lead-in ("... shall be not less than:") reaches its items."""
+    k = part.end - 1 if doc[part.end - 1].text == ":" else part.end
+    while k > part.start and spans.is_marker("gap", k - 1) and doc[k - 1].text != ":":
+        cmp = spans.ends("cmp", k)
+        if cmp is not None:
+            break
+        k -= 1
+    cmp = spans.ends("cmp", k)
+    return (cmp.id_, (cmp.start, cmp.end)) if cmp is not None else None
+
+
+# --------------------------------------------------------------------------- 6. parameters
+
+
+def _readings(q: Quantity) -> list[tuple[str, float]]:
+    """The (unit, value) pairs a quantity may be read in: its unit, the other units its words
+    name, a percent of a base as that base, and calendar days as days (a parameter counted in
+    plain days, such as notice, takes calendar days as they are)."""
+    if q.unit is None:
+        return [(u, q.value) for u in _BARE_MULTIPLE_UNITS]
+    out = [(q.unit, q.value)] + [(u, q.value) for u in q.alternatives]
+    if q.unit == "calendar_days":
+        out.append(("days", q.value))
+    if q.unit == "percent" and q.of_unit:
+        out.append((q.of_unit, q.value / 100))
+    return out
+
+
+class _Cues:
+    """The parameter cues of the clause, its lead-ins and its heading, and what rules them out."""
+
+    def __init__(self, doc: Doc, spans: _Spans, heading: _Spans | None, outer: _Spans | None, lex: Lexicon,
+                 parts: list[Part], topic_words: set[str], conditions: set[str]):
+        self.spans, self.parts, self.lex = spans, parts, lex
+        self.text = [(s.start, s.end, s.id_) for s in spans.layer("param")]
+        self.heading = [(s.start, s.end, s.id_) for s in heading.layer("param")] if heading else []
+        self.outer = [(s.start, s.end, s.id_) for s in outer.layer("param")] if outer else []
+        self.blocks = [(s.start, s.end, s.id_) for s in spans.layer("block")]
+        self.topic_words = topic_words
+        self.conditions = conditions
+        tax = taxonomy()
+        self.units = {p: set(tax.parameters[p].units) for p in tax.parameters}
+
+    def allowed(self, pid: str, q: Quantity, part: Part) -> tuple[str, float] | None:
+        """The reading of ``q`` in ``pid``'s units, if ``pid`` may govern it in ``part``."""
+        rule = self.lex.parameters.get(pid)
+        if rule is None or rule.flag:
+            return None
+        if rule.periods and q.period is not None and q.period not in rule.periods:
+            return None
+        if not rule.periods and q.period is not None and q.unit == "hours" and pid != "job_security.job_search_time":
+            return None
+        scopes = [part] + ([self.parts[part.lead_in]] if part.lead_in is not None else [])
+        if any(p == pid and sc.start <= s < sc.end for s, _, p in self.blocks for sc in scopes):
+            return None
+        if rule.requires and not (set(rule.requires) & (self.topic_words | self.conditions)):
+            return None
+        if q.unit is None and not q.multiple:
+            return None
+        for unit, value in _readings(q):
+            if unit in self.units[pid]:
+                return unit, value
+        return None
+
+
+def _coordinated(doc: Doc, spans: _Spans, cues: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The cues of a list that ends at the last cue: "overtime, night work and work on holidays"."""
+    chain = [cues[-1]]
+    for cue in reversed(cues[:-1]):
+        gap = [i for i in range(cue[1], chain[0][0]) if not _in_parentheses(doc, i)]
+        if len(gap) <= 8 and all(spans.is_marker("coordination", i) or doc[i].is_space for i in gap):
+            chain.insert(0, cue)
+        else:
+            break
+    return chain
+
+
+def _in_parentheses(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` stands inside (...) of the same sentence: "night work (from 22:00 to 06:00)"."""
+    depth = 0
+    for t in doc[max(0, i - 12):i]:
+        depth += (t.text == "(") - (t.text == ")")
+    return depth > 0 or doc[i].text in "()"
+
+
+def _choose(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, parts: list[Part], k: int, prev_end: int, next_start: int):
+    """The parameters of quantity ``q`` in part ``k``: [(pid, unit, value)], the cue spans, and why not."""
+    part = parts[k]
+
+    def fitting(found):
+        out = []
+        for s, e, pid in found:
+            if s < q.end and q.start < e and found is not cues.heading and found is not cues.outer:
+                continue  # the quantity's own words ("hours a week") say nothing of what it is for
+            reading = cues.allowed(pid, q, part)
+            if reading is not None:
+                out.append((s, e, pid, reading))
+        return out
+
+    # before the quantity, after the previous one, in the same part: every cue of a list ending there
+    before = fitting([c for c in cues.text if max(part.start, prev_end) <= c[0] and c[1] <= q.start])
+    if before:
+        nearest = max(before, key=lambda c: (c[1], c[1] - c[0]))
+        chain = _coordinated(doc, spans, [(s, e, p) for s, e, p, _ in before if e <= nearest[1]])
+        chosen = {p for _, _, p in chain} | {nearest[2]}
+        picked = []
+        for s, e, pid, reading in before:
+            if pid in chosen and pid not in {p for p, _, _ in picked}:
+                picked.append((pid, *reading))
+        spans_used = tuple((s, e, "text") for s, e, pid, _ in before if pid in chosen)
+        return _drop_general(picked), spans_used, None
+    # after it, before the next quantity, in the same part
+    after = fitting([c for c in cues.text if q.end <= c[0] and c[1] <= min(part.end, next_start)])
+    if after:
+        s, e, pid, reading = min(after, key=lambda c: c[0])
+        return [(pid, *reading)], ((s, e, "text"),), None
+    # anywhere in the part, then its lead-in, then the clause, then the heading
+    scopes = [("text", [c for c in cues.text if part.start <= c[0] < part.end])]
+    if part.lead_in is not None:
+        li = parts[part.lead_in]
+        scopes.append(("lead_in", [c for c in cues.text if li.start <= c[0] < li.end]))
+    scopes.append(("text", cues.text))
+    scopes.append(("outer", cues.outer))
+    scopes.append(("heading", cues.heading))
+    for where, found in scopes:
+        fit = fitting(found)
+        if fit:
+            s, e, pid, reading = min(fit, key=lambda c: abs(c[0] - q.start))
+            return [(pid, *reading)], ((s, e, where),), None
+    return [], (), _why_unassigned(q, cues, part)
+
+
+def _drop_general(picked: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
+    """Of two leave parameters read from one list, the more specific stays ("additional annual leave")."""
+    pids = {p for p, _, _ in picked}
+    if "annual_leave.additional_days" in pids:
+        picked = [x for x in picked if x[0] != "annual_leave.days"]
+    return picked
+
+
+def _why_unassigned(q: Quantity, cues: _Cues, part: Part) -> str:
+    unit = q.unit or "a multiple"
+    words = [p for _, _, p in cues.text] + [p for _, _, p in cues.heading]
+    if not words:
+        return f"no words in the clause or its heading say what the {unit} quantity is a guarantee of"
+    return (
+        f"the parameters named in the clause ({', '.join(sorted(set(words)))}) cannot be stated in {unit}"
+        + (f" per {q.period}" if q.period else "")
+    )
+
+
+# --------------------------------------------------------------------------- 5. conditions, assigned
+
+
+def _condition_for(q: Quantity, pid: str, part: Part, parts: list[Part], conditions: list[Condition],
+                   doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon) -> Condition | None:
+    rule = lex.parameters.get(pid)
+    implied = set(rule.implies) if rule else set()
+    usable = [c for c in conditions if c.kind not in implied and not (q.start <= c.start < q.end)]
+
+    def nearest(lo: int, hi: int) -> Condition | None:
+        inside = [c for c in usable if lo <= c.start < hi]
+        if not inside:
+            return None
+        return min(inside, key=lambda c: (min(abs(c.end - q.start), abs(c.start - q.end)), c.start > q.start))
+
+    found = nearest(part.start, part.end)
+    if found is None and part.lead_in is not None:
+        li = parts[part.lead_in]
+        found = nearest(li.start, li.end)
+        if found is not None and found.kind == "seniority":
+            item_range = range_in(doc, spans.layer("cond") + spans.layer("range"), numbers, part.start, part.end)
+            if item_range:
+                text, s, e = item_range
+                phrase = lex.conditions["phrases"]["seniority"].format(range=text)
+                return Condition("seniority", phrase, s, e)
+        if found is not None and found.kind == "depending":
+            found = None
+        if found is None and any(c.kind in ("seniority", "depending") for c in usable if li.start <= c.start < li.end):
+            item_range = range_in(doc, spans.layer("cond") + spans.layer("range"), numbers, part.start, part.end)
+            if item_range:
+                text, s, e = item_range
+                return Condition("seniority", lex.conditions["phrases"]["seniority"].format(range=text), s, e)
+    if found is not None and found.kind == "depending":
+        found = None
+    return found
+
+
+_EVENTS = frozenset({"birth", "marriage", "death_relative", "death_employee", "medical_treatment", "retirement"})
+
+
+def _with_conditions(picked, q, part, parts, conditions, doc, spans, numbers, lex):
+    """(pid, unit, value, condition) for each parameter, and for each event of a coordinated list
+    sharing the value ("on the birth of a child, marriage and the death of a close relative: 10 MCI")."""
+    for pid, unit, value in picked:
+        cond = _condition_for(q, pid, part, parts, conditions, doc, spans, numbers, lex)
+        if cond is None or cond.kind not in _EVENTS:
+            yield pid, unit, value, cond
+            continue
+        chain = [cond]
+        events = sorted((c for c in conditions if c.kind in _EVENTS and c is not cond), key=lambda c: c.start)
+        for direction in (-1, 1):
+            edge = cond
+            for other in (reversed(events) if direction < 0 else events):
+                a, b = (other, edge) if direction < 0 else (edge, other)
+                if a.end > b.start:
+                    continue
+                gap = [i for i in range(a.end, b.start) if not doc[i].is_space]
+                if len(gap) <= 4 and all(spans.is_marker("coordination", i) or spans.is_marker("gap", i) for i in gap):
+                    chain.append(other)
+                    edge = other
+                elif (direction < 0 and other.end <= edge.start) or (direction > 0 and other.start >= edge.end):
+                    break
+        for c in sorted(chain, key=lambda c: c.start):
+            yield pid, unit, value, c
+
+
+# --------------------------------------------------------------------------- the reader
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a clause is read with: its section heading, its modality, and (for a table cell)
+    the clause the table belongs to. Each Doc has lemmas and lexicon spans."""
+
+    heading: Doc | None = None
+    modality: str | None = None
+    outer: Doc | None = None
+
+
+def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseReading:
+    """Read the norms of one clause Doc (tokens, lemmas and lexicon spans already set)."""
+    lex = lexicon(lang)
+    text = doc.text
+    spans = _Spans(doc)
+    heading = _Spans(context.heading) if context.heading is not None else None
+    outer = _Spans(context.outer) if context.outer is not None else None
+    reading = ClauseReading(lang, text)
+    reading.parts = parts = read_parts(doc)
+    reading.numbers = numbers = read_numbers(doc, lang)
+    reading.conditions = conditions = read_conditions(doc, spans.layer("cond") + spans.layer("range"), numbers, lang)
+    cond_tokens = {i for c in conditions for i in range(c.start, c.end)}
+    quantities, _ = read_quantities(doc, spans, [n for n in numbers if n.start not in cond_tokens], lex, lang)
+    reading.quantities = quantities
+    topic_words = {s.id_ for s in spans.layer("topic") + spans.layer("term")}
+    cond_kinds = {c.kind for c in conditions}
+    for other in (heading, outer):
+        if other is not None:
+            topic_words |= {s.id_ for s in other.layer("topic") + other.layer("term")}
+            cond_kinds |= {s.id_ for s in other.layer("cond")}
+    cues = _Cues(doc, spans, heading, outer, lex, parts, topic_words, cond_kinds)
+
+    binding = context.modality is not None
+    for idx, q in enumerate(quantities):
+        k = _part_of(parts, q.start)
+        part = parts[k]
+        prev_end = quantities[idx - 1].end if idx else 0
+        next_start = quantities[idx + 1].start if idx + 1 < len(quantities) else len(doc)
+        comparator, cmp_span, not_guarantee = _comparator(doc, spans, q, part.start, cond_tokens)
+        if cmp_span is None and not_guarantee is None and idx:
+            # "shall not exceed 40 hours a week, and for ... harmful work, 36 hours a week": one comparator
+            # for both values of a sentence
+            earlier = next((r for r in reversed(reading.readings) if r.quantity.unit == q.unit), None)
+            if earlier is not None and earlier.comparator_span and part.start <= earlier.quantity.start:
+                comparator, cmp_span = earlier.comparator, earlier.comparator_span
+        if cmp_span is None and part.kind == "item" and part.lead_in is not None:
+            lead = _lead_comparator(doc, spans, parts[part.lead_in])
+            if lead and not any(other.start < q.start and part.start <= other.start for other in quantities):
+                comparator, cmp_span = lead
+        if not_guarantee is None and comparator == ">=" and cmp_span is not None:
+            # "no later than 10 days after the request": a deadline; "... before the dismissal": notice
+            words = doc[cmp_span[0]:cmp_span[1]].text.lower()
+            if "later" in words or "позднее" in words or "позже" in words:
+                if spans.starts("marker", q.end, "after_event") is not None:
+                    not_guarantee = "a deadline counted from an event"
+        if not_guarantee is None and spans.starts("marker", q.end, "after_event") is not None and q.unit in ("days", "working_days", "calendar_days") and comparator in ("<=", "="):
+            not_guarantee = "a deadline counted from an event"
+        if not_guarantee:
+            reading.readings.append(Reading(q, comparator, cmp_span, not_a_guarantee=not_guarantee))
+            continue
+        picked, cue_spans, why = _choose(doc, spans, cues, q, parts, k, prev_end, next_start)
+        if not picked:
+            reading.readings.append(Reading(q, comparator, cmp_span, unassigned_why=why))
+            if binding and q.unit is not None:
+                norm = Norm(parameter=UNASSIGNED, comparator=comparator, value=q.value, unit=q.unit, condition=None,
+                            text=_words(doc, cmp_span, q))
+                reading.norms.append(norm)
+                reading.evidence.append(_evidence(doc, norm, cmp_span, q, (), None, f"unassigned: {why}; {q.how}"))
+            continue
+        for pid, unit, value, cond in _with_conditions(picked, q, part, parts, conditions, doc, spans, numbers, lex):
+            rule = lex.parameters.get(pid)
+            phrase = cond.phrase if cond else (rule.condition if rule else None)
+            norm = Norm(parameter=pid, comparator=comparator, value=value, unit=unit, condition=phrase,
+                        text=_words(doc, cmp_span, q))
+            reading.readings.append(Reading(q, comparator, cmp_span, (pid,), cue_spans, cond, phrase))
+            reading.norms.append(norm)
+            sources = {"heading": context.heading, "outer": context.outer}
+            cue_words = ", ".join(
+                f"'{(sources.get(w) or doc)[s:e].text}'" + (f" ({'heading' if w == 'heading' else 'clause'})" if w in sources else "")
+                for s, e, w in cue_spans
+            )
+            rule_text = f"{q.how}; parameter from {cue_words}" if cue_words else q.how
+            if cmp_span:
+                rule_text += f"; comparator '{doc[cmp_span[0]:cmp_span[1]].text}'"
+            if cond:
+                rule_text += f"; condition from '{doc[cond.start:cond.end].text}'"
+            reading.evidence.append(_evidence(doc, norm, cmp_span, q, cue_spans, cond, rule_text))
+    _flags(doc, spans, lex, reading, binding, topic_words)
+    return reading
+
+
+def _words(doc: Doc, cmp_span: tuple[int, int] | None, q: Quantity) -> str:
+    start = min(cmp_span[0], q.start) if cmp_span else q.start
+    end = max(cmp_span[1], q.end) if cmp_span else q.end
+    return doc[start:end].text
+
+
+def _evidence(doc: Doc, norm: Norm, cmp_span, q: Quantity, cue_spans, cond, rule: str) -> Evidence:
+    start = min(cmp_span[0], q.start) if cmp_span else q.start
+    end = max(cmp_span[1], q.end) if cmp_span else q.end
+    span = doc[start:end]
+    return Evidence(kind="norm", label=norm.parameter, text=span.text, start=span.start_char, end=span.end_char, rule=rule)
+
+
+def _flags(doc: Doc, spans: _Spans, lex: Lexicon, reading: ClauseReading, binding: bool, topic_words: set[str]) -> None:
+    """Guarantees without a number: granted by their cue in a clause that binds (value 1 flag)."""
+    if not binding:
+        return
+    blocks = [(s.start, s.end, s.id_) for s in spans.layer("block")]
+    seen: set[str] = set()
+    for cue in spans.layer("param"):
+        pid = cue.id_
+        rule = lex.parameters.get(pid)
+        if rule is None or not rule.flag or pid in seen:
+            continue
+        if any(p == pid for _, _, p in blocks):
+            continue
+        if rule.requires and not (set(rule.requires) & topic_words):
+            continue
+        seen.add(pid)
+        norm = Norm(parameter=pid, comparator="=", value=1, unit="flag", condition=None, text=cue.text)
+        reading.norms.append(norm)
+        reading.evidence.append(Evidence(kind="norm", label=pid, text=cue.text, start=cue.start_char, end=cue.end_char,
+                                         rule=f"guarantee granted without a number: '{cue.text}'"))
+
