@@ -63,14 +63,17 @@ def read(text: str, lang: str, heading: str | None = None, lead_in: str | None =
 
     nlp = get_nlp(lang)
     clause = Clause(id="text", number="", text=text, heading=heading, lead_in=lead_in)
-    return nlp(_doc(nlp, clause, lang))
+    doc = _doc(nlp, clause, lang)
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc
 
 
 def _doc(nlp, clause: Clause, lang: str):
     from extractors.extensions import put
-    from extractors.pipeline import words_doc
+    from extractors.pipeline import words_doc, without_line_breaks
 
-    doc = nlp.make_doc(clause.text[:MAX_CHARS])
+    doc = without_line_breaks(nlp, clause.text[:MAX_CHARS])
     put(doc, "kel_lang", lang)
     put(doc, "kel_evidence", [])
     if clause.heading:
@@ -84,13 +87,19 @@ def _doc(nlp, clause: Clause, lang: str):
 
 def _with_annotations(clause: Clause, doc) -> Clause:
     from extractors.extensions import get
+    from extractors.pipeline import original_offset
 
+    evidence = tuple(
+        e if e.where != "text" or e.start is None
+        else e.model_copy(update={"start": original_offset(doc, e.start), "end": original_offset(doc, e.end, end=True)})
+        for e in get(doc, "kel_evidence") or ()
+    )
     return clause.model_copy(
         update={
             "topics": tuple(get(doc, "kel_topics") or ()),
             "modality": get(doc, "kel_modality"),
             "norms": tuple(get(doc, "kel_norms") or ()),
             "incorporations": tuple(get(doc, "kel_incorporations") or ()),
-            "evidence": tuple(get(doc, "kel_evidence") or ()),
+            "evidence": evidence,
         }
     )

@@ -17,7 +17,9 @@ fixed      an index into ``Lexicon.fixed``             units.yaml ``fixed``
 marker     see ``MARKERS``                             markers.yaml
 cmp        ``>=``, ``<=``, ``=``, ``>``, ``<``         comparators.yaml ``before``
 cmp_after  ``>=``, ``<=``                              comparators.yaml ``after``
-param      a taxonomy parameter                        parameters.yaml
+param      a taxonomy parameter                        parameters.yaml ``cues``
+param_weak a taxonomy parameter (a generic word:       parameters.yaml ``weak``
+           counts only where no other cue fits)
 block      a taxonomy parameter                        parameters.yaml ``blocked_by``
 cond       a condition kind of conditions.yaml         conditions.yaml ``triggers``
 range      words of a range of years (``RANGE_KINDS``)  conditions.yaml ``ranges``
@@ -76,7 +78,7 @@ CONDITION_KINDS = (
 )
 RANGE_KINDS = ("from", "to", "or_more", "at_least", "more_than", "less_than", "up_to")
 REFERENCE_KINDS = ("amount", "general", "sectoral", "regional", "collective", "labour_code", "clause")
-MODALITY_KEYS = ("obligation", "prohibition", "permission", "declaration", "hedge", "not_hedge", "subordinate")
+MODALITY_KEYS = ("obligation", "prohibition", "permission", "declaration", "hedge", "not_hedge", "subordinate", "relative", "scope")
 PERIODS = ("day", "shift", "week", "month", "year")
 
 
@@ -111,6 +113,7 @@ class ParameterRule:
     condition: str | None = None  # the condition the parameter itself states when no narrower one is read
     implies: tuple[str, ...] = ()  # condition kinds the parameter itself expresses (never written as its condition)
     periods: tuple[str, ...] = ()  # the periods its quantities may be stated per ("per week"); () any
+    comparators: tuple[str, ...] = ()  # the comparators it may be stated with ("<=" for a limit); () any
     flag: bool = False
 
 
@@ -245,12 +248,18 @@ def lexicon(lang: str) -> Lexicon:
             raise LexiconError(f"{params.where(pid)}: {pid!r} needs 'cues'")
         for i, phrase in enumerate(spec["cues"]):
             entries.append(Entry("param", pid, phrase, params.where(pid, "cues", i)))
+        for i, phrase in enumerate(spec.get("weak") or ()):
+            entries.append(Entry("param_weak", pid, phrase, params.where(pid, "weak", i)))
         for i, phrase in enumerate(spec.get("blocked_by") or ()):
             entries.append(Entry("block", pid, phrase, params.where(pid, "blocked_by", i)))
         requires = tuple(spec.get("requires") or ())
         for i, kind in enumerate(requires):
             if kind not in CONDITION_KINDS and kind not in tax.topics:
                 raise LexiconError(f"{params.where(pid, 'requires', i)}: unknown condition kind or topic {kind!r}")
+        comparators = tuple(spec.get("comparators") or ())
+        for i, c in enumerate(comparators):
+            if c not in tax.comparators:
+                raise LexiconError(f"{params.where(pid, 'comparators', i)}: unknown comparator {c!r}")
         implies = tuple(spec.get("implies") or ())
         periods = tuple(spec.get("periods") or ())
         for name, values, known in (("implies", implies, CONDITION_KINDS), ("periods", periods, PERIODS)):
@@ -262,6 +271,7 @@ def lexicon(lang: str) -> Lexicon:
             condition=spec.get("condition"),
             implies=implies,
             periods=periods,
+            comparators=comparators,
             flag=tax.parameters[pid].units == ("flag",),
         )
 

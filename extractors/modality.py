@@ -10,6 +10,8 @@ mean together (:func:`decide`):
 * a hedge anywhere ("where possible", «при наличии финансовых средств») turns an
   obligation or prohibition into a permission, unless a ``not_hedge`` phrase covers it
   («при наличии письменных заявлений» is a condition of application, not a hedge);
+* a ``scope`` cue as the operative verb ("This section shall not apply to", "X means",
+  «действие договора распространяется на») says the clause binds nobody: None;
 * a clause with no operative cue of its own takes its lead-in's (the words "The Employer
   undertakes:" printed before a list of clauses), and with none there binds nobody: None.
 """
@@ -26,6 +28,7 @@ from extractors.lexicon import SPANS_KEY
 from schemas import Evidence
 
 MODALITIES = ("obligation", "prohibition", "permission", "declaration")
+SCOPE = "scope"  # "shall not apply to", "means", «распространяется на»: the clause binds nobody
 
 
 @dataclass(frozen=True)
@@ -36,10 +39,15 @@ class Decision:
 
 
 def _subordinate(doc: Doc, spans: list[Span]) -> set[int]:
-    """Tokens of a condition opening a sentence ("Where a contract provides better terms, ..."):
-    from its opening word to the next comma."""
+    """Tokens of a condition opening a sentence ("Where a contract provides better terms, ...")
+    and of a relative clause ("the person to whom the powers ARE TRANSFERRED", «где установлена»):
+    from the opening word to the next comma."""
     tokens: set[int] = set()
     for s in spans:
+        if s.id_ == "relative":
+            end = next((t.i for t in doc[s.end:] if t.text in (",", ";", ".", ":", "—", "–")), len(doc))
+            tokens.update(range(s.start, end))
+            continue
         if s.id_ != "subordinate":
             continue
         at_start = s.start == 0 or doc[s.start - 1].text in (".", ";", ":", "\n") or doc[s.start - 1].is_space
@@ -51,6 +59,15 @@ def _subordinate(doc: Doc, spans: list[Span]) -> set[int]:
     return tokens
 
 
+def _attribute(span: Span) -> bool:
+    """A one-word cue that is a full participle or a gerund here («оплачиваемый отпуск»,
+    «предоставляя»): the lemma is the verb's, but the word describes, it does not bind."""
+    if len(span) != 1:
+        return False
+    form = span[0].morph.get("VerbForm")
+    return bool(form) and form[0] in ("Conv",) or (bool(form) and form[0] == "Part" and not span[0].morph.get("Variant"))
+
+
 def _cues(doc: Doc) -> tuple[list[Span], list[Span]]:
     """(operative cues, hedges) of a Doc, longest first where cues overlap; a cue inside a
     condition that opens the sentence counts only when the sentence has no other."""
@@ -60,10 +77,10 @@ def _cues(doc: Doc) -> tuple[list[Span], list[Span]]:
         s for s in spans
         if s.id_ == "hedge" and not any(n.start <= s.end and s.start <= n.end for n in not_hedges)
     ]
-    operative = _longest([s for s in spans if s.id_ in MODALITIES])
+    operative = _longest([s for s in spans if s.id_ in (*MODALITIES, SCOPE) and not _attribute(s)])
     subordinate = _subordinate(doc, spans)
     main = [c for c in operative if c.start not in subordinate]
-    return main, hedges
+    return (main or operative), hedges
 
 
 def _longest(cues: list[Span]) -> list[Span]:
@@ -80,17 +97,42 @@ def _longest(cues: list[Span]) -> list[Span]:
     return [min(run, key=lambda c: (-(c.end - c.start), c.start)) for run in runs]
 
 
+def _opening_infinitive(doc: Doc) -> Span | None:
+    """The infinitive a clause opens with («Предоставлять ...», «Не допускать ...»): an item of a
+    list whose lead-in («Работодатель обязуется:») holds the operative verb."""
+    for t in doc[:4]:
+        if t.is_punct or t.is_space or t.like_num or (len(t.text) <= 2 and t.text.isalpha() and t.i + 1 < len(doc) and doc[t.i + 1].text == ")"):
+            continue
+        if t.lower_ == "не" and t.i + 1 < len(doc):
+            t = doc[t.i + 1]
+        return doc[t.i:t.i + 1] if "Inf" in t.morph.get("VerbForm") else None
+    return None
+
+
 def decide(doc: Doc, lead_in: Doc | None = None) -> Decision:
     """The modality of a clause Doc, from its own cues or, with none, its lead-in's."""
     operative, hedges = _cues(doc)
     from_lead_in = False
+    infinitive = _opening_infinitive(doc)
+    if infinitive is not None and lead_in is not None:
+        lead_cues, lead_hedges = _cues(lead_in)
+        own = operative[0] if operative else None
+        # the lead-in's verb governs an infinitive item («обязуется: не допускать ...» is a duty),
+        # unless the item's own first word weakens it («содействовать»)
+        if lead_cues and not (own is not None and own.start <= infinitive.start and own.id_ in ("permission", "declaration")):
+            operative, hedges, from_lead_in = lead_cues, hedges + lead_hedges, True
     if not operative and lead_in is not None:
         operative, lead_hedges = _cues(lead_in)
         hedges = hedges + lead_hedges
         from_lead_in = bool(operative)
+    if not operative and infinitive is not None:
+        # an infinitive opening a clause states a duty: its lead-in was printed before the numbers
+        return Decision("obligation", (infinitive,))
     if not operative:
         return Decision(None, ())
     first = operative[0]
+    if first.id_ == SCOPE:
+        return Decision(None, (first,), from_lead_in)
     # A lead-in's verb reaches its items; a declaration in the item itself ("promote", «содействовать»)
     # is the item's own operative verb.
     if first.id_ in ("obligation", "prohibition") and hedges:
@@ -111,6 +153,10 @@ class ModalityTagger(Component):
         evidence = extensions.evidence_list(doc)
         for cue in decision.cues:
             where = "text" if cue.doc is doc else "lead_in"
+            if decision.modality is None:
+                evidence.append(Evidence(kind="modality", label="none", text=cue.text, start=cue.start_char,
+                                         end=cue.end_char, rule="the clause states a scope or a meaning: it binds nobody"))
+                continue
             label = decision.modality if cue.id_ in MODALITIES else "hedge"
             evidence.append(
                 Evidence(
@@ -122,3 +168,18 @@ class ModalityTagger(Component):
                 )
             )
         return doc
+
+
+def opening_clause(doc: Doc) -> set[int]:
+    """Tokens from a ``subordinate`` word opening the clause ("When", "If", "Before", «При») to
+    the first comma: the circumstance the clause speaks of, not its subject."""
+    spans = [s for s in doc.spans.get(SPANS_KEY, ()) if s.label_ == "modal" and s.id_ == "subordinate"]
+    first = next((t.i for t in doc if not (t.is_punct or t.is_space or t.like_num)), 0)
+    verbs = [c.start for c in doc.spans.get(SPANS_KEY, ()) if c.label_ == "modal" and c.id_ in MODALITIES]
+    for s in spans:
+        if s.start == first:
+            end = next((t.i for t in doc[s.end:] if t.text in (",", ";", ".")), None)
+            # a comma must close it before the clause's verb: «При X Работодатель выплачивает ...» has none
+            if end is not None and doc[end].text == "," and not any(s.end <= v < end for v in verbs):
+                return set(range(s.start, end))
+    return set()

@@ -59,6 +59,12 @@ def russian_morph(word: str) -> str:
         return "|".join(sorted(features))
     if tag.POS == "PRTS" and tag.voice == "pssv":
         return "Variant=Short|VerbForm=Part|Voice=Pass"
+    if tag.POS == "PRTF":
+        return "VerbForm=Part"  # «оплачиваемый», «работающим»: an attribute, not the clause's verb
+    if tag.POS == "GRND":
+        return "VerbForm=Conv"  # «предоставляя»
+    if tag.POS == "INFN":
+        return "VerbForm=Inf"
     return ""
 
 

@@ -80,6 +80,7 @@ _GROUP = re.compile(r"^\d{3}$")
 _ORDINAL_SUFFIX = frozenset({"st", "nd", "rd", "th", "й", "го", "му", "ый", "ой", "ая", "ое", "ий"})
 _FUSED_FOLD = re.compile(r"^(\d+(?:[.,]\d+)?)-?(кратн\w*|fold|еселік\w*|еселенген\w*|есе)$", re.IGNORECASE)
 _UNICODE_FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
+_FRACTION = re.compile(r"^(\d{1,2})/(\d{1,2})$")  # "1/2", "3/4": not a date or a clause ("15/2020")
 
 
 def digits_value(text: str, lang: str) -> float | None:
@@ -156,10 +157,21 @@ class _Reader:
 
     # ----------------------------------------------------------------- digits
 
-    def digits_at(self, i: int) -> Number | None:
+    def fraction_at(self, i: int) -> float | None:
+        """The value of "1/2", "½" at token ``i`` (a proper fraction only), else None."""
         text = self.doc[i].text
         if text in _UNICODE_FRACTIONS:
-            return Number(i, i + 1, _UNICODE_FRACTIONS[text], "fraction", digits=True)
+            return _UNICODE_FRACTIONS[text]
+        m = _FRACTION.match(text)
+        if m and 0 < int(m.group(1)) < int(m.group(2)) <= 12:
+            return int(m.group(1)) / int(m.group(2))
+        return None
+
+    def digits_at(self, i: int) -> Number | None:
+        text = self.doc[i].text
+        fraction = self.fraction_at(i)
+        if fraction is not None:
+            return Number(i, i + 1, fraction, "fraction", digits=True)
         if not text[:1].isdigit():
             return None
         fused = _FUSED_FOLD.match(text)
@@ -188,6 +200,12 @@ class _Reader:
         ):
             value = value * 1000 + float(self.doc[end].text)
             end += 1
+        # "1-1/2", "1 1/2": a whole number and a fraction
+        j = end + 1 if end < len(self.doc) and self.doc[end].text in ("-", "‑") and not self.doc[end - 1].whitespace_ else end
+        if j < len(self.doc) and value.is_integer() and not suffix:
+            fraction = self.fraction_at(j)
+            if fraction is not None and (j > end or self.doc[end - 1].whitespace_):
+                return Number(i, j + 1, value + fraction, "cardinal", digits=True)
         # "2-fold", «1,5-кратном», "10 fold"
         j = end
         if j < len(self.doc) and self.doc[j].text in ("-", "‑"):

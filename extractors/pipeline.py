@@ -11,6 +11,8 @@ evidence of its topic).
 
 from __future__ import annotations
 
+import bisect
+import re
 from functools import cache, lru_cache
 
 import spacy
@@ -109,3 +111,47 @@ def words_doc(text: str, lang: str) -> Doc:
     for name in _WORD_PIPES:
         doc = nlp.get_pipe(name)(doc)
     return doc
+
+
+_ITEM_START = re.compile(r"^(?:[-–—•·*●▪◦]|\(?[0-9a-zA-Zа-яА-ЯёЁәіңғүұқөһ]{1,3}[).])$")
+_OFFSETS = "kel_offsets"  # doc.user_data: (offset in the Doc's text, offset in the clause text) per token
+
+
+def without_line_breaks(nlp: Language, text: str) -> Doc:
+    """The clause as a Doc whose words are not cut apart by the layout: line breaks and runs of
+    spaces inside a sentence ("не\nменее", "Collective   Agreement") become single spaces, so a
+    rule phrase finds its words across a PDF's line ends. A line break before an item marker
+    ("\na)", "\n–") is kept: it opens an item. The offset of each token in ``text`` is kept for
+    :func:`original_offset`."""
+    raw = nlp.make_doc(text)
+    keep = [
+        t for t in raw
+        if not t.is_space or ("\n" in t.text and t.i + 1 < len(raw) and _ITEM_START.match(raw[t.i + 1].text))
+    ]
+    if len(keep) == len(raw) and all(t.whitespace_ in ("", " ") for t in raw):
+        return raw
+    words, spaces, originals = [], [], []
+    for k, t in enumerate(keep):
+        words.append(t.text)
+        nxt = keep[k + 1].idx if k + 1 < len(keep) else len(text)
+        spaces.append(nxt > t.idx + len(t.text) and not keep[k + 1].is_space if k + 1 < len(keep) else bool(t.whitespace_))
+        originals.append(t.idx)
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    doc.user_data[_OFFSETS] = [(token.idx, original) for token, original in zip(doc, originals, strict=True)]
+    return doc
+
+
+def original_offset(doc: Doc, offset: int, end: bool = False) -> int:
+    """A character offset in ``doc.text`` as an offset in the clause text it was made from."""
+    table = doc.user_data.get(_OFFSETS)
+    if not table:
+        return offset
+    positions = [d for d, _ in table]
+    k = bisect.bisect_right(positions, offset) - 1
+    if k < 0:
+        return offset
+    doc_at, original_at = table[k]
+    if end and offset == doc_at and k > 0:  # the end of the previous token
+        prev_doc, prev_original = table[k - 1]
+        return prev_original + (offset - prev_doc)
+    return original_at + (offset - doc_at)

@@ -58,6 +58,7 @@ class Part:
     end: int
     kind: str  # "sentence" | "lead_in" | "item"
     lead_in: int | None = None  # index of the lead-in part an item belongs to
+    sentence: int = 0  # which sentence of the clause it is part of (a lead-in and its items are one)
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ class _Spans:
             by_layer[span.label_].append(span)
         self.all: dict[str, list[Span]] = {}
         for layer, spans in by_layer.items():
-            if layer in ("marker", "cond", "range", "topic", "term", "modal", "ref", "block"):
+            if layer in ("marker", "cond", "range", "topic", "term", "modal", "ref", "block", "param_weak"):
                 self.all[layer] = sorted(spans, key=lambda s: (s.start, s.end))  # overlaps kept: several kinds
             elif layer in ("param", "unit"):
                 self.all[layer] = _outermost(spans)  # "days off and public holidays" hides "days off"
@@ -180,9 +181,10 @@ def read_parts(doc: Doc) -> list[Part]:
     lead_in: int | None = None
     opened_by = "start"  # what ended the previous part: start | stop | semicolon | colon | line
     n = len(doc)
+    sentence = 0
 
     def close(end: int, ender: str) -> None:
-        nonlocal start, lead_in, opened_by
+        nonlocal start, lead_in, opened_by, sentence
         while start < end and doc[start].is_space:
             start += 1
         if start < end:
@@ -193,7 +195,9 @@ def read_parts(doc: Doc) -> list[Part]:
                 kind = "item"
             else:
                 kind = "sentence"
-            parts.append(Part(start, end, kind, lead_in if kind == "item" else None))
+            if kind == "sentence" and opened_by == "stop" and parts:
+                sentence += 1
+            parts.append(Part(start, end, kind, lead_in if kind == "item" else None, sentence))
             if kind == "lead_in":
                 lead_in = len(parts) - 1
             elif kind == "sentence":
@@ -276,6 +280,19 @@ def _restatement_end(doc: Doc, numbers_at: dict[int, Number], k: int) -> int:
     return j + 1 if j < len(doc) and doc[j].text == ")" else 0
 
 
+def _after_restatement(doc: Doc, numbers_at: dict[int, Number], end: int) -> int:
+    """``end``, or past a parenthesis right after it that restates the quantity: "(6%)", "(1-1/2)"."""
+    if end < len(doc) and doc[end].text == "(":
+        inner = numbers_at.get(end + 1)
+        if inner is not None:
+            close = inner.end
+            while close < len(doc) and close - inner.end < 4 and doc[close].text != ")":
+                close += 1
+            if close < len(doc) and doc[close].text == ")":
+                return close + 1
+    return end
+
+
 def _unit_after(doc: Doc, spans: _Spans, numbers_at: dict[int, Number], number: Number, limit: int):
     """The unit after a number: (unit span, times-marker seen, end of what was skipped) or (None, times, end)."""
     k, times, steps = number.end, number.kind == "multiple", 0
@@ -310,8 +327,9 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
     fixed_tokens: set[int] = set()
     for f in spans.layer("fixed"):
         value = lex.fixed[int(f.id_)]
-        quantities.append(Quantity(f.start, f.end, value.value, value.unit, how=f"'{f.text}' = {format_value(value.value)} {value.unit}"))
-        fixed_tokens.update(range(f.start, f.end))
+        end = _after_restatement(doc, numbers_at, f.end)  # "time and one-half (1-1/2)"
+        quantities.append(Quantity(f.start, end, value.value, value.unit, how=f"'{doc[f.start:end].text}' = {format_value(value.value)} {value.unit}"))
+        fixed_tokens.update(range(f.start, end))
     used_units: set[int] = set()
     consumed = 0  # the end of the last quantity: a number restated inside it ("(150 %)") is part of it
     for number in numbers:
@@ -362,6 +380,7 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
                 of_unit = base.id_  # «50 % должностного оклада»: the genitive says "of"
                 end = base.end
                 used_units.update(range(base.start, base.end))
+        end = _after_restatement(doc, numbers_at, end)  # "six percent (6%)", "24 days (twenty-four)"
         period = spans.starts("period", end)
         if period is None and end < len(doc) and doc[end].text in (",", "("):
             period = spans.starts("period", end + 1)
@@ -414,7 +433,9 @@ def _comparator(doc: Doc, spans: _Spans, q: Quantity, lo: int, taken: set[int]) 
         cmp = spans.ends("cmp", k)
         if cmp is not None and not taken & set(range(cmp.start, cmp.end)):
             if cmp.id_ in (">", "<") and spans.is_marker("threshold", cmp.start):
-                return "=", None, f"a threshold ('{cmp.text}')"
+                # "over 24 hours" bounds a part ("the part of leave exceeding 28 days") unless a
+                # prohibition makes it a limit (_under_prohibition)
+                return cmp.id_, (cmp.start, cmp.end), f"a threshold ('{cmp.text}')"
             return cmp.id_, (cmp.start, cmp.end), None
         if k <= lo or steps >= _GAP_LIMIT or not (spans.is_marker("gap", k - 1) or spans.is_marker("between", k - 1)):
             break
@@ -426,6 +447,27 @@ def _comparator(doc: Doc, spans: _Spans, q: Quantity, lo: int, taken: set[int]) 
     if after is not None:
         return after.id_, (after.start, after.end), None
     return "=", None, None
+
+
+_FLIP = {">": "<=", "<": ">="}
+
+
+def _under_prohibition(spans: _Spans, part: Part, q: Quantity, comparator: str, cmp_span) -> tuple[str, str | None]:
+    """A quantity under a prohibition: "No employee shall work more than 16 hours" = at most 16;
+    «не допускать ... свыше 24 часов» = at most 24; "shall not be paid at double rate" is no guarantee."""
+    cues = [s for s in spans.layer("modal") if s.id_ in ("obligation", "prohibition", "permission", "declaration")
+            and part.start <= s.start and s.end <= q.start
+            and not (cmp_span and s.start < cmp_span[1] and cmp_span[0] < s.end)]
+    if not cues:
+        return comparator, None
+    nearest = max(cues, key=lambda s: (s.end, len(s)))
+    if nearest.id_ != "prohibition":
+        return comparator, None
+    if comparator in _FLIP:
+        return _FLIP[comparator], None
+    if comparator == "=":
+        return comparator, f"negated ('{nearest.text}')"
+    return comparator, None
 
 
 def _lead_comparator(doc: Doc, spans: _Spans, part: Part) -> tuple[str, tuple[int, int]] | None:
@@ -457,25 +499,36 @@ def _readings(q: Quantity) -> list[tuple[str, float]]:
     return out
 
 
+def _cue_list(spans: _Spans) -> list[tuple[int, int, str, bool]]:
+    """(start, end, parameter, weak) of every parameter cue: a weak cue ("aid", «помощь») counts
+    only where no other cue fits."""
+    strong = [(s.start, s.end, s.id_, False) for s in spans.layer("param")]
+    weak = [(s.start, s.end, s.id_, True) for s in spans.layer("param_weak")
+            if not any(a <= s.start and s.end <= b for a, b, _, _ in strong)]
+    return sorted(strong + weak)
+
+
 class _Cues:
     """The parameter cues of the clause, its lead-ins and its heading, and what rules them out."""
 
     def __init__(self, doc: Doc, spans: _Spans, heading: _Spans | None, outer: _Spans | None, lex: Lexicon,
                  parts: list[Part], topic_words: set[str], conditions: set[str]):
         self.spans, self.parts, self.lex = spans, parts, lex
-        self.text = [(s.start, s.end, s.id_) for s in spans.layer("param")]
-        self.heading = [(s.start, s.end, s.id_) for s in heading.layer("param")] if heading else []
-        self.outer = [(s.start, s.end, s.id_) for s in outer.layer("param")] if outer else []
+        self.text = _cue_list(spans)
+        self.heading = _cue_list(heading) if heading else []
+        self.outer = _cue_list(outer) if outer else []
         self.blocks = [(s.start, s.end, s.id_) for s in spans.layer("block")]
         self.topic_words = topic_words
         self.conditions = conditions
         tax = taxonomy()
         self.units = {p: set(tax.parameters[p].units) for p in tax.parameters}
 
-    def allowed(self, pid: str, q: Quantity, part: Part) -> tuple[str, float] | None:
+    def allowed(self, pid: str, q: Quantity, part: Part, comparator: str = "=") -> tuple[str, float] | None:
         """The reading of ``q`` in ``pid``'s units, if ``pid`` may govern it in ``part``."""
         rule = self.lex.parameters.get(pid)
         if rule is None or rule.flag:
+            return None
+        if rule.comparators and comparator not in rule.comparators:
             return None
         if rule.periods and q.period is not None and q.period not in rule.periods:
             return None
@@ -514,49 +567,61 @@ def _in_parentheses(doc: Doc, i: int) -> bool:
     return depth > 0 or doc[i].text in "()"
 
 
-def _choose(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, parts: list[Part], k: int, prev_end: int, next_start: int):
+#: Units so common that only a cue in the quantity's own sentence may say what they measure;
+#: a quantity in another unit may take its parameter from anywhere in the clause or its heading.
+_LOCAL_UNITS = frozenset({"hours", "percent", "days", "kzt", "rub"})
+
+
+def _choose(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, parts: list[Part], k: int, prev_end: int,
+            next_start: int, comparator: str):
     """The parameters of quantity ``q`` in part ``k``: [(pid, unit, value)], the cue spans, and why not."""
     part = parts[k]
 
-    def fitting(found):
+    def fitting(found, own_words_ok=False):
         out = []
-        for s, e, pid in found:
-            if s < q.end and q.start < e and found is not cues.heading and found is not cues.outer:
+        for s, e, pid, weak in found:
+            if s < q.end and q.start < e and not own_words_ok:
                 continue  # the quantity's own words ("hours a week") say nothing of what it is for
-            reading = cues.allowed(pid, q, part)
+            reading = cues.allowed(pid, q, part, comparator)
             if reading is not None:
-                out.append((s, e, pid, reading))
-        return out
+                out.append((s, e, pid, weak, reading))
+        strong = [c for c in out if not c[3]]
+        return strong or out
 
     # before the quantity, after the previous one, in the same part: every cue of a list ending there
     before = fitting([c for c in cues.text if max(part.start, prev_end) <= c[0] and c[1] <= q.start])
     if before:
         nearest = max(before, key=lambda c: (c[1], c[1] - c[0]))
-        chain = _coordinated(doc, spans, [(s, e, p) for s, e, p, _ in before if e <= nearest[1]])
+        chain = _coordinated(doc, spans, [(s, e, p) for s, e, p, _, _ in before if e <= nearest[1]])
         chosen = {p for _, _, p in chain} | {nearest[2]}
         picked = []
-        for s, e, pid, reading in before:
+        for s, e, pid, _, reading in before:
             if pid in chosen and pid not in {p for p, _, _ in picked}:
                 picked.append((pid, *reading))
-        spans_used = tuple((s, e, "text") for s, e, pid, _ in before if pid in chosen)
+        spans_used = tuple((s, e, "text") for s, e, pid, _, _ in before if pid in chosen)
         return _drop_general(picked), spans_used, None
     # after it, before the next quantity, in the same part
     after = fitting([c for c in cues.text if q.end <= c[0] and c[1] <= min(part.end, next_start)])
     if after:
-        s, e, pid, reading = min(after, key=lambda c: c[0])
+        s, e, pid, _, reading = min(after, key=lambda c: c[0])
         return [(pid, *reading)], ((s, e, "text"),), None
-    # anywhere in the part, then its lead-in, then the clause, then the heading
+    # anywhere in the part, then its lead-in, then its sentence; then the clause and its heading
     scopes = [("text", [c for c in cues.text if part.start <= c[0] < part.end])]
     if part.lead_in is not None:
         li = parts[part.lead_in]
         scopes.append(("lead_in", [c for c in cues.text if li.start <= c[0] < li.end]))
-    scopes.append(("text", cues.text))
-    scopes.append(("outer", cues.outer))
-    scopes.append(("heading", cues.heading))
-    for where, found in scopes:
-        fit = fitting(found)
+    sentence = [p for p in parts if p.sentence == part.sentence]
+    scopes.append(("text", [c for c in cues.text if sentence[0].start <= c[0] < sentence[-1].end]))
+    if q.unit not in _LOCAL_UNITS:
+        scopes.append(("text", cues.text))
+        scopes.append(("outer", cues.outer))
+        scopes.append(("heading", cues.heading))
+    for n, (where, found) in enumerate(scopes):
+        if n >= len(scopes) - (3 if q.unit not in _LOCAL_UNITS else 0):
+            found = [c for c in found if not c[3]]  # a generic word says nothing from afar
+        fit = fitting(found, own_words_ok=where in ("outer", "heading"))
         if fit:
-            s, e, pid, reading = min(fit, key=lambda c: abs(c[0] - q.start))
+            s, e, pid, _, reading = min(fit, key=lambda c: abs(c[0] - q.start))
             return [(pid, *reading)], ((s, e, where),), None
     return [], (), _why_unassigned(q, cues, part)
 
@@ -571,7 +636,7 @@ def _drop_general(picked: list[tuple[str, str, float]]) -> list[tuple[str, str, 
 
 def _why_unassigned(q: Quantity, cues: _Cues, part: Part) -> str:
     unit = q.unit or "a multiple"
-    words = [p for _, _, p in cues.text] + [p for _, _, p in cues.heading]
+    words = [c[2] for c in cues.text] + [c[2] for c in cues.heading]
     if not words:
         return f"no words in the clause or its heading say what the {unit} quantity is a guarantee of"
     return (
@@ -673,11 +738,12 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
     cond_tokens = {i for c in conditions for i in range(c.start, c.end)}
     quantities, _ = read_quantities(doc, spans, [n for n in numbers if n.start not in cond_tokens], lex, lang)
     reading.quantities = quantities
-    topic_words = {s.id_ for s in spans.layer("topic") + spans.layer("term")}
+    # what a parameter's `requires` may find: the head terms of topics (not their looser terms)
+    topic_words = {s.id_ for s in spans.layer("topic")}
     cond_kinds = {c.kind for c in conditions}
     for other in (heading, outer):
         if other is not None:
-            topic_words |= {s.id_ for s in other.layer("topic") + other.layer("term")}
+            topic_words |= {s.id_ for s in other.layer("topic")}
             cond_kinds |= {s.id_ for s in other.layer("cond")}
     cues = _Cues(doc, spans, heading, outer, lex, parts, topic_words, cond_kinds)
 
@@ -698,6 +764,12 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             lead = _lead_comparator(doc, spans, parts[part.lead_in])
             if lead and not any(other.start < q.start and part.start <= other.start for other in quantities):
                 comparator, cmp_span = lead
+        if not_guarantee is None or not_guarantee.startswith("a threshold"):
+            flipped, negated = _under_prohibition(spans, part, q, comparator, cmp_span)
+            if flipped != comparator:
+                comparator, not_guarantee = flipped, None
+            elif not_guarantee is None:
+                not_guarantee = negated
         if not_guarantee is None and comparator == ">=" and cmp_span is not None:
             # "no later than 10 days after the request": a deadline; "... before the dismissal": notice
             words = doc[cmp_span[0]:cmp_span[1]].text.lower()
@@ -709,7 +781,7 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
         if not_guarantee:
             reading.readings.append(Reading(q, comparator, cmp_span, not_a_guarantee=not_guarantee))
             continue
-        picked, cue_spans, why = _choose(doc, spans, cues, q, parts, k, prev_end, next_start)
+        picked, cue_spans, why = _choose(doc, spans, cues, q, parts, k, prev_end, next_start, comparator)
         if not picked:
             reading.readings.append(Reading(q, comparator, cmp_span, unassigned_why=why))
             if binding and q.unit is not None:
@@ -753,8 +825,32 @@ def _evidence(doc: Doc, norm: Norm, cmp_span, q: Quantity, cue_spans, cond, rule
     return Evidence(kind="norm", label=norm.parameter, text=span.text, start=span.start_char, end=span.end_char, rule=rule)
 
 
+_GOVERNED = 12  # tokens between a verb and the flag guarantee it grants ("shall provide ... protective clothing")
+
+
+def _granted(spans: _Spans, parts: list[Part], cue: Span) -> bool:
+    """Whether the clause's verb governs a flag cue: the cue stands a few words after an operative
+    verb of its part ("shall provide employees with PPE", «обеспечивать работников спецодеждой»), or
+    opens its part, whose verb (or whose lead-in's) follows or precedes ("Medical examinations are
+    carried out...", "a) periodic medical examinations;"). A cue that only names something else's
+    object ("commissions for the acceptance of protective clothing") grants nothing."""
+    part = parts[_part_of(parts, cue.start)]
+    verbs = [s for s in spans.layer("modal") if s.id_ in ("obligation", "prohibition", "permission", "declaration")]
+    if any(part.start <= v.start and v.end <= cue.start and cue.start - v.end <= _GOVERNED for v in verbs):
+        return True
+    own = [v for v in verbs if part.start <= v.start < part.end]
+    if cue.start - part.start <= _GOVERNED and not any(v.end <= cue.start for v in own):
+        if own:
+            return True  # the subject of its part's verb
+        if part.lead_in is not None:
+            lead = parts[part.lead_in]
+            return any(lead.start <= v.start < lead.end for v in verbs)
+    return False
+
+
 def _flags(doc: Doc, spans: _Spans, lex: Lexicon, reading: ClauseReading, binding: bool, topic_words: set[str]) -> None:
-    """Guarantees without a number: granted by their cue in a clause that binds (value 1 flag)."""
+    """Guarantees without a number: granted by their cue, governed by the verb of a clause that
+    binds (value 1 flag)."""
     if not binding:
         return
     blocks = [(s.start, s.end, s.id_) for s in spans.layer("block")]
@@ -767,6 +863,8 @@ def _flags(doc: Doc, spans: _Spans, lex: Lexicon, reading: ClauseReading, bindin
         if any(p == pid for _, _, p in blocks):
             continue
         if rule.requires and not (set(rule.requires) & topic_words):
+            continue
+        if pid != "non_regression.guarantee" and not _granted(spans, reading.parts, cue):
             continue
         seen.add(pid)
         norm = Norm(parameter=pid, comparator="=", value=1, unit="flag", condition=None, text=cue.text)

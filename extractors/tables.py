@@ -35,7 +35,7 @@ def _dangling_comparator(doc: Doc) -> str | None:
     reading = read_clause(doc, _lang(doc), Context())
     used = {r.comparator_span for r in reading.readings if r.comparator_span}
     comparators = filter_spans([s for s in doc.spans.get(SPANS_KEY, ()) if s.label_ == "cmp"])
-    free = [s.id_ for s in comparators if (s.start, s.end) not in used]
+    free = [s.id_ for s in comparators if (s.start, s.end) not in used and s.id_ in (">=", "<=", "=")]
     return next((c for c in free if c != "="), free[0] if free else None)
 
 

@@ -59,6 +59,14 @@ def _layer(doc: Doc | None, label: str) -> list[Span]:
     return [s for s in doc.spans.get(SPANS_KEY, ()) if s.label_ == label]
 
 
+def _opening_condition(doc: Doc) -> set[int]:
+    """Tokens of a clause that opens with a time or condition ("When granting annual leave,",
+    "Before annual paid leave,", «При предоставлении отпуска,»), up to its first comma."""
+    from extractors.modality import opening_clause
+
+    return opening_clause(doc)
+
+
 def _first_sentence_end(doc: Doc) -> int:
     """Where the clause's first sentence ends; a lead-in and its items are one sentence."""
     for t in doc:
@@ -133,13 +141,21 @@ def score_topics(doc: Doc, heading: Doc | None, norms, reading=None) -> dict[str
     for span in _layer(doc, "topic") + _pairs(doc):
         if counted(span):
             heads[span.id_].append(span)
+    opening = _opening_condition(doc)
     for topic, spans in heads.items():
         s = scores[topic]
-        s.points += 3 + min(2, len({x.lemma_ for x in spans}) - 1)
-        if any(x.start < first_end for x in spans):
+        main = [x for x in spans if x.start not in opening]
+        if not main:
+            # named only in an opening "When going on annual leave, ..." or "If ..., ": the moment,
+            # not the subject
+            s.points += 2
+            s.evidence.append(("head", spans[0]))
+            continue
+        s.points += 3 + min(2, len({x.lemma_ for x in main}) - 1)
+        if any(x.start < first_end for x in main):
             s.points += 1
         s.strong = True
-        s.evidence.append(("head", spans[0]))
+        s.evidence.append(("head", main[0]))
     terms: dict[str, list[Span]] = defaultdict(list)
     for span in _layer(doc, "term"):
         if counted(span) and not any(h.start <= span.start and span.end <= h.end for h in heads.get(span.id_, ())):
