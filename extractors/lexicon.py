@@ -70,6 +70,9 @@ MARKERS = (
     "after_event",  # "after", «после»: "within 5 days after the request" is a deadline
     "in_advance",  # "before", «до»: "no later than 2 months before the dismissal" is advance notice
     "occurrence",  # "times", "instalments", «раза»: "two instalments a month" = 2 times_per_month
+    "floor_word",  # "minimum", «минимальный»: a cue with it makes a bare amount a floor (>=)
+    "ceiling_word",  # "limit", «предельная»: a cue with it makes a bare amount a ceiling (<=)
+    "supplement",  # "additional payment", «доплата»: N % of the rate on top of it = 1 + N/100 times the rate
 )
 CONDITION_KINDS = (
     "seniority", "years", "disability", "group", "hazard_class", "harmful", "particularly_harmful",
@@ -103,6 +106,7 @@ class Fixed:
 
     value: float
     unit: str
+    comparator: str = "="  # "fortnightly" pays at least twice a month
 
 
 @dataclass(frozen=True)
@@ -225,7 +229,7 @@ def lexicon(lang: str) -> Lexicon:
             raise LexiconError(f"{units.where('fixed', i)}: unknown unit {item.get('unit')!r}")
         for phrase in item["phrases"]:
             entries.append(Entry("fixed", str(len(fixed)), phrase, units.where("fixed", i)))
-        fixed.append(Fixed(float(item["value"]), item["unit"]))
+        fixed.append(Fixed(float(item["value"]), item["unit"], str(item.get("comparator") or "=")))
     unit_lists = {}
     for name in ("currency_before", "alone_after_comparator", "percent_of"):
         values = frozenset(units.data.get(name) or ())

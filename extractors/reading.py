@@ -74,6 +74,7 @@ class Quantity:
     period: str | None = None  # "per week"
     multiple: bool = False
     how: str = ""  # how it was read, for the evidence
+    comparator: str = "="  # the comparator its own words imply ("fortnightly": at least twice a month)
 
 
 @dataclass(frozen=True)
@@ -280,6 +281,20 @@ def _restatement_end(doc: Doc, numbers_at: dict[int, Number], k: int) -> int:
     return j + 1 if j < len(doc) and doc[j].text == ")" else 0
 
 
+def _elided_unit(doc: Doc, spans: _Spans, number: Number, used: set[int]) -> Span | None:
+    """The unit of a bare number that ends its sentence right after a comparator, named earlier in
+    it: "Weekly working HOURS may not be longer than 38." """
+    k, steps = number.start, 0
+    while k > 0 and steps < _GAP_LIMIT and spans.ends("cmp", k) is None and spans.is_marker("gap", k - 1):
+        k, steps = k - 1, steps + 1
+    cmp = spans.ends("cmp", k)
+    if cmp is None or (number.end < len(doc) and doc[number.end].text not in (".", ";", ",")):
+        return None
+    units = [u for u in spans.layer("unit") if u.end <= cmp.start and not used & set(range(u.start, u.end))
+             and not any(t.text in (".", ";") for t in doc[u.end:cmp.start])]
+    return units[-1] if units else None
+
+
 def _after_restatement(doc: Doc, numbers_at: dict[int, Number], end: int) -> int:
     """``end``, or past a parenthesis right after it that restates the quantity: "(6%)", "(1-1/2)"."""
     if end < len(doc) and doc[end].text == "(":
@@ -328,7 +343,8 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
     for f in spans.layer("fixed"):
         value = lex.fixed[int(f.id_)]
         end = _after_restatement(doc, numbers_at, f.end)  # "time and one-half (1-1/2)"
-        quantities.append(Quantity(f.start, end, value.value, value.unit, how=f"'{doc[f.start:end].text}' = {format_value(value.value)} {value.unit}"))
+        quantities.append(Quantity(f.start, end, value.value, value.unit, how=f"'{doc[f.start:end].text}' = {format_value(value.value)} {value.unit}",
+                                   comparator=value.comparator))
         fixed_tokens.update(range(f.start, end))
     used_units: set[int] = set()
     consumed = 0  # the end of the last quantity: a number restated inside it ("(150 %)") is part of it
@@ -341,8 +357,9 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
             continue
         unit, times, skipped = _unit_after(doc, spans, numbers_at, number, len(doc))
         currency = spans.ends("unit", number.start)
+        start = number.start
         if unit is None and currency is not None and currency.id_ in lex.currency_before:
-            unit = currency
+            unit, start = currency, currency.start  # "KZT 85,000": the comparator stands before the currency
         if unit is None:
             occurrences = skipped
             while occurrences < len(doc) and spans.is_marker("occurrence", occurrences) and occurrences - skipped < 2:
@@ -352,6 +369,13 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
                 quantities.append(Quantity(number.start, month.end, number.value, "times_per_month",
                                            how=f"'{doc[number.start:month.end].text}' = {format_value(number.value)} times_per_month"))
                 consumed = month.end
+                continue
+            elided = _elided_unit(doc, spans, number, used_units)
+            if elided is not None and number.kind == "cardinal":
+                quantities.append(Quantity(number.start, number.end, number.value, elided.id_,
+                                           how=f"'{doc[number.start:number.end].text}' = {format_value(number.value)} {elided.id_} "
+                                               f"(the unit named before: '{elided.text}')"))
+                consumed = number.end
                 continue
             if times or number.kind == "multiple":
                 quantities.append(Quantity(number.start, number.end, number.value, None, multiple=True,
@@ -395,7 +419,7 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
             how += f" of the {of_unit}"
         if period_id:
             how += f" per {period_id}"
-        quantities.append(Quantity(number.start, end, value, unit_id, of_unit, alternatives, period_id, multiple, how))
+        quantities.append(Quantity(start, end, value, unit_id, of_unit, alternatives, period_id, multiple, how))
         consumed = end
     # A unit alone right after a comparator: "not lower than the minimum wage" = 1 minimum wage.
     for unit in spans.layer("unit"):
@@ -496,6 +520,9 @@ def _readings(q: Quantity) -> list[tuple[str, float]]:
         out.append(("days", q.value))
     if q.unit == "percent" and q.of_unit:
         out.append((q.of_unit, q.value / 100))
+    if q.unit == "percent" and q.of_unit in (None, "rate_multiple", "official_salary"):
+        # "a rate of 200 per cent" for a premium: two times the rate
+        out.append(("rate_multiple", q.value / 100))
     return out
 
 
@@ -523,11 +550,13 @@ class _Cues:
         tax = taxonomy()
         self.units = {p: set(tax.parameters[p].units) for p in tax.parameters}
 
-    def allowed(self, pid: str, q: Quantity, part: Part, comparator: str = "=") -> tuple[str, float] | None:
+    def allowed(self, pid: str, q: Quantity, part: Part, comparator: str = "=", weak: bool = False) -> tuple[str, float] | None:
         """The reading of ``q`` in ``pid``'s units, if ``pid`` may govern it in ``part``."""
         rule = self.lex.parameters.get(pid)
         if rule is None or rule.flag:
             return None
+        if weak and rule.periods and q.period not in rule.periods:
+            return None  # "work" says "working hours" only of "40 hours a week", "8 hours a day"
         if rule.comparators and comparator not in rule.comparators:
             return None
         if rule.periods and q.period is not None and q.period not in rule.periods:
@@ -582,7 +611,7 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, parts: list[Part]
         for s, e, pid, weak in found:
             if s < q.end and q.start < e and not own_words_ok:
                 continue  # the quantity's own words ("hours a week") say nothing of what it is for
-            reading = cues.allowed(pid, q, part, comparator)
+            reading = cues.allowed(pid, q, part, comparator, weak)
             if reading is not None:
                 out.append((s, e, pid, weak, reading))
         strong = [c for c in out if not c[3]]
@@ -754,6 +783,8 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
         prev_end = quantities[idx - 1].end if idx else 0
         next_start = quantities[idx + 1].start if idx + 1 < len(quantities) else len(doc)
         comparator, cmp_span, not_guarantee = _comparator(doc, spans, q, part.start, cond_tokens)
+        if cmp_span is None and q.comparator != "=":
+            comparator = q.comparator  # "fortnightly": at least twice a month
         if cmp_span is None and not_guarantee is None and idx:
             # "shall not exceed 40 hours a week, and for ... harmful work, 36 hours a week": one comparator
             # for both values of a sentence
@@ -778,6 +809,11 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
                     not_guarantee = "a deadline counted from an event"
         if not_guarantee is None and spans.starts("marker", q.end, "after_event") is not None and q.unit in ("days", "working_days", "calendar_days") and comparator in ("<=", "="):
             not_guarantee = "a deadline counted from an event"
+        if not_guarantee is None and comparator in (">", "<") and q.unit in _LOCAL_UNITS | {"weeks", "months", "working_days", "calendar_days"}:
+            # "with less than 12 hours' notice", "more than five consecutive days": a threshold of a rule
+            not_guarantee = f"a threshold ('{doc[cmp_span[0]:cmp_span[1]].text}')" if cmp_span else "a threshold"
+        if not_guarantee is None and q.start > 0 and spans.is_marker("each", q.start - 1):
+            not_guarantee = f"a base of a rate ('{doc[q.start - 1:q.end].text}')"  # "one hour of pay for every two hours"
         if not_guarantee:
             reading.readings.append(Reading(q, comparator, cmp_span, not_a_guarantee=not_guarantee))
             continue
@@ -790,10 +826,15 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
                 reading.norms.append(norm)
                 reading.evidence.append(_evidence(doc, norm, cmp_span, q, (), None, f"unassigned: {why}; {q.how}"))
             continue
+        bound = comparator
+        if comparator == "=" and cmp_span is None:
+            bound = _bound_by_cue(spans, cue_spans, context)  # "a minimum monthly wage of 180,000 tenge"
         for pid, unit, value, cond in _with_conditions(picked, q, part, parts, conditions, doc, spans, numbers, lex):
             rule = lex.parameters.get(pid)
             phrase = cond.phrase if cond else (rule.condition if rule else None)
-            norm = Norm(parameter=pid, comparator=comparator, value=value, unit=unit, condition=phrase,
+            if unit == "rate_multiple" and q.unit == "percent" and _supplement(spans, q, part, cue_spans):
+                value = 1 + q.value / 100  # "an additional payment of 40 % of the rate": 1.4 times the rate
+            norm = Norm(parameter=pid, comparator=bound, value=value, unit=unit, condition=phrase,
                         text=_words(doc, cmp_span, q))
             reading.readings.append(Reading(q, comparator, cmp_span, (pid,), cue_spans, cond, phrase))
             reading.norms.append(norm)
@@ -810,6 +851,27 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             reading.evidence.append(_evidence(doc, norm, cmp_span, q, cue_spans, cond, rule_text))
     _flags(doc, spans, lex, reading, binding, topic_words)
     return reading
+
+
+def _bound_by_cue(spans: _Spans, cue_spans, context: Context) -> str:
+    """">=" when the words that name the guarantee say it is a minimum ("minimum monthly wage of"),
+    "<=" when they say it is a limit ("the annual overtime limit is"), else "="."""
+    for start, end, where in cue_spans:
+        source = spans if where in ("text", "lead_in") else _Spans(context.heading if where == "heading" else context.outer)
+        if any(source.is_marker("floor_word", i) for i in range(start, end)):
+            return ">="
+        if any(source.is_marker("ceiling_word", i) for i in range(start, end)):
+            return "<="
+    return "="
+
+
+def _supplement(spans: _Spans, q: Quantity, part: Part, cue_spans) -> bool:
+    """Whether a percentage of the rate is paid on top of it: a supplement word ("additional
+    payment", "premium", «доплата») stands in the cue or shortly before the quantity."""
+    near = range(max(part.start, q.start - 8), q.start)
+    if any(spans.is_marker("supplement", i) for i in near):
+        return True
+    return any(spans.is_marker("supplement", i) for s, e, w in cue_spans if w == "text" for i in range(s, e))
 
 
 def _words(doc: Doc, cmp_span: tuple[int, int] | None, q: Quantity) -> str:
