@@ -736,8 +736,11 @@ def _with_conditions(picked, q, part, parts, conditions, doc, spans, numbers, le
                     edge = other
                 elif (direction < 0 and other.end <= edge.start) or (direction > 0 and other.start >= edge.end):
                     break
+        phrases: set[str] = set()
         for c in sorted(chain, key=lambda c: c.start):
-            yield pid, unit, value, c
+            if c.phrase not in phrases:  # "birth or adoption of a child": one condition
+                phrases.add(c.phrase)
+                yield pid, unit, value, c
 
 
 # --------------------------------------------------------------------------- the reader

@@ -8,20 +8,49 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from functools import cache
+
 from pipeline import ingest
 from pipeline.errors import InputError
+from pipeline.incorporate import incorporate
 from pipeline.ingest import SUFFIXES
 from pipeline.segment import segment
 from schemas import Agreement
 
 _log = logging.getLogger(__name__)
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
+#: The General Agreement 2024-2026 kelisim ships: what "the General Agreement" means in a clause that
+#: cites it, and what `kelisim check --against general-agreement` compares with.
+GENERAL_AGREEMENT = REPO_ROOT / "corpora" / "general-agreement" / "general-agreement-2024-2026.pdf"
+
 
 def read_agreement(path: str | Path) -> Agreement:
     """Parse one PDF or DOCX into an Agreement with topics, modality and norms. Bad input raises InputError."""
+    return analyze(segment(ingest.parse(path)))
+
+
+def analyze(agreement: Agreement) -> Agreement:
+    """Extraction (topics, modality, norms, with their evidence), then the guarantees its clauses
+    apply by reference to the General Agreement (:mod:`pipeline.incorporate`), made explicit."""
     import extractors  # spaCy is imported only when a file is really read
 
-    return extractors.annotate(segment(ingest.parse(path)))
+    annotated = extractors.annotate(agreement)
+    cites_general = any(i.level == "general" for c in annotated.clauses for i in c.incorporations)
+    if annotated.level != "general" and cites_general:
+        general = bundled_general_agreement()
+        if general is not None:
+            annotated = incorporate(annotated, general)
+    return annotated
+
+
+@cache
+def bundled_general_agreement() -> Agreement | None:
+    """The bundled General Agreement, read once per process (None when the file is missing)."""
+    if not GENERAL_AGREEMENT.exists():
+        _log.warning("the bundled General Agreement %s is missing: references to it stay unresolved", GENERAL_AGREEMENT)
+        return None
+    return read_agreement(GENERAL_AGREEMENT)
 
 
 def read_outcome(path: Path) -> tuple[Path, Agreement | None, str | None]:

@@ -262,7 +262,8 @@ def agreement_from_gold(gold: GoldDocument) -> Agreement:
         )
         for c in gold.clauses
     )
-    return Agreement(id=gold.doc_id, source=source, language=gold.language, clauses=clauses)
+    return Agreement(id=gold.doc_id, source=source, language=gold.language, level=gold.metadata.get("level"),
+                     clauses=clauses)
 
 
 # --------------------------------------------------------------------------- scoring
@@ -374,7 +375,7 @@ def evaluate(
             _log.warning("pipeline.analyze is not available (%s): scoring extraction on gold texts", exc)
             from_text = True
     if from_text and annotate is None:
-        from extractors import annotate
+        from pipeline.analyze import analyze as annotate
     report = EvalReport(gold_dir=str(gold_dir), from_text=from_text)
     for gold in golds:
         report.documents.append(_evaluate_one(gold, from_text=from_text, read=read, annotate=annotate))

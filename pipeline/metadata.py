@@ -28,7 +28,9 @@ def read_metadata(preamble: list[str], sample: list[str], all_text: list[str] | 
     level = _level(title, front)
     warnings: list[str] = []
     # PDF preambles arrive line by line: a sentence stating the period may wrap.
-    valid_from, valid_to = _validity([front] + list(all_text or sample))
+    valid_from, valid_to, how = _validity([front] + list(all_text or sample))
+    if how:
+        warnings.append(how)
     if valid_from is None and (years := year_range(title or "")):
         warnings.append(f"validity period not stated as dates (the title says {years[0]}-{years[1]})")
     return {
@@ -47,10 +49,16 @@ def read_metadata(preamble: list[str], sample: list[str], all_text: list[str] | 
 # ----------------------------------------------------------------------------- title
 
 
+_STAMP = re.compile(r"(?i)^(утвержд\w*|согласован\w*|approved|бекітемін|бекітілді)\b|_{3,}|^(директор|генеральный директор|председатель|director|chairman)\b")
+
+
 def _title(preamble: list[str]) -> str | None:
     lines: list[str] = []
-    for line in preamble[:6]:
+    body = [line for line in preamble[:12] if not _STAMP.search(line.strip())]  # an approval stamp is no title
+    for line in body[:6]:
         words = line.split()
+        if not lines and len(words) <= 4 and find_dates(line):
+            continue  # the date of the approval stamp above the title
         if len(words) > 16 or find_dates(line) or re.match(r"(?i)(this|настоящ|осы)\b", line):
             break
         if len(words) <= 3 and _first_key(_vocabulary()["regions"], line):
@@ -178,29 +186,48 @@ _FROM_AFTER = re.compile(r"^\S*\s*бастап")
 _TO_AFTER = re.compile(r"^\S*\s*дейін")
 
 
-def _validity(texts: list[str]) -> tuple[str | None, str | None]:
-    """(valid_from, valid_to) as ISO dates, each named by the word that introduces it.
+def _validity(texts: list[str]) -> tuple[str | None, str | None, str | None]:
+    """(valid_from, valid_to, a warning or None) as ISO dates, each named by the word that introduces it.
 
     Only sentences that speak of validity count, and a date counts only with its
     cue ("from", "until", «с», «по», «бастап»...): the date of signing on a title
-    page stands next to such sentences but is not their start.
+    page stands next to such sentences but is not their start. The sentence that gives
+    both ends wins over sentences that give one ("... in which the Sectoral Agreement is in
+    force, or until 1 October 2003" names a date, not this agreement's term); an end before
+    the start is never returned. A term given only as years in a validity sentence
+    («заключен на 2017 - 2019 годы», "concluded for 2024-2026") gives 1 January to
+    31 December, with a warning that says so.
     """
     cues = _vocabulary()["validity_cues"]
-    valid_from = valid_to = None
+    starts: list[str] = []
+    ends: list[str] = []
+    years_said: tuple[int, int] | None = None
     for text in texts:
         for sentence in re.split(r"(?<=[.;])\s+", text):
             if not any(cue in sentence.lower() for cue in cues):
                 continue
+            found_from = found_to = None
             for d in find_dates(sentence):
                 before = sentence[max(0, d.start - 30):d.start]
                 after = sentence[d.end:d.end + 20]
-                if valid_from is None and (_FROM_CUE.search(before) or _FROM_AFTER.match(after)):
-                    valid_from = d.value.isoformat()
-                elif valid_to is None and (_TO_CUE.search(before) or _TO_AFTER.match(after)):
-                    valid_to = d.value.isoformat()
-            if valid_from and valid_to:
-                return valid_from, valid_to
-    return valid_from, valid_to
+                if found_from is None and (_FROM_CUE.search(before) or _FROM_AFTER.match(after)):
+                    found_from = d.value.isoformat()
+                elif found_to is None and (_TO_CUE.search(before) or _TO_AFTER.match(after)):
+                    found_to = d.value.isoformat()
+            if found_from and found_to and found_to >= found_from:
+                return found_from, found_to, None
+            if found_from:
+                starts.append(found_from)
+            if found_to:
+                ends.append(found_to)
+            if years_said is None and not (found_from or found_to):
+                years_said = year_range(sentence)
+    valid_from = starts[0] if starts else None
+    valid_to = next((e for e in ends if valid_from is None or e >= valid_from), None)
+    if valid_from is None and valid_to is None and years_said:
+        a, b = years_said
+        return f"{a}-01-01", f"{b}-12-31", f"validity read from the years of the term ({a}-{b}): 1 January to 31 December"
+    return valid_from, valid_to, None
 
 
 # ----------------------------------------------------------------------------- language

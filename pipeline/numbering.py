@@ -40,7 +40,8 @@ _SECTION_KK = re.compile(
 _ROMAN = re.compile(r"^(?P<num>[IVXLC]{1,7})\.\s+(?P<rest>\S.*)$", re.DOTALL)
 _CLAUSE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3}){0,4})(?P<term>\.|\))?(?:\s+|$)(?P<rest>.*)$", re.DOTALL)
 _LETTER_ITEM = re.compile(r"^(?P<num>[a-zа-яё]{1,2})\)\s+(?P<rest>.*)$", re.DOTALL)
-_DASH_ITEM = re.compile(r"^(?P<dash>[–—\-•·▪►○])\s+(?P<rest>.*)$", re.DOTALL)
+# Dashes and bullets; Word's Symbol-font bullets come out of PDFs as private-use characters ("\uf02d").
+_DASH_ITEM = re.compile(r"^(?:(?P<dash>[–—\-•·▪►○●◦■□*])\s+|(?P<glued>[•▪►●◦■\uf020-\uf0ff])\s*)(?P<rest>\S.*)$", re.DOTALL)
 # A clause's text opens with a capital or a quote; a number followed by a small
 # letter or a bracket ("1.5 times", "5.3 of this Agreement", "10 (ten)") is prose.
 _CLAUSE_TEXT_START = re.compile(r"^[\"«“A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]")

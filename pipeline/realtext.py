@@ -158,7 +158,7 @@ def load_labels(labels_dir: str | Path) -> list[tuple[Path, dict]]:
 def evaluate_real(labels_dir: str | Path, texts: list[Path] | None = None, annotate=None) -> RealReport:
     """Score extraction on every labelled real document whose text is at hand."""
     if annotate is None:
-        from extractors import annotate
+        from pipeline.analyze import analyze as annotate
     folders = texts or default_text_folders()
     report = RealReport(labels_dir=str(labels_dir))
     for path, labels in load_labels(labels_dir):

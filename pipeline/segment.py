@@ -1,11 +1,21 @@
-"""Stage 2: Document -> Agreement. Numbered clauses under their section headings, plus metadata.
+"""Stage 2: Document -> Agreement. Clauses under their section headings, plus metadata.
 
 The blocks arrive in reading order: PDF lines (headers and hyphenation already
 dealt with) or DOCX paragraphs (with Word's automatic number in ``label``).
 A block opens a clause when it starts with a clause number that can follow the
-previous one; everything else continues the open clause, or belongs to the
-preamble before the first clause. Section titles become the ``heading`` of the
-clauses under them; they are not clauses themselves.
+previous one; everything else continues the open clause. Section titles become the
+``heading`` of the clauses under them; they are not clauses themselves.
+
+No body text is dropped: unnumbered paragraphs under a heading (definitions, a
+section's preamble, an article whose paragraphs are not numbered) become clauses of
+their section with a positional number ("1.¶2": the second unnumbered paragraph of
+section 1) and ``numbered`` false. Text before the first heading or clause is the
+agreement's preamble (kept in ``Agreement.preamble``).
+
+A lead-in passes to the clauses that complete it: a paragraph ending with a colon
+("The Employer undertakes:", «Работодатель обязуется:») to the clauses that follow it
+in its section, a numbered clause ending with a colon to its children; each gets the
+lead-in's words in ``Clause.lead_in``, so its verb and subject reach them.
 """
 
 from __future__ import annotations
@@ -34,19 +44,21 @@ def segment(document: Document) -> Agreement:
     reading = _Reader(document.blocks)
     clauses, preamble, warnings = reading.run()
     clauses = _unique_numbers(clauses, warnings)
-    metadata = read_metadata(preamble, [c.text for c in clauses[:3]] + [c.text for c in clauses[-3:]],
+    numbered = [c for c in clauses if c.numbered]
+    metadata = read_metadata(preamble, [c.text for c in numbered[:3]] + [c.text for c in numbered[-3:]],
                              all_text=[c.text for c in clauses])
     built = tuple(
         Clause(id=f"{ag_id}:{c.number}", number=c.number, heading=c.heading, text=c.text, page=c.page,
-               tables=tuple(c.tables))
+               numbered=c.numbered, lead_in=c.lead_in, tables=tuple(c.tables))
         for c in clauses
     )
-    if not built and document.blocks:
+    if not numbered and document.blocks:
         warnings.append("no numbered clauses found")
     return Agreement(
         id=ag_id,
         source=document.source,
         clauses=built,
+        preamble="\n".join(preamble) or None,
         warnings=tuple(document.warnings) + tuple(warnings) + tuple(metadata.pop("warnings", ())),
         **metadata,
     )
@@ -59,6 +71,8 @@ class _Draft:
     page: int | None
     lines: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    numbered: bool = True
+    lead_in: str | None = None
 
     @property
     def text(self) -> str:
@@ -78,6 +92,39 @@ def _join_lines(lines: list[str]) -> str:
             out += "\n" + line
         else:
             out += " " + line
+    return out
+
+
+_PRIVATE_BULLET = re.compile(r"^[\uf020-\uf0ff•▪►●◦■]\s*")
+
+
+def _item_line(text: str) -> str:
+    """An item line as a clause text writes it: a Symbol-font bullet ("\uf02d") becomes a dash."""
+    return _PRIVATE_BULLET.sub("– ", text, count=1)
+
+
+#: A short paragraph that only names who undertakes what follows it: «Работодатель обязуется.»
+_LEAD_IN_VERB = re.compile(r"(?i)(обязу\w+|undertakes?|agrees?|shall|обязан\w*|міндеттенеді)[.:]?$")
+
+
+def _is_lead_in(text: str) -> bool:
+    text = text.strip()
+    return text.endswith(":") or (len(text.split()) <= 6 and bool(_LEAD_IN_VERB.search(text)))
+
+
+def _paragraphs(lines: list[tuple[str, int | None]]) -> list[tuple[list[str], int | None]]:
+    """Unnumbered lines into paragraphs: a new one at an item marker, or after a sentence's end
+    when the line opens with a capital."""
+    out: list[tuple[list[str], int | None]] = []
+    for text, page in lines:
+        marker = parse_marker(text)
+        starts = not out or (marker is not None and marker.kind == "item") or (
+            _SENTENCE_END.search(out[-1][0][-1]) and text[:1].isupper()
+        )
+        if starts:
+            out.append(([text], page))
+        else:
+            out[-1][0].append(text)
     return out
 
 
@@ -151,6 +198,27 @@ class _Reader:
         current: _Draft | None = None
         previous: tuple[int, ...] | None = None
         previous_line = ""
+        pending: list[tuple[str, int | None]] = []  # unnumbered lines under the current heading
+        lead: str | None = None  # a lead-in paragraph the next numbered clauses of the section complete
+        positions: dict[str, int] = {}
+
+        def flush() -> None:
+            """The unnumbered lines gathered so far become positional clauses of their section."""
+            nonlocal lead
+            if not pending:
+                return
+            section = ".".join(map(str, section_key)) if section_key else ""
+            own_lead: str | None = None
+            for lines, page in _paragraphs(pending):
+                positions[section] = positions.get(section, 0) + 1
+                number = f"{section}.¶{positions[section]}" if section else f"¶{positions[section]}"
+                text = _join_lines([_item_line(x) for x in lines])
+                draft = _Draft(number, heading, page, [text], numbered=False,
+                               lead_in=own_lead if parse_marker(lines[0]) is not None else None)
+                clauses.append(draft)
+                own_lead = text if _is_lead_in(text) else (own_lead if draft.lead_in else None)
+            lead = own_lead if own_lead is not None and _is_lead_in(clauses[-1].text) or clauses[-1].lead_in else None
+            pending.clear()
 
         for i, (block, marker) in enumerate(zip(self.blocks, self.markers, strict=True)):
             if block.kind == "table":
@@ -170,7 +238,8 @@ class _Reader:
             if marker is not None and marker.kind == "section" or (
                 marker is not None and marker.kind == "clause" and self._is_section_title(i, marker)
             ):
-                current = None
+                flush()
+                current, lead = None, None
                 heading = _heading_text(marker.rest) if marker.rest else None
                 heading_open = True
                 section_key = _section_key(marker)
@@ -183,50 +252,74 @@ class _Reader:
                 trusted = block.label is not None  # Word's own numbering is not prose
                 starts_fresh = not previous_line or _SENTENCE_END.search(previous_line) or heading_open
                 plausible = key is not None and (follows(previous, key) or (
-                    section_key is not None and key[: len(section_key)] == section_key))
+                    section_key is not None and key[: len(section_key)] == section_key) or (
+                    # a misprinted number in a renumbered agreement ("6.8" then "6.12"): a new
+                    # sentence with a later number under the same parent
+                    starts_fresh and previous is not None and len(key) == len(previous) > 1
+                    and key[:-1] == previous[:-1] and key[-1] > previous[-1]))
                 if trusted or plausible or (starts_fresh and current is None):
-                    current = _Draft(marker.number, heading, block.page, [marker.rest] if marker.rest else [])
+                    flush()
+                    parent = _parent(clauses, key)
+                    lead_in = parent.text if parent is not None and parent.text.rstrip().endswith(":") else lead
+                    current = _Draft(marker.number, heading, block.page, [marker.rest] if marker.rest else [],
+                                     lead_in=lead_in)
                     clauses.append(current)
                     previous = key if key is not None else previous
                     heading_open = False
                     previous_line = text
                     continue
 
-            if current is None and (is_heading_style or (clauses or heading) and _is_upper_heading(text)):
+            if current is None and not pending and (is_heading_style or (clauses or heading) and _is_upper_heading(text)):
                 # An unnumbered section title between clauses ("GENERAL PROVISIONS").
                 if heading_open and heading and not is_heading_style:  # a title wrapped over two lines
                     heading = f"{heading} {_heading_text(text)}"
                 else:
                     heading = _heading_text(text)
+                    lead = None
                 heading_open = True
                 previous_line = text
                 continue
 
-            if current is not None and (is_heading_style or (_is_upper_heading(text) and
-                                                              _SENTENCE_END.search(previous_line))):
-                current = None
+            if (current is not None or pending) and (is_heading_style or (_is_upper_heading(text) and
+                                                                          _SENTENCE_END.search(previous_line))):
+                flush()
+                current, lead = None, None
                 heading = _heading_text(text)
                 heading_open = True
                 section_key = None
                 previous_line = text
                 continue
 
-            if heading_open and current is None and heading and _is_title_like(text) and len(text.split()) <= 8:
+            if heading_open and current is None and not pending and heading and _is_title_like(text) and len(text.split()) <= 8:
                 heading = f"{heading} {text.strip().rstrip('.')}"  # the title wrapped onto a second line
                 previous_line = text
                 continue
 
             if current is not None:
-                line = text
+                line = _item_line(text)
                 if block.label and marker is not None and marker.kind == "item":
                     line = f"{block.label} {text}"
                 current.lines.append(line)
             elif clauses or heading:
-                warnings.append(f"unnumbered text outside any clause: {text[:60]!r}")
+                pending.append((text if not (block.label and marker is not None and marker.kind == "item")
+                                else f"{block.label} {text}", block.page))
+                heading_open = False
             else:
                 preamble.append(text)
             previous_line = text
+        flush()
         return clauses, preamble, warnings
+
+
+def _parent(clauses: list[_Draft], key: tuple[int, ...] | None) -> _Draft | None:
+    """The numbered clause ``key`` is a child of ("5.2" for "5.2.1"), if it is among the last ones."""
+    if key is None or len(key) < 2:
+        return None
+    parent = ".".join(map(str, key[:-1]))
+    for c in reversed(clauses[-40:]):
+        if c.numbered and c.number == parent:
+            return c
+    return None
 
 
 def _section_key(marker: Marker) -> tuple[int, ...] | None:

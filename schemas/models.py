@@ -162,6 +162,7 @@ class Agreement(_Frozen):
     valid_from: str | None = None  # ISO date "2024-01-01"
     valid_to: str | None = None
     clauses: tuple[Clause, ...] = ()
+    preamble: str | None = None  # the unnumbered text before the first heading or clause
     warnings: tuple[str, ...] = ()
 
     @property

@@ -18,7 +18,6 @@ from schemas.models import Agreement, Clause, Norm, Source
 _log = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-GENERAL_AGREEMENT = REPO_ROOT / "corpora" / "general-agreement" / "general-agreement-2024-2026.pdf"
 LABOUR_CODE = Path(__file__).with_name("labour_code.yaml")
 LABOUR_CODE_ID = "labour-code-kz-2015"
 
@@ -120,9 +119,12 @@ def resolve(against: str, *, db: str | Path | None = None) -> Agreement:
     if against == "labour-code":
         return labour_code()
     if against == "general-agreement":
-        if not GENERAL_AGREEMENT.exists():
+        from pipeline.analyze import GENERAL_AGREEMENT, bundled_general_agreement
+
+        general = bundled_general_agreement()
+        if general is None:
             raise ReferenceNotFound(f"general-agreement: the bundled file {GENERAL_AGREEMENT} is missing")
-        return _read(GENERAL_AGREEMENT)
+        return general
     return load(against, db=db)
 
 
