@@ -641,12 +641,12 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, parts: list[Part]
         scopes.append(("lead_in", [c for c in cues.text if li.start <= c[0] < li.end]))
     sentence = [p for p in parts if p.sentence == part.sentence]
     scopes.append(("text", [c for c in cues.text if sentence[0].start <= c[0] < sentence[-1].end]))
+    scopes.append(("outer", cues.outer))  # a table cell's clause
     if q.unit not in _LOCAL_UNITS:
         scopes.append(("text", cues.text))
-        scopes.append(("outer", cues.outer))
         scopes.append(("heading", cues.heading))
-    for n, (where, found) in enumerate(scopes):
-        if n >= len(scopes) - (3 if q.unit not in _LOCAL_UNITS else 0):
+    for where, found in scopes:
+        if where in ("outer", "heading") or (where == "text" and found is cues.text):
             found = [c for c in found if not c[3]]  # a generic word says nothing from afar
         fit = fitting(found, own_words_ok=where in ("outer", "heading"))
         if fit:
@@ -677,11 +677,20 @@ def _why_unassigned(q: Quantity, cues: _Cues, part: Part) -> str:
 # --------------------------------------------------------------------------- 5. conditions, assigned
 
 
+def _distance(c: Condition, q: Quantity) -> tuple[int, bool]:
+    return min(abs(c.end - q.start), abs(c.start - q.end)), c.start > q.start
+
+
 def _condition_for(q: Quantity, pid: str, part: Part, parts: list[Part], conditions: list[Condition],
-                   doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon) -> Condition | None:
+                   doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon,
+                   quantities: list[Quantity] = ()) -> Condition | None:
     rule = lex.parameters.get(pid)
     implied = set(rule.implies) if rule else set()
-    usable = [c for c in conditions if c.kind not in implied and not (q.start <= c.start < q.end)]
+    # a condition belongs to the quantity of its part it stands nearest to: in "40 hours a week, and
+    # for harmful work 36 hours a week" the harmful condition is the 36 hours'
+    rivals = [o for o in quantities if o is not q and part.start <= o.start < part.end]
+    usable = [c for c in conditions if c.kind not in implied and not (q.start <= c.start < q.end)
+              and not any(_distance(c, o) < _distance(c, q) for o in rivals if not (o.start <= c.start < o.end))]
 
     def nearest(lo: int, hi: int) -> Condition | None:
         inside = [c for c in usable if lo <= c.start < hi]
@@ -714,11 +723,11 @@ def _condition_for(q: Quantity, pid: str, part: Part, parts: list[Part], conditi
 _EVENTS = frozenset({"birth", "marriage", "death_relative", "death_employee", "medical_treatment", "retirement"})
 
 
-def _with_conditions(picked, q, part, parts, conditions, doc, spans, numbers, lex):
+def _with_conditions(picked, q, part, parts, conditions, doc, spans, numbers, lex, quantities=()):
     """(pid, unit, value, condition) for each parameter, and for each event of a coordinated list
     sharing the value ("on the birth of a child, marriage and the death of a close relative: 10 MCI")."""
     for pid, unit, value in picked:
-        cond = _condition_for(q, pid, part, parts, conditions, doc, spans, numbers, lex)
+        cond = _condition_for(q, pid, part, parts, conditions, doc, spans, numbers, lex, quantities)
         if cond is None or cond.kind not in _EVENTS:
             yield pid, unit, value, cond
             continue
@@ -832,9 +841,13 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
         bound = comparator
         if comparator == "=" and cmp_span is None:
             bound = _bound_by_cue(spans, cue_spans, context)  # "a minimum monthly wage of 180,000 tenge"
-        for pid, unit, value, cond in _with_conditions(picked, q, part, parts, conditions, doc, spans, numbers, lex):
+        for pid, unit, value, cond in _with_conditions(picked, q, part, parts, conditions, doc, spans, numbers, lex,
+                                                       [r.quantity for r in reading.readings if not r.not_a_guarantee]
+                                                       + quantities[idx + 1:]):
             rule = lex.parameters.get(pid)
             phrase = cond.phrase if cond else (rule.condition if rule else None)
+            if phrase is None and rule is not None and len(rule.periods) > 1 and q.period:
+                phrase = f"per {q.period}"  # "2 hours a day and 12 hours a month": two limits
             if unit == "rate_multiple" and q.unit == "percent" and _supplement(spans, q, part, cue_spans):
                 value = 1 + q.value / 100  # "an additional payment of 40 % of the rate": 1.4 times the rate
             norm = Norm(parameter=pid, comparator=bound, value=value, unit=unit, condition=phrase,
@@ -890,7 +903,7 @@ def _evidence(doc: Doc, norm: Norm, cmp_span, q: Quantity, cue_spans, cond, rule
     return Evidence(kind="norm", label=norm.parameter, text=span.text, start=span.start_char, end=span.end_char, rule=rule)
 
 
-_GOVERNED = 12  # tokens between a verb and the flag guarantee it grants ("shall provide ... protective clothing")
+_GOVERNED = 20  # tokens between a verb and the flag guarantee it grants ("shall provide ... protective clothing")
 
 
 def _granted(spans: _Spans, parts: list[Part], cue: Span) -> bool:

@@ -53,6 +53,14 @@ def _grade(label: str) -> float | None:
         return None
 
 
+def _filled(header: tuple[str, ...]) -> tuple[str, ...]:
+    """A header row whose empty cells take the text of the cell before them (a merged header)."""
+    out: list[str] = []
+    for cell in header:
+        out.append(cell or (out[-1] if out else ""))
+    return tuple(out)
+
+
 def table_norms(tables: tuple[Table, ...], doc: Doc, lang: str, context: Context) -> tuple[list[Norm], list[Evidence]]:
     """The norms printed in ``tables``, which belong to the clause ``doc``."""
     from extractors.pipeline import words_doc
@@ -67,7 +75,7 @@ def table_norms(tables: tuple[Table, ...], doc: Doc, lang: str, context: Context
         rows = [tuple(c.strip() for c in row) for row in table.rows if any(c.strip() for c in row)]
         if len(rows) < 2:
             continue
-        header, body = rows[0], rows[1:]
+        header, body = _filled(rows[0]), rows[1:]
         found_rows = []
         for row in body:
             row_norms = []

@@ -88,7 +88,10 @@ def _join_lines(lines: list[str]) -> str:
             continue
         if not out:
             out = line
-        elif (m := parse_marker(line)) is not None and m.kind == "item":
+        elif (m := parse_marker(line)) is not None and m.kind == "item" and (
+            m.number is not None or out.rstrip().endswith((":", ";", "."))
+        ):
+            # a dash at the start of a wrapped line mid-sentence ("... бригад\n– также ...") is prose
             out += "\n" + line
         else:
             out += " " + line

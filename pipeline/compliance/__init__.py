@@ -7,7 +7,7 @@ engine of :mod:`pipeline.compliance.engine`.
 
 from pipeline.compliance.check import check
 from pipeline.compliance.diff import diff
-from pipeline.compliance.engine import compare_norms
+from pipeline.compliance.engine import compare, compare_norms
 from pipeline.compliance.summary import flagged, select, summarise
 
-__all__ = ["check", "diff", "compare_norms", "flagged", "select", "summarise"]
+__all__ = ["check", "diff", "compare", "compare_norms", "flagged", "select", "summarise"]

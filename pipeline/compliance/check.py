@@ -7,8 +7,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from pipeline.compliance import references
-from pipeline.compliance.engine import compare_norms
+from pipeline.compliance.engine import compare
+from pipeline.compliance.names import named_parameters
 from pipeline.compliance.summary import agreement_entry, order, summarise
+from pipeline.incorporate import incorporate
 from schemas.models import Agreement, Report
 
 _log = logging.getLogger(__name__)
@@ -34,13 +36,17 @@ def check_agreements(targets: Iterable[Agreement], reference: Agreement, *, forc
     findings = []
     improved = 0
     checked = []
+    guarantees = 0
     for target in targets:
         references.check_levels(target, reference, force=force)
-        comparison = compare_norms(target, reference, mode="check")
+        target = incorporate(target, reference)  # what it applies of the reference by reference, made explicit
+        comparison = compare(target, reference, mode="check", named=named_parameters(target))
         findings.extend(comparison.findings)
         improved += comparison.improved
+        guarantees = comparison.guarantees
         checked.append(target)
-    summary = summarise(findings, reference=reference.id, reference_title=reference.title, improved=improved)
+    summary = summarise(findings, reference=reference.id, reference_title=reference.title, improved=improved,
+                        guarantees=guarantees)
     for target in checked:
         summary["by_agreement"].setdefault(target.id, agreement_entry(target.title, target.source.path))
     return Report(findings=order(findings), summary=summary)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from pipeline.compliance import references
 from pipeline.compliance.align import align
-from pipeline.compliance.engine import compare_norms
+from pipeline.compliance.engine import compare
+from pipeline.compliance.names import named_parameters
 from pipeline.compliance.summary import order, summarise
 from schemas.models import Agreement, Report
 
@@ -18,13 +19,14 @@ def diff_agreements(old: Agreement, new: Agreement) -> Report:
     alignment is summarised under ``clauses``.
     """
     alignment = align(old, new)
-    comparison = compare_norms(new, old, mode="diff", counterparts=alignment.counterparts())
+    comparison = compare(new, old, mode="diff", counterparts=alignment.counterparts(), named=named_parameters(new))
     summary = summarise(
         comparison.findings,
         old=old.id,
         new=new.id,
         clauses=alignment.summary(),
         improved=comparison.improved,
+        guarantees=comparison.guarantees,
     )
     return Report(findings=order(comparison.findings), summary=summary)
 

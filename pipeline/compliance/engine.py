@@ -1,63 +1,33 @@
-"""The one comparison engine: the norms of a target against the norms of a reference.
+"""The one comparison engine: every guarantee of a reference gets exactly one verdict in a target.
 
-``check`` (an enterprise agreement against a higher-level one) and ``diff`` (a new
-version against the old one) both call :func:`compare_norms`; only the names of the
-sides and of a guarantee with no counterpart differ (``missing`` / ``removed``).
+``check`` (an agreement against a higher-level one) and ``diff`` (a new version against the
+old one) both call :func:`compare`; only the names of the sides and of a guarantee with no
+counterpart differ (``missing`` / ``removed``).
 
-How two norms of one parameter are compared
--------------------------------------------
-A norm guarantees a set of values: ``>= 1.5`` guarantees at least 1.5, ``= 2``
-exactly 2, ``<= 40`` (hours, lower is better) at most 40. What a worker can rely
-on is the worst value in that set, so the engine compares the worst case the
-target guarantees with the worst case the reference guarantees, in the
-parameter's direction (``taxonomy().parameters[p].better``). A strict comparator
-is a hair better than the non-strict one at the same value (``> 1.5`` beats
-``>= 1.5``). A ceiling on a higher-is-better parameter (``<= 2 times_per_month``)
-guarantees nothing, so its worst case is minus infinity.
+A guarantee is a norm of the reference (not an ``unassigned`` quantity). Its verdict:
 
-Units must be the same, or convertible by a rule that holds by definition
-(:data:`CONVERSIONS`: a week is seven days). Calendar and working days, and
-tenge, minimum wages and MCI, are never converted: the first depends on the
-work schedule, the second on the year's official values, and the engine does not
-guess; such a pair is ``unverifiable``.
+1. **Counterpart norms** in the target: norms of the same parameter whose condition is the
+   same, narrower ("harmful working conditions class 3.1" under "harmful working
+   conditions"; "disability group 1" under "disability group 1 or 2"), or absent (a rule for
+   every worker also covers a group, when its value does). The least favourable of them is
+   judged: a worker can be held to it. ``lowered`` when it falls below the reference,
+   ``unverifiable`` when no honest comparison exists (other units, or bounds that straddle
+   the reference: a month is 28 to 31 days), else ``ok``; ``weakened`` when the value holds
+   but the clause binds less strongly (obligation -> permission -> declaration). A norm the
+   target applies by reference to this very reference is ``ok`` by reference.
+2. **Incorporation by reference** that could not be resolved to values (the cited agreement
+   is not at hand): a target clause citing an agreement of the reference's level (in ``diff``,
+   any higher agreement) that names the guarantee or cites its clause is ``ok`` by reference.
+3. **A counterpart clause without a readable value**: a target clause about the guarantee's
+   topic whose words name it ("notice of dismissal", «выходное пособие») but whose norm was not read, or a
+   norm of the parameter for a narrower group only, is ``unverifiable``, both clauses quoted:
+   never ``missing``, which would be a false alarm.
+4. Otherwise ``missing`` (``removed`` in ``diff``).
 
-Conditions
-----------
-Conditions are compared after normalisation (:func:`normalise_condition`: case,
-punctuation and filler words): null matches null, and two conditions match only
-when they are then equal. One qualifying word names another group ("particularly
-harmful working conditions" is not "harmful working conditions"), so looser
-matching would pair guarantees for different workers. A target norm with no condition applies to every worker,
-so it satisfies a conditioned reference norm when its value covers it; when it
-does not cover it, it is not taken as the counterpart (the general rule of the
-target is not read as a rule for the special group), and the reference norm is
-missing unless the target states a norm for that group. A target norm that only
-holds under a condition cannot answer an unconditioned reference norm: that is
-``unverifiable``.
-
-Choosing among counterparts
----------------------------
-When several target norms answer one reference norm, the least favourable one is
-judged: the worker can be held to it. In ``diff`` mode, norms in the clauses the
-alignment paired with the old clause are preferred.
-
-Modality
---------
-A counterpart clause whose modality is weaker than the reference clause's
-(``taxonomy().modality_strength``) is ``weakened``, also when the number is the
-same. A lowered norm whose wording is also weaker gives both findings: they are
-two separate losses. A clause of unknown modality (null) is never called weaker.
-Reference clauses without norms but with topics and a modality are matched to the
-target clause of a shared topic that shares most subject words with it (at least
-:data:`SAME_SUBJECT_MIN_SHARED` by :class:`SubjectIndex`; ``check``) or to their aligned clauses (``diff``)
-and compared by modality only.
-
-Missing or unverifiable
------------------------
-A reference norm with no counterpart norm is ``missing`` (``removed`` in ``diff``),
-unless (``check``) the target has a clause of the parameter's topic that states no
-norm at all and shares the reference clause's subject words: the guarantee may be
-there in words, so it is ``unverifiable``.
+Units compare only by a conversion that holds by definition: a week is 7 days; a day of notice
+is a calendar day; an annual wage is 12 average monthly wages; a month is 28 to 31 days (so
+"two months" beats "30 days" but is not compared with "60 days"). Calendar and working days,
+and tenge, minimum wages and MCI, are never converted: such a pair is ``unverifiable``.
 """
 
 from __future__ import annotations
@@ -79,60 +49,35 @@ _log = logging.getLogger(__name__)
 Mode = Literal["check", "diff"]
 Verdict = Literal["lowered", "ok", "improved", "unverifiable"]
 
-#: (from unit, to unit) -> factor. Only conversions that hold by definition.
-CONVERSIONS: dict[tuple[str, str], float] = {
-    ("weeks", "days"): 7.0,
-    ("weeks", "calendar_days"): 7.0,
+#: (from unit, to unit) -> (low factor, high factor): value in ``to`` lies between value*low and value*high.
+CONVERSIONS: dict[tuple[str, str], tuple[float, float]] = {
+    ("weeks", "days"): (7.0, 7.0),
+    ("weeks", "calendar_days"): (7.0, 7.0),
+    ("days", "calendar_days"): (1.0, 1.0),  # "days" of notice or leave, unqualified, are calendar days
+    ("months", "days"): (28.0, 31.0),
+    ("months", "calendar_days"): (28.0, 31.0),
+    ("months", "weeks"): (4.0, 31.0 / 7.0),
+    ("annual_wage", "monthly_wage"): (12.0, 12.0),
 }
 
-#: A target clause of a shared topic must share at least this (weighted) share of subject words
-#: with a reference clause (:class:`SubjectIndex`) to be read as dealing with the same thing.
-#: Character ratios do not separate here: any two legal sentences score about 50. Measured on
-#: the gold corpus: unrelated same-topic pairs share at most 0.41, true counterparts 0.71 or more.
-SAME_SUBJECT_MIN_SHARED = 0.5
 
-
-@dataclass(frozen=True)
-class Comparison:
-    """What the engine found: findings (``ok`` included) and how many norms the target improved."""
-
-    findings: tuple[Finding, ...]
-    improved: int = 0
-    improvements: tuple[Finding, ...] = field(default=())
-
-
-# --------------------------------------------------------------------------- pure helpers
-
-
-_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
-_FILLER = frozenset({"of", "the", "a", "an", "in", "with", "for", "and", "to", "on"})
-
-
-def normalise_condition(condition: str | None) -> str | None:
-    """Lower case, punctuation and filler words dropped: the form conditions are compared in."""
-    if condition is None:
-        return None
-    words = [w for w in _NON_WORD.sub(" ", condition.lower().replace(",", ".")).split() if w not in _FILLER]
-    return " ".join(words) or None
-
-
-def conditions_match(reference: str | None, target: str | None) -> bool:
-    """Whether a target condition names the same group or situation as the reference condition."""
-    ref, tgt = normalise_condition(reference), normalise_condition(target)
-    if ref is None or tgt is None:
-        return ref is tgt
-    return ref == tgt
+def interval(value: float, unit: str, to_unit: str) -> tuple[float, float] | None:
+    """The bounds of ``value`` ``unit`` expressed in ``to_unit``, or None when no honest conversion exists."""
+    if unit == to_unit:
+        return value, value
+    if (unit, to_unit) in CONVERSIONS:
+        lo, hi = CONVERSIONS[(unit, to_unit)]
+        return value * lo, value * hi
+    if (to_unit, unit) in CONVERSIONS:
+        lo, hi = CONVERSIONS[(to_unit, unit)]
+        return value / hi, value / lo
+    return None
 
 
 def convert(value: float, unit: str, to_unit: str) -> float | None:
-    """``value`` in ``to_unit``, or None when no justified conversion exists."""
-    if unit == to_unit:
-        return value
-    if (unit, to_unit) in CONVERSIONS:
-        return value * CONVERSIONS[(unit, to_unit)]
-    if (to_unit, unit) in CONVERSIONS:
-        return value / CONVERSIONS[(to_unit, unit)]
-    return None
+    """``value`` in ``to_unit`` when the conversion is exact, else None."""
+    bounds = interval(value, unit, to_unit)
+    return bounds[0] if bounds is not None and bounds[0] == bounds[1] else None
 
 
 _FLIP = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "=": "="}
@@ -142,7 +87,8 @@ def worst_case(comparator: str, value: float, better: str) -> tuple[float, int]:
     """The least favourable value a norm guarantees, as a sortable (goodness, strictness) pair.
 
     Values of lower-is-better parameters are negated so that larger is always better for
-    the worker; the second element puts ``> v`` just above ``>= v``.
+    the worker; the second element puts ``> v`` just above ``>= v``. A ceiling on a
+    higher-is-better parameter ("up to 14 days") guarantees nothing: minus infinity.
     """
     if better == "lower":
         value, comparator = -value, _FLIP[comparator]
@@ -154,15 +100,19 @@ def worst_case(comparator: str, value: float, better: str) -> tuple[float, int]:
 
 
 def judge(target: Norm, reference: Norm, better: str) -> Verdict:
-    """How the target norm stands against the reference norm of the same parameter."""
-    value = convert(target.value, target.unit, reference.unit)
-    if value is None:
+    """How a target norm stands against a reference norm of the same parameter."""
+    bounds = interval(target.value, target.unit, reference.unit)
+    if bounds is None:
         return "unverifiable"
-    found = worst_case(target.comparator, value, better)
     expected = worst_case(reference.comparator, reference.value, better)
-    if found < expected:
+    low = worst_case(target.comparator, bounds[0], better)
+    high = worst_case(target.comparator, bounds[1], better)
+    found_min, found_max = min(low, high), max(low, high)
+    if found_min >= expected:
+        return "improved" if found_min > expected else "ok"
+    if found_max < expected:
         return "lowered"
-    return "improved" if found > expected else "ok"
+    return "unverifiable"  # "two months" against "60 days": between 56 and 62
 
 
 def weaker(target: Clause, reference: Clause) -> bool:
@@ -173,71 +123,76 @@ def weaker(target: Clause, reference: Clause) -> bool:
     return strength(target.modality) < strength(reference.modality)
 
 
-def _value(norm: Norm) -> NormValue:
-    return NormValue(comparator=norm.comparator, value=norm.value, unit=norm.unit, condition=norm.condition)
+# --------------------------------------------------------------------------- conditions
 
 
-def _sets(what: str, norm: Norm) -> str:
-    """ "sets night work pay at least 1.5 times the normal rate" / "grants check-off of union dues"."""
-    if norm.unit == "flag":
-        return f"grants {what[0].lower() + what[1:]}" + (f" ({norm.condition})" if norm.condition else "")
-    return f"sets {what[0].lower() + what[1:]} {describe(norm)}"
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+_FILLER = frozenset({"of", "the", "a", "an", "in", "with", "for", "and", "to", "on"})
+_GROUPS = re.compile(r"disability group ([\d ]+(?:or [\d ]+)*)")
 
 
-def _a(modality: str | None) -> str:
-    return f"an {modality}" if modality and modality[0] in "aeiou" else f"a {modality}"
+def normalise_condition(condition: str | None) -> str | None:
+    """Lower case, punctuation and filler words dropped: the form conditions are compared in."""
+    if condition is None:
+        return None
+    words = [w for w in _NON_WORD.sub(" ", condition.lower().replace(",", ".")).split() if w not in _FILLER]
+    return " ".join(words) or None
 
 
-_WORDS = re.compile(r"\w{4,}", re.UNICODE)
+def _groups(condition: str) -> set[str] | None:
+    m = _GROUPS.search(condition.lower())
+    return set(re.findall(r"\d", m.group(1))) if m else None
 
 
-def _subject_words(text: str) -> frozenset[str]:
-    # Five-letter prefixes stand in for stems in English and Russian alike.
-    return frozenset(w[:5] for w in _WORDS.findall(text.lower()))
-
-
-@dataclass(frozen=True)
-class SubjectIndex:
-    """How much two clauses share their subject: word overlap weighted by rarity (IDF).
-
-    Words most clauses of the two agreements use ("employer", "trade union", "shall")
-    weigh little, so two clauses of one topic that deal with different things score low.
-    """
-
-    weights: Mapping[str, float]
-
-    @classmethod
-    def of(cls, *agreements: Agreement) -> SubjectIndex:
-        texts = [_subject_words(c.text) for a in agreements for c in a.clauses]
-        frequency: dict[str, int] = {}
-        for words in texts:
-            for word in words:
-                frequency[word] = frequency.get(word, 0) + 1
-        n = len(texts)
-        # Smoothed as in scikit-learn: a word every clause uses still weighs 1, so tiny agreements work.
-        return cls({word: 1.0 + math.log((n + 1) / (df + 1)) for word, df in frequency.items()})
-
-    def _weight(self, words: frozenset[str]) -> float:
-        return sum(self.weights.get(w, 1.0) for w in words)
-
-    def shared(self, a: str, b: str) -> float:
-        """Weighted share of the subject words of the lighter text that the other also uses (0-1)."""
-        words_a, words_b = _subject_words(a), _subject_words(b)
-        smaller = min(self._weight(words_a), self._weight(words_b))
-        return self._weight(words_a & words_b) / smaller if smaller > 0 else 0.0
+def relation(reference: str | None, target: str | None) -> str | None:
+    """How a target condition stands to a reference condition: ``same``, ``narrower`` (the
+    target speaks of part of the reference's group), ``all`` (the target speaks of every
+    worker), ``only`` (the target speaks of a group, the reference of every worker), or None."""
+    ref, tgt = normalise_condition(reference), normalise_condition(target)
+    if ref == tgt:
+        return "same"
+    if ref is None:
+        return "only"
+    if tgt is None:
+        return "all"
+    ref_groups, tgt_groups = _groups(reference or ""), _groups(target or "")
+    if ref_groups is not None and tgt_groups is not None:
+        return "narrower" if tgt_groups <= ref_groups else None
+    harmful = ("harmful working conditions", "dangerous working conditions", "harmful conditions")
+    family = normalise_condition
+    if any(tgt.startswith(family(h)) for h in harmful) and any(ref == family(h) for h in harmful):
+        return "narrower"  # a class, a profession or a degree of harmful work under harmful work
+    if tgt.startswith(ref):
+        return "narrower"
+    return None
 
 
 # --------------------------------------------------------------------------- findings
 
 
 @dataclass(frozen=True)
-class _Sides:
-    """The two agreements and the words the explanations use for them."""
+class Comparison:
+    """What the engine found: one finding per guarantee (``ok`` included), and the improvements."""
 
+    findings: tuple[Finding, ...]
+    guarantees: int = 0
+    improved: int = 0
+    improvements: tuple[Finding, ...] = field(default=())
+
+
+def _value(norm: Norm) -> NormValue:
+    return NormValue(comparator=norm.comparator, value=norm.value, unit=norm.unit, condition=norm.condition)
+
+
+def _a(modality: str | None) -> str:
+    return f"an {modality}" if modality and modality[0] in "aeiou" else f"a {modality}"
+
+
+@dataclass(frozen=True)
+class _Sides:
     target: Agreement
     reference: Agreement
     mode: Mode
-    subjects: SubjectIndex
 
     @property
     def reference_name(self) -> str:
@@ -247,223 +202,184 @@ class _Sides:
     def absent_kind(self) -> str:
         return "removed" if self.mode == "diff" else "missing"
 
-    def finding(
-        self,
-        kind: str,
-        *,
-        reference_clause: Clause,
-        explanation: str,
-        target_clause: Clause | None = None,
-        reference_norm: Norm | None = None,
-        target_norm: Norm | None = None,
-        topic: str | None = None,
-    ) -> Finding:
-        parameter = (reference_norm or target_norm).parameter if (reference_norm or target_norm) else None
-        if topic is None and parameter in taxonomy().parameters:
-            topic = taxonomy().parameters[parameter].topic
-        if topic is None:
-            topics = reference_clause.topics or (target_clause.topics if target_clause else ())
-            topic = topics[0] if topics else None
+    def finding(self, kind: str, g: Clause, norm: Norm, explanation: str, clause: Clause | None = None,
+                found: Norm | None = None, by_reference: bool = False) -> Finding:
+        topic = taxonomy().parameters[norm.parameter].topic if norm.parameter in taxonomy().parameters else None
         evidence = []
-        if target_norm is not None and target_norm.text:
-            evidence.append(f"{target_clause.number if target_clause else '?'}: {target_norm.text}")
-        if reference_norm is not None and reference_norm.text:
-            evidence.append(f"{reference_clause.number}: {reference_norm.text}")
+        if found is not None and found.text:
+            evidence.append(f"{clause.number if clause else '?'}: {found.text}")
+        elif clause is not None:
+            evidence.append(f"{clause.number}: {clause.text[:200]}")
+        if norm.text:
+            evidence.append(f"{g.number}: {norm.text}")
         return Finding(
             kind=kind,
             severity=severity(kind, topic),
             topic=topic,
-            parameter=parameter,
+            parameter=norm.parameter,
             agreement=self.target.id,
-            clause=target_clause.number if target_clause else None,
+            clause=clause.number if clause else None,
             reference=self.reference.id,
-            reference_clause=reference_clause.number,
-            expected=_value(reference_norm) if reference_norm else None,
-            found=_value(target_norm) if target_norm else None,
+            reference_clause=g.number,
+            expected=_value(norm),
+            found=_value(found) if found is not None else None,
             explanation=explanation,
-            clause_text=target_clause.text if target_clause else None,
-            reference_clause_text=reference_clause.text,
-            page=target_clause.page if target_clause else None,
-            reference_page=reference_clause.page,
+            clause_text=clause.text if clause else None,
+            reference_clause_text=g.text,
+            page=clause.page if clause else None,
+            reference_page=g.page,
             agreement_title=self.target.title,
             agreement_file=self.target.source.path,
             reference_title=self.reference.title,
             evidence=tuple(evidence),
+            by_reference=by_reference,
+            level=self.reference.level,
         )
 
 
-def _least_favourable(
-    candidates: list[tuple[Clause, Norm]], reference: Norm, better: str
-) -> tuple[Clause, Norm, Verdict]:
-    judged = [(clause, norm, judge(norm, reference, better)) for clause, norm in candidates]
+def _by_this_reference(norm: Norm, reference: Agreement) -> bool:
+    return bool(norm.by_reference) and bool(reference.title) and norm.by_reference.startswith(reference.title)
+
+
+def _judge_norms(sides: _Sides, g: Clause, norm: Norm, candidates: list[tuple[Clause, Norm, str]]) -> tuple[Finding, bool]:
+    """The verdict on a guarantee that has counterpart norms; and whether the target improved on it."""
+    better = taxonomy().parameters[norm.parameter].better
+    what = label(norm.parameter)
+    expected = describe(norm)
+    by_reference = [(c, n) for c, n, _ in candidates if _by_this_reference(n, sides.reference)]
+    if by_reference:
+        clause, found = by_reference[0]
+        if weaker(clause, g):
+            return sides.finding("weakened", g, norm, f"{what} applies {sides.reference_name}'s provision by reference, "
+                                 f"but the clause is worded as {_a(clause.modality)}, where {sides.reference_name} makes it "
+                                 f"{_a(g.modality)}.", clause, found, by_reference=True), False
+        return sides.finding("ok", g, norm, f"{what} applies {sides.reference_name}'s provision by reference "
+                             f"({found.by_reference}): {expected}.", clause, found, by_reference=True), False
+    judged = [(c, n, judge(n, norm, better)) for c, n, _ in candidates]
     comparable = [j for j in judged if j[2] != "unverifiable"]
     if not comparable:
-        return judged[0]
-
-    def goodness(item: tuple[Clause, Norm, Verdict]) -> tuple[float, int]:
-        clause, norm, _ = item
-        return worst_case(norm.comparator, convert(norm.value, norm.unit, reference.unit), better)
-
-    return min(comparable, key=goodness)
-
-
-def _judge_reference_norm(
-    sides: _Sides,
-    ref_clause: Clause,
-    ref_norm: Norm,
-    target_norms: list[tuple[Clause, Norm]],
-    aligned: frozenset[str],
-) -> tuple[list[Finding], bool]:
-    """Findings for one reference norm, and whether the target improved on it."""
-    parameter = taxonomy().parameters.get(ref_norm.parameter)
-    what = label(ref_norm.parameter)
-    if parameter is None:
-        _log.warning("unknown parameter %r in clause %s: not compared", ref_norm.parameter, ref_clause.number)
-        return [], False
-    same_parameter = [(c, n) for c, n in target_norms if n.parameter == ref_norm.parameter]
-    candidates = [(c, n) for c, n in same_parameter if conditions_match(ref_norm.condition, n.condition)]
-    if not candidates and ref_norm.condition is not None:
-        candidates = [
-            (c, n)
-            for c, n in same_parameter
-            if n.condition is None and judge(n, ref_norm, parameter.better) in ("ok", "improved")
-        ]
-    if candidates:
-        preferred = [(c, n) for c, n in candidates if c.id in aligned]
-        clause, norm, verdict = _least_favourable(preferred or candidates, ref_norm, parameter.better)
-        found, expected = describe(norm), describe(ref_norm)
-        findings: list[Finding] = []
-        common = dict(
-            reference_clause=ref_clause, target_clause=clause, reference_norm=ref_norm, target_norm=norm
-        )
-        if verdict == "unverifiable":
-            explanation = (
-                f"{what} is {found}; {sides.reference_name} sets {expected}: "
-                f"{norm.unit} and {ref_norm.unit} cannot be compared without a justified conversion."
-            )
-            return [sides.finding("unverifiable", explanation=explanation, **common)], False
-        if verdict == "lowered":
-            explanation = f"{what} is {found}; {sides.reference_name} sets {expected}."
-            findings.append(sides.finding("lowered", explanation=explanation, **common))
-        if weaker(clause, ref_clause):
-            explanation = (
-                f"{what}: the clause is worded as {_a(clause.modality)}, "
-                f"where {sides.reference_name} makes it {_a(ref_clause.modality)}."
-            )
-            findings.append(sides.finding("weakened", explanation=explanation, **common))
-        if not findings:
-            relation = "improves on" if verdict == "improved" else "meets"
-            explanation = f"{what} is {found}; this {relation} {sides.reference_name} ({expected})."
-            findings.append(sides.finding("ok", explanation=explanation, **common))
-        return findings, verdict == "improved" and len(findings) == 1 and findings[0].kind == "ok"
-
-    narrower = [(c, n) for c, n in same_parameter if n.condition is not None]
-    if ref_norm.condition is None and narrower:
-        clause, norm = narrower[0]
-        explanation = (
-            f"{what} is {describe(norm)} only; {sides.reference_name} sets {describe(ref_norm)} "
-            "for every worker."
-        )
-        finding = sides.finding(
-            "unverifiable",
-            explanation=explanation,
-            reference_clause=ref_clause,
-            target_clause=clause,
-            reference_norm=ref_norm,
-            target_norm=norm,
-        )
-        return [finding], False
-    if sides.mode == "check":
-        in_words = [
-            c
-            for c in sides.target.clauses
-            if parameter.topic in c.topics
-            and not c.norms
-            and sides.subjects.shared(c.text, ref_clause.text) >= SAME_SUBJECT_MIN_SHARED
-        ]
-        if in_words:
-            clause = max(in_words, key=lambda c: sides.subjects.shared(c.text, ref_clause.text))
-            explanation = (
-                f"{sides.reference_name.capitalize()} {_sets(what, ref_norm)}; clause "
-                f"{clause.number} is about the same subject but states no measurable value: read it."
-            )
-            finding = sides.finding(
-                "unverifiable",
-                explanation=explanation,
-                reference_clause=ref_clause,
-                target_clause=clause,
-                reference_norm=ref_norm,
-            )
-            return [finding], False
-    explanation = f"{sides.reference_name.capitalize()} {_sets(what, ref_norm)}; " + (
-        "the new version has no such guarantee."
-        if sides.mode == "diff"
-        else "the agreement has no counterpart."
-    )
-    finding = sides.finding(
-        sides.absent_kind, explanation=explanation, reference_clause=ref_clause, reference_norm=ref_norm
-    )
-    return [finding], False
+        clause, found, _ = judged[0]
+        return sides.finding("unverifiable", g, norm, f"{what} is {describe(found)}; {sides.reference_name} sets "
+                             f"{expected}: {found.unit} and {norm.unit} cannot be compared honestly.", clause, found), False
+    order = {"lowered": 0, "ok": 1, "improved": 2}
+    clause, found, verdict = min(comparable, key=lambda j: (order[j[2]], worst_case(j[1].comparator, j[1].value, better)))
+    if verdict == "lowered":
+        extra = f"; it is also worded as {_a(clause.modality)}" if weaker(clause, g) else ""
+        return sides.finding("lowered", g, norm, f"{what} is {describe(found)}; {sides.reference_name} sets {expected}{extra}.",
+                             clause, found), False
+    if weaker(clause, g):
+        return sides.finding("weakened", g, norm, f"{what}: the clause is worded as {_a(clause.modality)}, where "
+                             f"{sides.reference_name} makes it {_a(g.modality)}.", clause, found), False
+    relation_word = "improves on" if verdict == "improved" else "meets"
+    return sides.finding("ok", g, norm, f"{what} is {describe(found)}; this {relation_word} {sides.reference_name} ({expected}).",
+                         clause, found), verdict == "improved"
 
 
-def _judge_reference_wording(
-    sides: _Sides, ref_clause: Clause, aligned: frozenset[str] | None
-) -> list[Finding]:
-    """A reference clause that binds but states no norm: compare the wording's strength only."""
-    if aligned is not None:
-        counterparts = [c for c in sides.target.clauses if c.id in aligned]
-    else:
-        shared = [c for c in sides.target.clauses if set(c.topics) & set(ref_clause.topics)]
-        scored = [(c, sides.subjects.shared(c.text, ref_clause.text)) for c in shared]
-        scored = [(c, s) for c, s in scored if s >= SAME_SUBJECT_MIN_SHARED]
-        counterparts = [max(scored, key=lambda cs: cs[1])[0]] if scored else []
-    if not counterparts:
-        return []
-    clause = max(counterparts, key=lambda c: taxonomy().modality_strength(c.modality))
-    topic = next((t for t in ref_clause.topics if t in clause.topics), ref_clause.topics[0])
-    if weaker(clause, ref_clause):
-        explanation = (
-            f"Clause {clause.number} is worded as {_a(clause.modality)}, where {sides.reference_name} "
-            f"(clause {ref_clause.number}) makes it {_a(ref_clause.modality)}."
-        )
-        kind = "weakened"
-    else:
-        explanation = f"Clause {clause.number} binds at least as strongly as clause {ref_clause.number}."
-        kind = "ok"
-    return [
-        sides.finding(
-            kind, reference_clause=ref_clause, target_clause=clause, explanation=explanation, topic=topic
-        )
-    ]
+def _incorporating(sides: _Sides, g: Clause, norm: Norm) -> Clause | None:
+    """A target clause that applies the guarantee by an (unresolved) reference to a higher agreement."""
+    for clause in sides.target.clauses:
+        for inc in clause.incorporations:
+            cites_reference = inc.level == sides.reference.level
+            higher = sides.mode == "diff" and inc.level in ("general", "sectoral", "regional", "labour_code")
+            # a cited clause number is a clause of the cited agreement: it names the guarantee only
+            # when that agreement is the reference itself
+            if (cites_reference and g.number in inc.clauses) or ((cites_reference or higher) and norm.parameter in inc.parameters):
+                return clause
+    return None
 
 
-def compare_norms(
+def _naming(sides: _Sides, norm: Norm, named: Mapping[str, frozenset[str]]) -> Clause | None:
+    """A target clause whose own words name the guarantee, though no value of it was read."""
+    topic = taxonomy().parameters[norm.parameter].topic
+    found = [c for c in sides.target.clauses if norm.parameter in named.get(c.id, frozenset())
+             and topic in c.topics and not any(n.parameter == norm.parameter for n in c.norms)]
+    return max(found, key=lambda c: len(c.text), default=None)
+
+
+def _judge(sides: _Sides, g: Clause, norm: Norm, aligned: frozenset[str], named: Mapping[str, frozenset[str]]) -> tuple[Finding, bool]:
+    what = label(norm.parameter)
+    same = [(c, n) for c in sides.target.clauses for n in c.norms if n.parameter == norm.parameter]
+    related = [(c, n, relation(norm.condition, n.condition)) for c, n in same]
+    if aligned:
+        preferred = [r for r in related if r[0].id in aligned]
+        related = preferred or related
+    exact = [r for r in related if r[2] in ("same", "narrower")]
+    if exact:
+        return _judge_norms(sides, g, norm, exact)
+    general = [r for r in related if r[2] == "all"]
+    if general:
+        finding, improved = _judge_norms(sides, g, norm, general)
+        if finding.kind in ("ok", "weakened"):
+            return finding, improved
+        # a rule for every worker below the group's guarantee says nothing for the group: read on
+    incorporating = _incorporating(sides, g, norm)
+    if incorporating is not None:
+        return sides.finding("ok", g, norm, f"{what}: clause {incorporating.number} applies the provisions of a higher "
+                             f"agreement by reference ({sides.reference_name} sets {describe(norm)}).",
+                             incorporating, by_reference=True), False
+    only = [r for r in related if r[2] == "only"]
+    if only:
+        clause, found, _ = only[0]
+        return sides.finding("unverifiable", g, norm, f"{what} is {describe(found)} only; {sides.reference_name} sets "
+                             f"{describe(norm)} for every worker.", clause, found), False
+    naming = _naming(sides, norm, named)
+    if naming is not None:
+        return sides.finding("unverifiable", g, norm, f"{sides.reference_name.capitalize()} sets {what[0].lower() + what[1:]} "
+                             f"at {describe(norm)}; clause {naming.number} speaks of it, but no value of it was read: "
+                             "a lawyer should read both.", naming), False
+    if general:
+        clause, found, _ = general[0]
+        return sides.finding(sides.absent_kind, g, norm, f"{sides.reference_name.capitalize()} sets {what[0].lower() + what[1:]} "
+                             f"at {describe(norm)}; the agreement's rule for every worker ({describe(found)}, clause "
+                             f"{clause.number}) does not meet it, and it states none for this group.", clause, found), False
+    absent = "the new version has no such guarantee" if sides.mode == "diff" else "the agreement has no counterpart"
+    return sides.finding(sides.absent_kind, g, norm, f"{sides.reference_name.capitalize()} sets "
+                         f"{what[0].lower() + what[1:]} at {describe(norm)}; {absent}."), False
+
+
+def guarantees(reference: Agreement) -> list[tuple[Clause, Norm]]:
+    """The guarantees of a reference: its norms of taxonomy parameters, one per parameter and
+    condition in a clause."""
+    out, seen = [], set()
+    params = taxonomy().parameters
+    for clause in reference.clauses:
+        for norm in clause.norms:
+            key = (clause.id, norm.parameter, norm.condition)
+            if norm.parameter in params and key not in seen:
+                seen.add(key)
+                out.append((clause, norm))
+    return out
+
+
+def compare(
     target: Agreement,
     reference: Agreement,
     *,
     mode: Mode = "check",
     counterparts: Mapping[str, frozenset[str]] | None = None,
+    named: Mapping[str, frozenset[str]] | None = None,
 ) -> Comparison:
-    """Compare every guarantee of ``reference`` with its counterpart in ``target``.
+    """One verdict for every guarantee of ``reference`` in ``target``.
 
-    ``counterparts`` maps a reference clause id to the target clause ids aligned with
-    it (``diff``); without it counterparts are found by parameter and topic.
+    ``counterparts`` maps a reference clause id to the target clause ids aligned with it
+    (``diff``); ``named`` maps a target clause id to the parameters its words name
+    (:func:`pipeline.compliance.names.named_parameters`), for counterparts whose value was not read.
     """
-    sides = _Sides(target, reference, mode, SubjectIndex.of(target, reference))
-    target_norms = [(clause, norm) for clause in target.clauses for norm in clause.norms]
+    sides = _Sides(target, reference, mode)
+    named = named or {}
     findings: list[Finding] = []
     improvements: list[Finding] = []
-    for ref_clause in reference.clauses:
-        aligned = counterparts.get(ref_clause.id, frozenset()) if counterparts is not None else frozenset()
-        if ref_clause.norms:
-            for ref_norm in ref_clause.norms:
-                found, improved = _judge_reference_norm(sides, ref_clause, ref_norm, target_norms, aligned)
-                findings.extend(found)
-                if improved:
-                    improvements.extend(found)
-        elif ref_clause.topics and ref_clause.modality is not None:
-            findings.extend(
-                _judge_reference_wording(sides, ref_clause, aligned if counterparts is not None else None)
-            )
-    _log.debug("%s against %s: %d findings", target.id, reference.id, len(findings))
-    return Comparison(findings=tuple(findings), improved=len(improvements), improvements=tuple(improvements))
+    items = guarantees(reference)
+    for g, norm in items:
+        aligned = counterparts.get(g.id, frozenset()) if counterparts is not None else frozenset()
+        finding, improved = _judge(sides, g, norm, aligned, named)
+        findings.append(finding)
+        if improved:
+            improvements.append(finding)
+    _log.debug("%s against %s: %d guarantees", target.id, reference.id, len(items))
+    return Comparison(findings=tuple(findings), guarantees=len(items), improved=len(improvements),
+                      improvements=tuple(improvements))
+
+
+# The name the rest of the package knows the engine by.
+compare_norms = compare

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pipeline.compliance.severity import RANK, at_or_above
 from schemas.models import Finding, Report
 
-KINDS = ("lowered", "weakened", "missing", "removed", "unverifiable", "ok")
+KINDS = ("lowered", "weakened", "missing", "removed", "unverifiable", "inconsistent", "unresolved", "ok")
 SEVERITIES = ("high", "medium", "low", "info")
 
 
@@ -18,7 +18,8 @@ def order(findings: Iterable[Finding]) -> tuple[Finding, ...]:
 
 
 def agreement_entry(title: str | None, file: str | None) -> dict:
-    """The per-agreement row of a summary, before any finding is counted in it."""
+    """The per-agreement row of a summary, before any finding is counted in it. ``total`` counts
+    every verdict, ``ok`` included: one per guarantee of the reference."""
     return {"title": title, "file": file, "total": 0, "by_kind": {}}
 
 
