@@ -73,15 +73,17 @@ def build_nlp(lang: str) -> Language:
     _tokenizer(nlp)
     # Phrases matched on the words as written come first: spaCy builds their patterns with the
     # components before them, and words need none. Then lemmas, then the phrases matched on lemmas.
-    exact = nlp.add_pipe(
-        "span_ruler", name="kel_words",
-        config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LOWER", "validate": True, "overwrite": True},
-    )
-    exact.add_patterns(rules.span_patterns(exact=True))
+    exact_patterns = rules.span_patterns(exact=True)
+    if exact_patterns:
+        exact = nlp.add_pipe(
+            "span_ruler", name="kel_words",
+            config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LOWER", "validate": True, "overwrite": True},
+        )
+        exact.add_patterns(exact_patterns)
     nlp.add_pipe("kel_lemmas", config={"lang": lang})
     by_lemma = nlp.add_pipe(
         "span_ruler", name="kel_lexicon",
-        config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LEMMA", "validate": True, "overwrite": False},
+        config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LEMMA", "validate": True, "overwrite": not exact_patterns},
     )
     by_lemma.add_patterns(rules.span_patterns(exact=False))
     # modality first (a flag norm needs a clause that binds), then norms (evidence of topics)
@@ -109,7 +111,8 @@ def words_doc(text: str, lang: str) -> Doc:
     nlp = get_nlp(lang)
     doc = nlp.make_doc(text)
     for name in _WORD_PIPES:
-        doc = nlp.get_pipe(name)(doc)
+        if name in nlp.pipe_names:
+            doc = nlp.get_pipe(name)(doc)
     return doc
 
 

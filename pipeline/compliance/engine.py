@@ -331,7 +331,7 @@ def _judge(sides: _Sides, g: Clause, norm: Norm, aligned: frozenset[str], named:
         clause, found, _ = general[0]
         return sides.finding(sides.absent_kind, g, norm, f"{sides.reference_name.capitalize()} sets {what[0].lower() + what[1:]} "
                              f"at {describe(norm)}; the agreement's rule for every worker ({describe(found)}, clause "
-                             f"{clause.number}) does not meet it, and it states none for this group.", clause, found), False
+                             f"{clause.number}) does not meet it, and it states none for this group."), False
     absent = "the new version has no such guarantee" if sides.mode == "diff" else "the agreement has no counterpart"
     return sides.finding(sides.absent_kind, g, norm, f"{sides.reference_name.capitalize()} sets "
                          f"{what[0].lower() + what[1:]} at {describe(norm)}; {absent}."), False
@@ -363,10 +363,14 @@ def compare(
 
     ``counterparts`` maps a reference clause id to the target clause ids aligned with it
     (``diff``); ``named`` maps a target clause id to the parameters its words name
-    (:func:`pipeline.compliance.names.named_parameters`), for counterparts whose value was not read.
+    (:func:`pipeline.compliance.names.named_parameters`, computed when not given), for counterparts
+    whose value was not read.
     """
     sides = _Sides(target, reference, mode)
-    named = named or {}
+    if named is None:
+        from pipeline.compliance.names import named_parameters
+
+        named = named_parameters(target)
     findings: list[Finding] = []
     improvements: list[Finding] = []
     items = guarantees(reference)

@@ -181,13 +181,14 @@ def test_check_against_a_stored_agreement_id(files):
 
 
 def test_check_against_the_bundled_general_agreement(files, monkeypatch):
-    from pipeline.compliance import references
-
-    monkeypatch.setattr(references, "GENERAL_AGREEMENT", files / "general.pdf")
+    monkeypatch.setattr(pipeline.analyze, "GENERAL_AGREEMENT", files / "general.pdf")
+    pipeline.analyze.bundled_general_agreement.cache_clear()
     data = json.loads(_run("check", "low.pdf", "--against", "general-agreement", "--format", "json").output)
     assert {f["reference"] for f in data["findings"]} == {"ag_general"}
-    monkeypatch.setattr(references, "GENERAL_AGREEMENT", files / "absent" / "general.pdf")
+    monkeypatch.setattr(pipeline.analyze, "GENERAL_AGREEMENT", files / "absent" / "general.pdf")
+    pipeline.analyze.bundled_general_agreement.cache_clear()
     missing = _run("check", "low.pdf", "--against", "general-agreement")
+    pipeline.analyze.bundled_general_agreement.cache_clear()
     assert missing.exit_code == 2 and "bundled file" in missing.output
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from compliance_builders import agreement, clause, norm
 
-from pipeline.compliance.engine import compare_norms, conditions_match, judge, worst_case
+from pipeline.compliance.engine import compare_norms, interval, judge, relation, worst_case
 from schemas.models import Norm
 
 
@@ -161,7 +161,7 @@ def test_weakened_when_the_number_is_kept_but_the_duty_becomes_a_permission():
     assert (finding.kind, finding.severity, finding.clause) == ("weakened", "medium", "5.3")
 
 
-def test_lowered_and_weakened_are_both_reported():
+def test_a_lowered_and_weakened_guarantee_gets_one_verdict_that_names_both():
     ref = agreement("ag_ref", clause("2.1", norms=(norm("premium_pay.overtime", ">=", 2, "rate_multiple"),)))
     tgt = agreement(
         "ag_t",
@@ -169,7 +169,8 @@ def test_lowered_and_weakened_are_both_reported():
             "5.3", norms=(norm("premium_pay.overtime", ">=", 1.5, "rate_multiple"),), modality="declaration"
         ),
     )
-    assert _kinds(tgt, ref) == ["lowered", "weakened"]
+    (finding,) = compare_norms(tgt, ref).findings
+    assert finding.kind == "lowered" and "declaration" in finding.explanation
 
 
 def test_unknown_modality_is_never_called_weaker():
@@ -180,7 +181,9 @@ def test_unknown_modality_is_never_called_weaker():
     assert _kinds(tgt, ref) == ["ok"]
 
 
-def test_weakened_by_topic_when_the_reference_clause_has_no_norm():
+def test_a_reference_clause_without_a_norm_is_no_guarantee():
+    """Guarantees are the reference's norms (flags included): a clause that only speaks of a topic
+    gets no verdict, so the summary's count of guarantees is the count of verdicts."""
     ref = agreement(
         "ag_ref",
         clause("7.1", "The employer shall provide safe working conditions and train workers in safety.",
@@ -191,26 +194,110 @@ def test_weakened_by_topic_when_the_reference_clause_has_no_norm():
         clause("4.1", "The employer shall strive to provide safe working conditions and train workers in safety.",
                topics=("safety_guarantees",), modality="declaration"),
     )  # fmt: skip
-    (finding,) = compare_norms(tgt, ref).findings
-    assert (finding.kind, finding.clause, finding.parameter) == ("weakened", "4.1", None)
-    assert finding.topic == "safety_guarantees"
+    comparison = compare_norms(tgt, ref)
+    assert comparison.findings == () and comparison.guarantees == 0
 
 
 @pytest.mark.parametrize(
     ("reference", "target", "expected"),
     [
-        (None, None, True),
-        ("harmful working conditions", "Harmful working conditions.", True),
-        ("harmful working conditions", "harmful, working conditions", True),
-        ("particularly harmful working conditions", "harmful working conditions", False),
-        ("disability group 1 or 2", "disability group 3", False),
-        ("seniority of 5 years or more", "seniority of 10 years or more", False),
-        ("birth of a child", None, False),
-        (None, "birth of a child", False),
+        (None, None, "same"),
+        ("harmful working conditions", "Harmful working conditions.", "same"),
+        ("harmful working conditions", "harmful, working conditions", "same"),
+        ("harmful working conditions", "harmful working conditions class 3.1", "narrower"),
+        ("harmful working conditions", "dangerous working conditions class 4", "narrower"),
+        ("harmful working conditions", "harmful working conditions, locomotive driver", "narrower"),
+        ("disability group 1 or 2", "disability group 1", "narrower"),
+        ("disability group 1 or 2", "disability group 3", None),
+        ("particularly harmful working conditions", "harmful working conditions", None),
+        ("seniority of 5 years or more", "seniority of 10 years or more", None),
+        ("birth of a child", None, "all"),
+        (None, "birth of a child", "only"),
     ],
 )
-def test_conditions_match_after_normalisation(reference, target, expected):
-    assert conditions_match(reference, target) is expected
+def test_how_a_target_condition_stands_to_the_reference_condition(reference, target, expected):
+    assert relation(reference, target) == expected
+
+
+def test_narrower_conditions_answer_the_broader_one_all_at_or_above_is_ok_one_below_is_lowered():
+    ref = agreement("ag_ref", clause("4.1", norms=(
+        norm("hazard_pay.allowance", ">=", 12, "percent", condition="harmful working conditions"),)))
+    fine = agreement("ag_t", clause("2.5", norms=(
+        norm("hazard_pay.allowance", "=", 12, "percent", condition="harmful working conditions class 3.1"),
+        norm("hazard_pay.allowance", "=", 16, "percent", condition="harmful working conditions class 3.2"),)))
+    low = agreement("ag_t", clause("2.5", norms=(
+        norm("hazard_pay.allowance", "=", 10, "percent", condition="harmful working conditions class 3.1"),
+        norm("hazard_pay.allowance", "=", 16, "percent", condition="harmful working conditions class 3.2"),)))
+    assert _kinds(fine, ref) == ["ok"]
+    (finding,) = compare_norms(low, ref).findings
+    assert (finding.kind, finding.found.value, finding.expected.condition) == ("lowered", 10, "harmful working conditions")
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "to_unit", "bounds"),
+    [
+        (2, "weeks", "days", (14, 14)),
+        (2, "months", "days", (56, 62)),
+        (60, "days", "months", (60 / 31, 60 / 28)),
+        (10, "annual_wage", "monthly_wage", (120, 120)),
+        (24, "days", "calendar_days", (24, 24)),
+        (24, "working_days", "calendar_days", None),
+        (1.2, "minimum_wage", "kzt", None),
+    ],
+)
+def test_units_convert_only_by_definition_and_months_by_honest_bounds(value, unit, to_unit, bounds):
+    got = interval(value, unit, to_unit)
+    assert got == (pytest.approx(bounds[0]), pytest.approx(bounds[1])) if bounds else got is None
+
+
+@pytest.mark.parametrize(
+    ("reference", "target", "expected"),
+    [
+        ((">=", 30, "days"), ("=", 2, "months"), "improved"),  # 56-62 days
+        ((">=", 60, "days"), ("=", 2, "months"), "unverifiable"),  # 56-62 straddles 60
+        ((">=", 90, "days"), ("=", 2, "months"), "lowered"),
+        ((">=", 2, "months"), ("=", 60, "days"), "unverifiable"),
+        ((">=", 2, "months"), ("=", 63, "days"), "improved"),
+    ],
+)
+def test_notice_in_months_and_days_compares_by_honest_bounds(reference, target, expected):
+    ref = Norm(parameter="job_security.notice", comparator=reference[0], value=reference[1], unit=reference[2])
+    tgt = Norm(parameter="job_security.notice", comparator=target[0], value=target[1], unit=target[2])
+    assert judge(tgt, ref, "higher") == expected
+
+
+def test_every_guarantee_gets_exactly_one_verdict():
+    ref = agreement("ag_ref", clause("2.4", norms=(
+        norm("premium_pay.overtime", ">=", 1.5, "rate_multiple"),
+        norm("premium_pay.night", ">=", 1.5, "rate_multiple"),)),
+        clause("5.4", norms=(norm("annual_leave.days", ">=", 24, "calendar_days"),)))
+    tgt = agreement("ag_t", clause("3.1", norms=(
+        norm("premium_pay.overtime", "=", 2, "rate_multiple"), norm("premium_pay.overtime", "=", 1.5, "rate_multiple"),)))
+    comparison = compare_norms(tgt, ref)
+    assert comparison.guarantees == 3 == len(comparison.findings)
+    assert sorted(f.kind for f in comparison.findings) == ["missing", "missing", "ok"]
+
+
+def test_a_norm_applied_by_reference_to_the_reference_is_ok_by_reference():
+    ref = agreement("ag_ref", clause("4.3", norms=(norm("injury_compensation.death_lump_sum", "=", 10, "annual_wage"),)),
+                    title="General Agreement")
+    applied = norm("injury_compensation.death_lump_sum", "=", 10, "annual_wage", text="in the amount established by clause 4.3")
+    applied = applied.model_copy(update={"by_reference": "General Agreement, clause 4.3"})
+    tgt = agreement("ag_t", clause("5.1", norms=(applied,)))
+    (finding,) = compare_norms(tgt, ref).findings
+    assert (finding.kind, finding.by_reference, finding.clause) == ("ok", True, "5.1")
+
+
+def test_an_unresolved_reference_to_an_agreement_of_the_references_level_is_ok_by_reference():
+    from schemas import Incorporation
+
+    ref = agreement("ag_ref", clause("4.4", norms=(norm("injury_compensation.disability_lump_sum", "=", 5, "annual_wage"),)),
+                    level="sectoral")
+    tgt = agreement("ag_t", clause("5.2", "Lump sums on disability are paid as the sectoral agreement provides.")
+                    .model_copy(update={"incorporations": (Incorporation(level="sectoral", parameters=(
+                        "injury_compensation.disability_lump_sum",), text="as the sectoral agreement provides"),)}))
+    (finding,) = compare_norms(tgt, ref).findings
+    assert (finding.kind, finding.by_reference) == ("ok", True)
 
 
 def test_conditioned_reference_norms_meet_their_own_condition():
