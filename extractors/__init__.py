@@ -71,7 +71,7 @@ def read(text: str, lang: str, heading: str | None = None, lead_in: str | None =
 
 def _doc(nlp, clause: Clause, lang: str):
     from extractors.extensions import put
-    from extractors.pipeline import words_doc, without_line_breaks
+    from extractors.pipeline import without_line_breaks, words_doc
 
     doc = without_line_breaks(nlp, clause.text[:MAX_CHARS])
     put(doc, "kel_lang", lang)

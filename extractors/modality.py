@@ -77,14 +77,17 @@ def _cues(doc: Doc) -> tuple[list[Span], list[Span]]:
         s for s in spans
         if s.id_ == "hedge" and not any(n.start <= s.end and s.start <= n.end for n in not_hedges)
     ]
-    operative = _longest([s for s in spans if s.id_ in (*MODALITIES, SCOPE) and not _attribute(s)])
+    operative = longest_cues([s for s in spans if s.id_ in (*MODALITIES, SCOPE) and not _attribute(s)])
     subordinate = _subordinate(doc, spans)
     main = [c for c in operative if c.start not in subordinate]
     return (main or operative), hedges
 
 
-def _longest(cues: list[Span]) -> list[Span]:
-    """One cue per run of overlapping cues, in reading order: the longest of the run, then the earliest."""
+def longest_cues(cues: list[Span]) -> list[Span]:
+    """One cue per run of overlapping cues, in reading order: the longest of the run, then the
+    earliest; between cues of one length, any other modality beats "obligation", the only one
+    with a generic pattern (any finite verb, «предоставляет») that a listed word
+    («запрещается») also matches."""
     runs: list[list[Span]] = []
     run_end = 0
     for c in sorted(cues, key=lambda c: (c.start, c.end)):
@@ -94,7 +97,7 @@ def _longest(cues: list[Span]) -> list[Span]:
         else:
             runs.append([c])
             run_end = c.end
-    return [min(run, key=lambda c: (-(c.end - c.start), c.start)) for run in runs]
+    return [min(run, key=lambda c: (-(c.end - c.start), c.start, c.id_ == "obligation")) for run in runs]
 
 
 def _opening_infinitive(doc: Doc) -> Span | None:
@@ -161,9 +164,9 @@ class ModalityTagger(Component):
             evidence.append(
                 Evidence(
                     kind="modality", label=decision.modality or label, text=cue.text,
-                    start=cue.start_char if where == "text" else None,
-                    end=cue.end_char if where == "text" else None,
-                    where="text" if where == "text" else "heading",
+                    start=cue.start_char,
+                    end=cue.end_char,
+                    where=where,
                     rule=f"{cue.id_} cue" + (" of the lead-in" if where == "lead_in" else ""),
                 )
             )

@@ -35,6 +35,7 @@ from spacy.util import filter_spans
 
 from extractors.conditions import Condition, range_in, read_conditions
 from extractors.lexicon import SPANS_KEY, Lexicon, lexicon
+from extractors.modality import longest_cues
 from extractors.numbers import Number, format_value, read_numbers
 from schemas.models import Evidence, Norm
 from schemas.taxonomy import taxonomy
@@ -257,7 +258,7 @@ def _clock_times(doc: Doc, spans: _Spans, numbers: list[Number]) -> set[int]:
     """Start tokens of numbers that are times of day: "from 22:00 to 06:00", «с 22 до 6 часов»
     (the range runs past midnight, or the times are written hh.mm)."""
     out: set[int] = set()
-    for a, b in zip(numbers, numbers[1:]):
+    for a, b in zip(numbers, numbers[1:], strict=False):
         joined = spans.starts("range", a.end, "to")
         opened = spans.ends("range", a.start, "from")
         if joined is None or opened is None or joined.end != b.start or a.value > 24 or b.value > 24:
@@ -484,7 +485,11 @@ def _under_prohibition(spans: _Spans, part: Part, q: Quantity, comparator: str, 
             and not (cmp_span and s.start < cmp_span[1] and cmp_span[0] < s.end)]
     if not cues:
         return comparator, None
-    nearest = max(cues, key=lambda s: (s.end, len(s)))
+    # overlapping cues read as one: "No employee shall be paid" is the ban, not "shall be paid"
+    runs = longest_cues(cues)
+    nearest = runs[-1]
+    if len(runs) > 1 and runs[-2].id_ == "prohibition" and runs[-2].end == nearest.start:
+        nearest = runs[-2]  # «не вправе ВЫПЛАЧИВАТЬ», "may not PAY": the ban governs the verb after it
     if nearest.id_ != "prohibition":
         return comparator, None
     if comparator in _FLIP:
@@ -624,7 +629,7 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, parts: list[Part]
         chain = _coordinated(doc, spans, [(s, e, p) for s, e, p, _, _ in before if e <= nearest[1]])
         chosen = {p for _, _, p in chain} | {nearest[2]}
         picked = []
-        for s, e, pid, _, reading in before:
+        for _s, _e, pid, _, reading in before:
             if pid in chosen and pid not in {p for p, _, _ in picked}:
                 picked.append((pid, *reading))
         spans_used = tuple((s, e, "text") for s, e, pid, _, _ in before if pid in chosen)
@@ -632,8 +637,19 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, parts: list[Part]
     # after it, before the next quantity, in the same part
     after = fitting([c for c in cues.text if q.end <= c[0] and c[1] <= min(part.end, next_start)])
     if after:
-        s, e, pid, _, reading = min(after, key=lambda c: c[0])
-        return [(pid, *reading)], ((s, e, "text"),), None
+        # the first cue after it, and the cues coordinated with it: "double rate for work on public
+        # holidays and days off"
+        ordered = sorted(after, key=lambda c: c[0])
+        picked, used = [], []
+        for s, e, pid, _, reading in ordered:
+            if used:
+                gap = [i for i in range(used[-1][1], s) if not _in_parentheses(doc, i)]
+                if not (len(gap) <= 8 and all(spans.is_marker("coordination", i) or doc[i].is_space for i in gap)):
+                    break
+            if pid not in {p for p, _, _ in picked}:
+                picked.append((pid, *reading))
+            used.append((s, e, "text"))
+        return _drop_general(picked), tuple(used), None
     # anywhere in the part, then its lead-in, then its sentence; then the clause and its heading
     scopes = [("text", [c for c in cues.text if part.start <= c[0] < part.end])]
     if part.lead_in is not None:
@@ -890,15 +906,25 @@ def _supplement(spans: _Spans, q: Quantity, part: Part, cue_spans) -> bool:
     return any(spans.is_marker("supplement", i) for s, e, w in cue_spans if w == "text" for i in range(s, e))
 
 
+def _extent(doc: Doc, cmp_span: tuple[int, int] | None, q: Quantity) -> tuple[int, int]:
+    """The words of a norm: its quantity with its comparator, when the comparator stands next to it;
+    a comparator further away (a lead-in's "not less than:" for every item) is named in the rule only."""
+    if not cmp_span:
+        return q.start, q.end
+    start, end = min(cmp_span[0], q.start), max(cmp_span[1], q.end)
+    between = doc[min(cmp_span[1], q.end):max(cmp_span[0], q.start)]
+    if len(between) > 6 or any(t.text in (":", ";") for t in between):
+        return q.start, q.end
+    return start, end
+
+
 def _words(doc: Doc, cmp_span: tuple[int, int] | None, q: Quantity) -> str:
-    start = min(cmp_span[0], q.start) if cmp_span else q.start
-    end = max(cmp_span[1], q.end) if cmp_span else q.end
+    start, end = _extent(doc, cmp_span, q)
     return doc[start:end].text
 
 
 def _evidence(doc: Doc, norm: Norm, cmp_span, q: Quantity, cue_spans, cond, rule: str) -> Evidence:
-    start = min(cmp_span[0], q.start) if cmp_span else q.start
-    end = max(cmp_span[1], q.end) if cmp_span else q.end
+    start, end = _extent(doc, cmp_span, q)
     span = doc[start:end]
     return Evidence(kind="norm", label=norm.parameter, text=span.text, start=span.start_char, end=span.end_char, rule=rule)
 

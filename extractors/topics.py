@@ -138,8 +138,13 @@ def score_topics(doc: Doc, heading: Doc | None, norms, reading=None) -> dict[str
 
     first_end = _first_sentence_end(doc)
     heads: dict[str, list[Span]] = defaultdict(list)
-    for span in _layer(doc, "topic") + _pairs(doc):
-        if counted(span):
+    phrases = _layer(doc, "topic")
+    for span in phrases + _pairs(doc):
+        # the most specific phrase wins: "labour protection" inside "technical inspector of labour
+        # protection" is the inspector's, not a second topic
+        inside = any(o.id_ != span.id_ and o.start <= span.start and span.end <= o.end and len(o) > len(span)
+                     for o in phrases)
+        if counted(span) and not inside:
             heads[span.id_].append(span)
     opening = _opening_condition(doc)
     for topic, spans in heads.items():
@@ -164,11 +169,16 @@ def score_topics(doc: Doc, heading: Doc | None, norms, reading=None) -> dict[str
         s = scores[topic]
         s.points += min(2, len({x.lemma_ for x in spans}))
         s.evidence.append(("term", spans[0]))
+    heading_heads = {span.id_ for span in _layer(heading, "topic")}
     for span in _layer(heading, "topic") + _layer(heading, "term"):
         s = scores.get(span.id_)
         if s is not None and s.points and not any(e[0] == "heading" for e in s.evidence):
             s.points += 1
             s.evidence.append(("heading", span))
+            if span.id_ in heading_heads and any(e[0] == "term" for e in s.evidence) and s.points >= 2:
+                # "The leave may be divided into parts" under "Annual Leave": the heading says which leave
+                s.points = max(s.points, THRESHOLD)
+                s.strong = True
     return scores
 
 
@@ -203,7 +213,9 @@ class TopicTagger(Component):
         heading = extensions.get(doc, "kel_heading_doc")
         norms = [n for n in extensions.get(doc, "kel_norms") or [] if not n.by_reference]
         scores = score_topics(doc, heading, norms, extensions.get(doc, "kel_reading"))
-        if extensions.get(doc, "kel_modality") is None:
+        if extensions.get(doc, "kel_modality") is None and any(
+            e.kind == "modality" for e in extensions.get(doc, "kel_evidence") or ()
+        ):
             # a clause that binds nobody (scope, entry into force, definitions) is about what its
             # norms are about, if it has any, not about every field it names
             scores = {t: s for t, s in scores.items() if _has_norm(s)}
@@ -214,7 +226,13 @@ class TopicTagger(Component):
             for kind, *what in scores[topic].evidence:
                 if kind == "norm":
                     parameter, text = what
-                    evidence.append(Evidence(kind="topic", label=topic, text=text, rule=f"a norm of {parameter}"))
+                    # the words of the norm, where the norm reader found them
+                    place = next((e for e in evidence if e.kind == "norm" and e.label == parameter and e.text == text), None)
+                    evidence.append(Evidence(
+                        kind="topic", label=topic, text=text, rule=f"a norm of {parameter}",
+                        start=place.start if place else None, end=place.end if place else None,
+                        where=place.where if place else "text",
+                    ))
                     continue
                 span = what[0]
                 where = "heading" if kind == "heading" else "text"

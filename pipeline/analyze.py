@@ -6,9 +6,8 @@ import glob
 import logging
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
-
 from functools import cache
+from pathlib import Path
 
 from pipeline import ingest
 from pipeline.errors import InputError
