@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 OUT    := out
 
-.PHONY: install demo test lint bench corpus schemas clean
+.PHONY: install demo test lint bench score corpus schemas clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,15 @@ demo: install
 ## The whole test suite.
 test: install
 	$(PY) -m pytest -q -n 2 --dist loadfile
+
+## Scores on text nobody here wrote, per language: the independent devset (extraction, check and
+## diff against its expected findings) and the real-text labels (texts from ../shared/realdev, ../realtext).
+DEVSET ?= ../shared/devset
+score: install
+	@test -d $(DEVSET)/src || { echo "score: $(DEVSET) is absent (set DEVSET=...)"; exit 2; }
+	@rm -rf $(OUT)/devset; $(PY) corpora/build.py --src $(DEVSET)/src --out $(OUT)/devset > /dev/null
+	$(BIN)/kelisim eval $(OUT)/devset/gold --from-text --findings $(DEVSET)/findings.yaml
+	$(BIN)/kelisim eval corpora/realtext --real
 
 lint: install
 	$(BIN)/ruff check .

@@ -29,7 +29,8 @@ class NormReader(Component):
             evidence += found_evidence
         cited = [s.id_ for s in doc.spans.get(SPANS_KEY, ()) if s.label_ == "param"]
         heading = extensions.get(doc, "kel_heading_doc")
-        if heading is not None:
+        if heading is not None and not cited:
+            # the section's title says what a bare "as established by the General Agreement" applies
             cited += [s.id_ for s in heading.spans.get(SPANS_KEY, ()) if s.label_ == "param"]
         incorporations, ref_evidence = read_incorporations(doc, list(dict.fromkeys(cited)))
         extensions.put(doc, "kel_reading", reading)

@@ -929,7 +929,7 @@ def _evidence(doc: Doc, norm: Norm, cmp_span, q: Quantity, cue_spans, cond, rule
     return Evidence(kind="norm", label=norm.parameter, text=span.text, start=span.start_char, end=span.end_char, rule=rule)
 
 
-_GOVERNED = 20  # tokens between a verb and the flag guarantee it grants ("shall provide ... protective clothing")
+_GOVERNED = 20  # words between a verb and the flag guarantee it grants ("shall provide ... protective clothing")
 
 
 def _granted(spans: _Spans, parts: list[Part], cue: Span) -> bool:
@@ -940,7 +940,12 @@ def _granted(spans: _Spans, parts: list[Part], cue: Span) -> bool:
     object ("commissions for the acceptance of protective clothing") grants nothing."""
     part = parts[_part_of(parts, cue.start)]
     verbs = [s for s in spans.layer("modal") if s.id_ in ("obligation", "prohibition", "permission", "declaration")]
-    if any(part.start <= v.start and v.end <= cue.start and cue.start - v.end <= _GOVERNED for v in verbs):
+    doc = cue.doc
+
+    def words(a: int, b: int) -> int:
+        return sum(1 for t in doc[a:b] if not t.is_punct and not t.is_space)
+
+    if any(part.start <= v.start and v.end <= cue.start and words(v.end, cue.start) <= _GOVERNED for v in verbs):
         return True
     own = [v for v in verbs if part.start <= v.start < part.end]
     if cue.start - part.start <= _GOVERNED and not any(v.end <= cue.start for v in own):

@@ -24,6 +24,7 @@ from schemas.datafile import read_yaml
 class CaseResult:
     name: str
     kind: str  # check | diff
+    language: str = "?"  # of the target (check) or the new version (diff)
     expected: int = 0
     flagged: int = 0
     matched: int = 0
@@ -37,7 +38,7 @@ class CaseResult:
 
     def to_dict(self) -> dict:
         return {
-            "name": self.name, "kind": self.kind, "expected": self.expected, "flagged": self.flagged,
+            "name": self.name, "kind": self.kind, "language": self.language, "expected": self.expected, "flagged": self.flagged,
             "matched": self.matched, "missed": [list(k) for k in self.missed], "extra": [list(k) for k in self.extra],
             "must_not_flag": self.must_not_flag, "must_not_flag_flagged": self.must_not_flag_flagged,
             "guarantees": self.guarantees, "verdicts": self.verdicts, "outside": [list(k) for k in self.outside],
@@ -49,24 +50,33 @@ class FindingsReport:
     source: str
     cases: list[CaseResult] = field(default_factory=list)
 
-    def totals(self, kind: str | None = None) -> dict:
-        cases = [c for c in self.cases if kind is None or c.kind == kind]
+    def languages(self) -> list[str]:
+        return sorted({c.language for c in self.cases})
+
+    def totals(self, kind: str | None = None, language: str | None = None) -> dict:
+        cases = [c for c in self.cases if (kind is None or c.kind == kind) and (language is None or c.language == language)]
         expected = sum(c.expected for c in cases)
         flagged = sum(c.flagged for c in cases)
         matched = sum(c.matched for c in cases)
+        outside = sum(len(c.outside) for c in cases)
         return {
             "cases": len(cases), "expected": expected, "flagged": flagged, "matched": matched,
             "recall": matched / expected if expected else None,
             "precision": matched / flagged if flagged else None,
+            # every flag, those of parameters the gold never uses (``outside``) counted as false
+            "precision_all": matched / (flagged + outside) if flagged + outside else None,
             "must_not_flag": sum(c.must_not_flag for c in cases),
             "must_not_flag_flagged": sum(len(c.must_not_flag_flagged) for c in cases),
             "verdicts_missing": sum(c.guarantees - c.verdicts for c in cases),
-            "outside": sum(len(c.outside) for c in cases),
+            "outside": outside,
         }
 
     def to_dict(self) -> dict:
         return {"source": self.source, "check": self.totals("check"), "diff": self.totals("diff"),
-                "all": self.totals(), "cases": [c.to_dict() for c in self.cases]}
+                "all": self.totals(),
+                "by_language": {lang: {"check": self.totals("check", lang), "diff": self.totals("diff", lang)}
+                                for lang in self.languages()},
+                "cases": [c.to_dict() for c in self.cases]}
 
 
 def _key(finding) -> tuple:
@@ -98,6 +108,12 @@ class _Reader:
 
             return GENERAL_AGREEMENT.with_suffix(f".{self.fmt}")
         raise FileNotFoundError(f"{doc_id}: no {self.fmt} file in or beside {self.gold_dir}")
+
+    def language(self, doc_id: str) -> str:
+        gold = self.gold_dir / f"{doc_id}.json"
+        if gold.exists():
+            return (json.loads(gold.read_text(encoding="utf-8")).get("metadata") or {}).get("language") or "?"
+        return self(doc_id).language or "?"
 
     def __call__(self, doc_id: str) -> Agreement:
         if doc_id not in self.cache:
@@ -137,18 +153,21 @@ def evaluate_findings(findings: str | Path, gold_dir: str | Path, *, fmt: str = 
     report = FindingsReport(source=str(findings))
     for case in spec.get("checks") or ():
         result = check_agreements([read(case["target"])], read(case["reference"]))
-        report.cases.append(_score(f"{case['target']} vs {case['reference']}", "check", case, result, parameters))
+        report.cases.append(_score(f"{case['target']} vs {case['reference']}", "check", case, result, parameters,
+                                   read.language(case["target"])))
     for case in spec.get("diffs") or ():
         result = diff_agreements(read(case["old"]), read(case["new"]))
-        report.cases.append(_score(f"{case['old']} -> {case['new']}", "diff", case, result, parameters))
+        report.cases.append(_score(f"{case['old']} -> {case['new']}", "diff", case, result, parameters,
+                                   read.language(case["new"])))
     return report
 
 
-def _score(name: str, kind: str, case: dict, report, parameters: frozenset[str] | None = None) -> CaseResult:
+def _score(name: str, kind: str, case: dict, report, parameters: frozenset[str] | None = None,
+           language: str = "?") -> CaseResult:
     every = {_key(f) for f in report.findings if f.kind != "ok"}
     flagged = {k for k in every if parameters is None or k[1] in parameters}
     expected = {_key(e) for e in case.get("expected") or ()}
-    result = CaseResult(name=name, kind=kind, expected=len(expected), flagged=len(flagged),
+    result = CaseResult(name=name, kind=kind, language=language, expected=len(expected), flagged=len(flagged),
                         matched=len(flagged & expected))
     result.missed = sorted(expected - flagged, key=str)
     result.extra = sorted(flagged - expected, key=str)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipeline.compliance import references
 from pipeline.compliance.engine import compare
-from pipeline.compliance.names import named_parameters
+from pipeline.compliance.names import named_words
 from pipeline.compliance.summary import agreement_entry, order, summarise
 from pipeline.incorporate import incorporate
 from schemas.models import Agreement, Report
@@ -40,7 +40,7 @@ def check_agreements(targets: Iterable[Agreement], reference: Agreement, *, forc
     for target in targets:
         references.check_levels(target, reference, force=force)
         target = incorporate(target, reference)  # what it applies of the reference by reference, made explicit
-        comparison = compare(target, reference, mode="check", named=named_parameters(target))
+        comparison = compare(target, reference, mode="check", named=named_words(target))
         findings.extend(comparison.findings)
         improved += comparison.improved
         guarantees = comparison.guarantees

@@ -7,7 +7,7 @@ from pathlib import Path
 from pipeline.compliance import references
 from pipeline.compliance.align import align
 from pipeline.compliance.engine import compare
-from pipeline.compliance.names import named_parameters
+from pipeline.compliance.names import named_words
 from pipeline.compliance.summary import order, summarise
 from schemas.models import Agreement, Report
 
@@ -19,7 +19,7 @@ def diff_agreements(old: Agreement, new: Agreement) -> Report:
     alignment is summarised under ``clauses``.
     """
     alignment = align(old, new)
-    comparison = compare(new, old, mode="diff", counterparts=alignment.counterparts(), named=named_parameters(new))
+    comparison = compare(new, old, mode="diff", counterparts=alignment.counterparts(), named=named_words(new))
     summary = summarise(
         comparison.findings,
         old=old.id,

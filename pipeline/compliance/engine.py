@@ -39,6 +39,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from pipeline.compliance.names import Named, named_words
 from pipeline.compliance.severity import severity
 from pipeline.compliance.wording import describe, label
 from schemas.models import Agreement, Clause, Finding, Norm, NormValue
@@ -282,21 +283,25 @@ def _incorporating(sides: _Sides, g: Clause, norm: Norm) -> Clause | None:
             cites_reference = inc.level == sides.reference.level
             higher = sides.mode == "diff" and inc.level in ("general", "sectoral", "regional", "labour_code")
             # a cited clause number is a clause of the cited agreement: it names the guarantee only
-            # when that agreement is the reference itself
-            if (cites_reference and g.number in inc.clauses) or ((cites_reference or higher) and norm.parameter in inc.parameters):
+            # when that agreement is the reference itself, and then it alone says what is applied
+            if cites_reference and inc.clauses:
+                if g.number in inc.clauses:
+                    return clause
+                continue
+            if (cites_reference or higher) and norm.parameter in inc.parameters:
                 return clause
     return None
 
 
-def _naming(sides: _Sides, norm: Norm, named: Mapping[str, frozenset[str]]) -> Clause | None:
+def _naming(sides: _Sides, norm: Norm, named: Mapping[str, Named]) -> Clause | None:
     """A target clause whose own words name the guarantee, though no value of it was read."""
     topic = taxonomy().parameters[norm.parameter].topic
-    found = [c for c in sides.target.clauses if norm.parameter in named.get(c.id, frozenset())
+    found = [c for c in sides.target.clauses if c.id in named and named[c.id].names(norm.parameter, norm.condition)
              and topic in c.topics and not any(n.parameter == norm.parameter for n in c.norms)]
     return max(found, key=lambda c: len(c.text), default=None)
 
 
-def _judge(sides: _Sides, g: Clause, norm: Norm, aligned: frozenset[str], named: Mapping[str, frozenset[str]]) -> tuple[Finding, bool]:
+def _judge(sides: _Sides, g: Clause, norm: Norm, aligned: frozenset[str], named: Mapping[str, Named]) -> tuple[Finding, bool]:
     what = label(norm.parameter)
     same = [(c, n) for c in sides.target.clauses for n in c.norms if n.parameter == norm.parameter]
     related = [(c, n, relation(norm.condition, n.condition)) for c, n in same]
@@ -357,20 +362,18 @@ def compare(
     *,
     mode: Mode = "check",
     counterparts: Mapping[str, frozenset[str]] | None = None,
-    named: Mapping[str, frozenset[str]] | None = None,
+    named: Mapping[str, Named] | None = None,
 ) -> Comparison:
     """One verdict for every guarantee of ``reference`` in ``target``.
 
     ``counterparts`` maps a reference clause id to the target clause ids aligned with it
-    (``diff``); ``named`` maps a target clause id to the parameters its words name
-    (:func:`pipeline.compliance.names.named_parameters`, computed when not given), for counterparts
+    (``diff``); ``named`` maps a target clause id to what its words name
+    (:func:`pipeline.compliance.names.named_words`, computed when not given), for counterparts
     whose value was not read.
     """
     sides = _Sides(target, reference, mode)
     if named is None:
-        from pipeline.compliance.names import named_parameters
-
-        named = named_parameters(target)
+        named = named_words(target)
     findings: list[Finding] = []
     improvements: list[Finding] = []
     items = guarantees(reference)

@@ -3,29 +3,73 @@
 The compliance engine needs to tell a guarantee the target does not have (``missing``) from
 one it has in words the reader could not turn into a value (``unverifiable``): a clause that
 says "severance pay" or «выходное пособие» is about severance pay. The words are the parameter
-cues of the rule files (``extractors/data/<lang>/parameters.yaml``), read by the extractors'
-own lexicon.
+cues and condition triggers of the rule files (``extractors/data/<lang>/``), read by the
+extractors' own lexicon. A guarantee for a group ("36 hours a week in harmful conditions") is
+named only by a clause that also names that kind of group.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
+
 from schemas import Agreement
 
+# Condition triggers that qualify another one ("5 years", "group 2", "depending on") name no group.
+_QUALIFIERS = frozenset({"years", "group", "depending"})
+# Kinds of harmful work a reference's "harmful working conditions" covers.
+_HARMFUL = frozenset({"harmful", "particularly_harmful", "dangerous", "hazard_class"})
 
-def named_parameters(agreement: Agreement) -> dict[str, frozenset[str]]:
-    """Clause id -> the parameters its words name (strong cues only)."""
+
+@dataclass(frozen=True)
+class Named:
+    """What one clause's words name: parameters (strong cues only) and kinds of condition."""
+
+    parameters: frozenset[str] = frozenset()
+    conditions: frozenset[str] = frozenset()
+
+    def names(self, parameter: str, condition: str | None) -> bool:
+        if parameter not in self.parameters:
+            return False
+        if not condition:
+            return True
+        wanted = condition_kinds(condition)
+        return not wanted or bool(_family(wanted) & _family(self.conditions))
+
+
+def _family(kinds: frozenset[str]) -> frozenset[str]:
+    return frozenset("harmful" if k in _HARMFUL else k for k in kinds)
+
+
+def _spans(text: str, lang: str, label: str):
+    from extractors.lexicon import SPANS_KEY
+    from extractors.pipeline import words_doc
+
+    return [s for s in words_doc(text, lang).spans.get(SPANS_KEY, ()) if s.label_ == label]
+
+
+@cache
+def condition_kinds(condition: str) -> frozenset[str]:
+    """The kinds of group a norm's condition (an English phrase, see conditions.yaml) speaks of."""
+    return frozenset(s.id_ for s in _spans(condition, "en", "cond") if s.id_ not in _QUALIFIERS)
+
+
+def named_words(agreement: Agreement) -> dict[str, Named]:
+    """Clause id -> what its words name."""
     if not agreement.clauses:
         return {}
     from extractors import guess_language
     from extractors.lexicon import SPANS_KEY
     from extractors.pipeline import words_doc
 
-    out: dict[str, frozenset[str]] = {}
+    out: dict[str, Named] = {}
     for clause in agreement.clauses:
         lang = agreement.language or guess_language(clause.text)
         doc = words_doc(clause.text[:20000], lang)
-        cues = [s for s in doc.spans.get(SPANS_KEY, ()) if s.label_ == "param"]
+        spans = doc.spans.get(SPANS_KEY, ())
+        cues = [s for s in spans if s.label_ == "param"]
         # "annual leave" inside "additional paid annual leave" names the additional leave only
         outermost = [s for s in cues if not any(o.start <= s.start and s.end <= o.end and len(o) > len(s) for o in cues)]
-        out[clause.id] = frozenset(s.id_ for s in outermost)
+        conditions = frozenset(s.id_ for s in spans if s.label_ == "cond" and s.id_ not in _QUALIFIERS)
+        out[clause.id] = Named(frozenset(s.id_ for s in outermost), conditions)
     return out
