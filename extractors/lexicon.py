@@ -85,6 +85,36 @@ MODALITY_KEYS = ("obligation", "prohibition", "permission", "declaration", "hedg
 PERIODS = ("day", "shift", "week", "month", "year")
 
 
+_LAYERS = "kel_layers"  # doc.user_data: the lexicon's spans by label, made once per Doc
+
+
+def layers(doc) -> dict[str, list]:
+    """The lexicon's spans of a Doc by label, in the ruler's order.
+
+    spaCy builds a new Span object each time a SpanGroup is iterated; the readers ask for
+    layers many times per clause, so the spans are grouped once and kept with the Doc (until
+    the group changes size)."""
+    group = doc.spans.get(SPANS_KEY, ())
+    kept = doc.user_data.get(_LAYERS)
+    if kept is None or kept[0] != len(group):
+        by_label: dict[str, list] = {}
+        for span in group:
+            by_label.setdefault(span.label_, []).append(span)
+        kept = (len(group), by_label)
+        doc.user_data[_LAYERS] = kept
+    return kept[1]
+
+
+def layer(doc, *labels: str) -> list:
+    """The spans of the lexicon layers ``labels`` in a Doc ([] for None); of several layers, in reading order."""
+    if doc is None:
+        return []
+    by_label = layers(doc)
+    if len(labels) == 1:
+        return by_label.get(labels[0], [])
+    return sorted((s for label in labels for s in by_label.get(label, ())), key=lambda s: (s.start, s.end))
+
+
 class LexiconError(ValueError):
     """A rule file names something the taxonomy does not know, or is malformed."""
 

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 
 from extractors import extensions
 from extractors.component import Component
-from extractors.lexicon import SPANS_KEY
+from extractors.lexicon import layer
 from schemas import Evidence
 
 MODALITIES = ("obligation", "prohibition", "permission", "declaration")
@@ -71,7 +71,7 @@ def _attribute(span: Span) -> bool:
 def _cues(doc: Doc) -> tuple[list[Span], list[Span]]:
     """(operative cues, hedges) of a Doc, longest first where cues overlap; a cue inside a
     condition that opens the sentence counts only when the sentence has no other."""
-    spans = [s for s in doc.spans.get(SPANS_KEY, ()) if s.label_ == "modal"]
+    spans = layer(doc, "modal")
     not_hedges = [s for s in spans if s.id_ == "not_hedge"]
     hedges = [
         s for s in spans
@@ -176,9 +176,9 @@ class ModalityTagger(Component):
 def opening_clause(doc: Doc) -> set[int]:
     """Tokens from a ``subordinate`` word opening the clause ("When", "If", "Before", «При») to
     the first comma: the circumstance the clause speaks of, not its subject."""
-    spans = [s for s in doc.spans.get(SPANS_KEY, ()) if s.label_ == "modal" and s.id_ == "subordinate"]
+    spans = [s for s in layer(doc, "modal") if s.id_ == "subordinate"]
     first = next((t.i for t in doc if not (t.is_punct or t.is_space or t.like_num)), 0)
-    verbs = [c.start for c in doc.spans.get(SPANS_KEY, ()) if c.label_ == "modal" and c.id_ in MODALITIES]
+    verbs = [c.start for c in layer(doc, "modal") if c.id_ in MODALITIES]
     for s in spans:
         if s.start == first:
             end = next((t.i for t in doc[s.end:] if t.text in (",", ";", ".")), None)

@@ -6,7 +6,7 @@ from spacy.tokens import Doc
 
 from extractors import extensions
 from extractors.component import Component
-from extractors.lexicon import SPANS_KEY
+from extractors.lexicon import layer
 from extractors.reading import Context, read_clause
 from extractors.references import read_incorporations
 from extractors.tables import table_norms
@@ -27,11 +27,11 @@ class NormReader(Component):
             found, found_evidence = table_norms(tables, doc, self.lang, context)
             norms += found
             evidence += found_evidence
-        cited = [s.id_ for s in doc.spans.get(SPANS_KEY, ()) if s.label_ == "param"]
+        cited = [s.id_ for s in layer(doc, "param")]
         heading = extensions.get(doc, "kel_heading_doc")
         if heading is not None and not cited:
             # the section's title says what a bare "as established by the General Agreement" applies
-            cited += [s.id_ for s in heading.spans.get(SPANS_KEY, ()) if s.label_ == "param"]
+            cited += [s.id_ for s in layer(heading, "param")]
         incorporations, ref_evidence = read_incorporations(doc, list(dict.fromkeys(cited)))
         extensions.put(doc, "kel_reading", reading)
         extensions.put(doc, "kel_norms", norms)

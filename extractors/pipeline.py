@@ -117,6 +117,7 @@ def words_doc(text: str, lang: str) -> Doc:
 
 
 _ITEM_START = re.compile(r"^(?:[-–—•·*●▪◦]|\(?[0-9a-zA-Zа-яА-ЯёЁәіңғүұқөһ]{1,3}[).])$")
+_LAYOUT_SPACE = re.compile(r"\s\s|[^\S ]")  # two spaces in a row, or a line break, tab or other space
 _OFFSETS = "kel_offsets"  # doc.user_data: (offset in the Doc's text, offset in the clause text) per token
 
 
@@ -127,6 +128,8 @@ def without_line_breaks(nlp: Language, text: str) -> Doc:
     ("\na)", "\n–") is kept: it opens an item. The offset of each token in ``text`` is kept for
     :func:`original_offset`."""
     raw = nlp.make_doc(text)
+    if not _LAYOUT_SPACE.search(text):
+        return raw  # single spaces only: nothing to join
     keep = [
         t for t in raw
         if not t.is_space or ("\n" in t.text and t.i + 1 < len(raw) and _ITEM_START.match(raw[t.i + 1].text))

@@ -34,7 +34,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extractors.conditions import Condition, range_in, read_conditions
-from extractors.lexicon import SPANS_KEY, Lexicon, lexicon
+from extractors.lexicon import Lexicon, layers, lexicon
 from extractors.modality import longest_cues
 from extractors.numbers import Number, format_value, read_numbers
 from schemas.models import Evidence, Norm
@@ -115,9 +115,7 @@ class _Spans:
     """The lexicon's spans of one Doc, by layer and id, longest first where they overlap."""
 
     def __init__(self, doc: Doc):
-        by_layer: dict[str, list[Span]] = defaultdict(list)
-        for span in doc.spans.get(SPANS_KEY, ()):
-            by_layer[span.label_].append(span)
+        by_layer = layers(doc)
         self.all: dict[str, list[Span]] = {}
         for layer, spans in by_layer.items():
             if layer in ("marker", "cond", "range", "topic", "term", "modal", "ref", "block", "param_weak"):

@@ -17,7 +17,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from extractors.lexicon import SPANS_KEY
+from extractors.lexicon import layer
 from schemas import Evidence, Incorporation
 
 _WINDOW = 14  # tokens between the amount words and the name of the cited agreement
@@ -25,7 +25,7 @@ _NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?$")
 
 
 def _refs(doc: Doc) -> list[Span]:
-    return sorted((s for s in doc.spans.get(SPANS_KEY, ()) if s.label_ == "ref"), key=lambda s: s.start)
+    return sorted(layer(doc, "ref"), key=lambda s: s.start)
 
 
 def read_incorporations(doc: Doc, parameters: list[str]) -> tuple[list[Incorporation], list[Evidence]]:

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from extractors.conditions import read_conditions
-from extractors.lexicon import SPANS_KEY
+from extractors.lexicon import layer
 from extractors.numbers import read_numbers
 from extractors.reading import Context, read_clause
 from schemas import Evidence, Norm, Table
@@ -27,14 +27,14 @@ from schemas import Evidence, Norm, Table
 
 def _units(doc: Doc) -> list:
     """The unit phrases of a short text, longest where they overlap ("calendar days", not "days")."""
-    return sorted(filter_spans([s for s in doc.spans.get(SPANS_KEY, ()) if s.label_ == "unit"]), key=lambda s: s.start)
+    return sorted(filter_spans(list(layer(doc, "unit"))), key=lambda s: s.start)
 
 
 def _dangling_comparator(doc: Doc) -> str | None:
     """A comparator of the clause text that no quantity of the text takes: it speaks of the table."""
     reading = read_clause(doc, _lang(doc), Context())
     used = {r.comparator_span for r in reading.readings if r.comparator_span}
-    comparators = filter_spans([s for s in doc.spans.get(SPANS_KEY, ()) if s.label_ == "cmp"])
+    comparators = filter_spans(list(layer(doc, "cmp")))
     free = [s.id_ for s in comparators if (s.start, s.end) not in used and s.id_ in (">=", "<=", "=")]
     return next((c for c in free if c != "="), free[0] if free else None)
 
@@ -69,7 +69,7 @@ def table_norms(tables: tuple[Table, ...], doc: Doc, lang: str, context: Context
     evidence: list[Evidence] = []
     lead = None
     clause_harmful = any(c.kind in ("harmful", "particularly_harmful", "dangerous", "hazard_class")
-                         for c in read_conditions(doc, [s for s in doc.spans.get(SPANS_KEY, ()) if s.label_ in ("cond", "range")],
+                         for c in read_conditions(doc, layer(doc, "cond", "range"),
                                                   read_numbers(doc, lang), lang))
     for table in tables:
         rows = [tuple(c.strip() for c in row) for row in table.rows if any(c.strip() for c in row)]
@@ -132,7 +132,7 @@ def _row_condition(label: str, first_header: str, lang: str, harmful: bool) -> s
     if not label:
         return None
     doc = words_doc(f"{first_header} {label}", lang)
-    spans = [s for s in doc.spans.get(SPANS_KEY, ()) if s.label_ in ("cond", "range")]
+    spans = layer(doc, "cond", "range")
     conditions = [c for c in read_conditions(doc, spans, read_numbers(doc, lang), lang) if c.kind != "depending"]
     specific = [c for c in conditions if c.kind in ("hazard_class", "disability", "seniority", "particularly_harmful")]
     if specific:

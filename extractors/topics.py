@@ -28,6 +28,7 @@ not collect every topic its words touch; at most :data:`CAP` topics without norm
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -35,10 +36,11 @@ from spacy.tokens import Doc, Span
 
 from extractors import extensions
 from extractors.component import Component
-from extractors.lexicon import SPANS_KEY
+from extractors.lexicon import layer
 from schemas import Evidence, taxonomy
 
 THRESHOLD = 3
+_FULL_STOP = re.compile(r"\.(?=\s|$)")  # a full stop followed by a space or the end
 SECOND = 4
 CAP = 2
 
@@ -54,9 +56,7 @@ class _Score:
 
 
 def _layer(doc: Doc | None, label: str) -> list[Span]:
-    if doc is None:
-        return []
-    return [s for s in doc.spans.get(SPANS_KEY, ()) if s.label_ == label]
+    return layer(doc, label)
 
 
 def _opening_condition(doc: Doc) -> set[int]:
@@ -69,9 +69,10 @@ def _opening_condition(doc: Doc) -> set[int]:
 
 def _first_sentence_end(doc: Doc) -> int:
     """Where the clause's first sentence ends; a lead-in and its items are one sentence."""
-    for t in doc:
-        if t.text == "." and (t.i + 1 == len(doc) or t.whitespace_ or doc[t.i + 1].is_space):
-            return t.i
+    for m in _FULL_STOP.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end())
+        if span is not None:
+            return span.start
     return len(doc)
 
 
