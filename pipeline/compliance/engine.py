@@ -41,7 +41,7 @@ from typing import Literal
 
 from pipeline.compliance.names import Named, named_words
 from pipeline.compliance.severity import severity
-from pipeline.compliance.wording import describe, label
+from pipeline.compliance.wording import describe, label, sets
 from schemas.models import Agreement, Clause, Finding, Norm, NormValue
 from schemas.taxonomy import taxonomy
 
@@ -329,17 +329,16 @@ def _judge(sides: _Sides, g: Clause, norm: Norm, aligned: frozenset[str], named:
                              f"{describe(norm)} for every worker.", clause, found), False
     naming = _naming(sides, norm, named)
     if naming is not None:
-        return sides.finding("unverifiable", g, norm, f"{sides.reference_name.capitalize()} sets {what[0].lower() + what[1:]} "
-                             f"at {describe(norm)}; clause {naming.number} speaks of it, but no value of it was read: "
+        return sides.finding("unverifiable", g, norm, f"{sides.reference_name.capitalize()} {sets(what, norm)}; "
+                             f"clause {naming.number} speaks of it, but no value of it was read: "
                              "a lawyer should read both.", naming), False
     if general:
         clause, found, _ = general[0]
-        return sides.finding(sides.absent_kind, g, norm, f"{sides.reference_name.capitalize()} sets {what[0].lower() + what[1:]} "
-                             f"at {describe(norm)}; the agreement's rule for every worker ({describe(found)}, clause "
+        return sides.finding(sides.absent_kind, g, norm, f"{sides.reference_name.capitalize()} {sets(what, norm)}; "
+                             f"the agreement's rule for every worker ({describe(found)}, clause "
                              f"{clause.number}) does not meet it, and it states none for this group."), False
     absent = "the new version has no such guarantee" if sides.mode == "diff" else "the agreement has no counterpart"
-    return sides.finding(sides.absent_kind, g, norm, f"{sides.reference_name.capitalize()} sets "
-                         f"{what[0].lower() + what[1:]} at {describe(norm)}; {absent}."), False
+    return sides.finding(sides.absent_kind, g, norm, f"{sides.reference_name.capitalize()} {sets(what, norm)}; {absent}."), False
 
 
 def guarantees(reference: Agreement) -> list[tuple[Clause, Norm]]:

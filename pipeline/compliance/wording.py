@@ -80,6 +80,15 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+def sets(what: str, norm: Norm | NormValue) -> str:
+    """ "sets the lump sum on death at 10 annual wages", "grants check-off of union dues"."""
+    what = what[0].lower() + what[1:]
+    if norm.unit == "flag":
+        granted = "grants" if norm.value >= 1 else "does not grant"
+        return f"{granted} {what}" + (f" ({norm.condition})" if norm.condition else "")
+    return f"sets {what} at {describe(norm)}"
+
+
 def describe(norm: Norm | NormValue) -> str:
     """ "at least 1.5 times the normal rate (harmful working conditions)"."""
     if norm.unit == "flag":
