@@ -21,7 +21,8 @@ class NormReader(Component):
     def __call__(self, doc: Doc) -> Doc:
         context = Context(heading=extensions.get(doc, "kel_heading_doc"), modality=extensions.get(doc, "kel_modality"))
         reading = read_clause(doc, self.lang, context)
-        norms, evidence = list(reading.norms), list(reading.evidence)
+        # a table's rows are groups of their own, even where their conditions read alike
+        norms, evidence = _once(list(reading.norms), list(reading.evidence))
         tables = extensions.get(doc, "kel_tables")
         if tables:
             found, found_evidence = table_norms(tables, doc, self.lang, context)
@@ -38,3 +39,28 @@ class NormReader(Component):
         extensions.put(doc, "kel_incorporations", incorporations)
         extensions.evidence_list(doc).extend(evidence + ref_evidence)
         return doc
+
+
+def _once(norms: list, evidence: list) -> tuple[list, list]:
+    """Each guarantee once per clause: a clause that restates "six percent (6%)" in three sentences
+    states one norm (the first statement's words are its evidence)."""
+    seen, kept, dropped = set(), [], set()
+    for i, norm in enumerate(norms):
+        key = (norm.parameter, norm.comparator, norm.value, norm.unit, norm.condition)
+        if key in seen:
+            dropped.add(i)
+            continue
+        seen.add(key)
+        kept.append(norm)
+    if not dropped:
+        return norms, evidence
+    # the evidence of norm i is the i-th "norm" evidence
+    out, k = [], 0
+    for e in evidence:
+        if e.kind == "norm":
+            if k not in dropped:
+                out.append(e)
+            k += 1
+        else:
+            out.append(e)
+    return kept, out

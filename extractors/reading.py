@@ -664,7 +664,9 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, parts: list[Part]
             found = [c for c in found if not c[3]]  # a generic word says nothing from afar
         fit = fitting(found, own_words_ok=where in ("outer", "heading"))
         if fit:
-            s, e, pid, _, reading = min(fit, key=lambda c: abs(c[0] - q.start))
+            # the nearest cue, one before the quantity first: legal drafting names the subject, then
+            # restates it ("Overtime shall be paid at ... Compensatory time is credited at time and one-half")
+            s, e, pid, _, reading = min(fit, key=lambda c: (where == "text" and c[0] > q.start, abs(c[0] - q.start)))
             return [(pid, *reading)], ((s, e, where),), None
     return [], (), _why_unassigned(q, cues, part)
 

@@ -1,0 +1,120 @@
+"""The norm reader on sentences a drafter could write: what it reads, what it refuses, and the words it shows."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors import read
+from extractors.extensions import get
+
+
+def _norms(lang: str, text: str, **kw) -> list[tuple]:
+    doc = read(text, lang, **kw)
+    return sorted((n.parameter, n.comparator, n.value, n.unit) for n in get(doc, "kel_norms"))
+
+
+def _evidence(lang: str, text: str) -> list:
+    return [e for e in get(read(text, lang), "kel_evidence") if e.kind == "norm"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Overtime work, night work and work on public holidays shall be paid at not less than one and a half times the hourly rate."),
+        ("en", "Overtime, night work and public holiday work are paid at a rate of at least 1.5 times the normal rate."),
+        ("ru", "Сверхурочная работа, работа в ночное время и в праздничные дни оплачиваются не менее чем в полуторном размере."),
+    ],
+)
+def test_one_value_shared_by_a_coordinated_list(lang, text):
+    assert _norms(lang, text) == [
+        ("premium_pay.holiday", ">=", 1.5, "rate_multiple"),
+        ("premium_pay.night", ">=", 1.5, "rate_multiple"),
+        ("premium_pay.overtime", ">=", 1.5, "rate_multiple"),
+    ]
+
+
+def test_a_list_after_the_value_shares_it():
+    assert _norms("en", "Employees are paid double the rate for work on weekends and public holidays.") == [
+        ("premium_pay.holiday", "=", 2.0, "rate_multiple"),
+        ("premium_pay.weekend", "=", 2.0, "rate_multiple"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "No employee shall work more than 10 hours a day.", ("working_time.daily_hours", "<=", 10.0, "hours")),
+        ("en", "No employee shall be paid less than the minimum wage.", ("minimum_pay.floor", ">=", 1.0, "minimum_wage")),
+        ("ru", "Работодатель не вправе выплачивать заработную плату ниже МЗП.", ("minimum_pay.floor", ">=", 1.0, "minimum_wage")),
+    ],
+)
+def test_a_prohibition_turns_the_comparator_round(lang, text, expected):
+    assert _norms(lang, text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "value", "unit"),
+    [
+        ("en", "The normal working week shall not exceed 40 (forty) hours.", 40.0, "hours"),
+        ("en", "The normal working week shall not exceed forty (40) hours.", 40.0, "hours"),
+        ("ru", "Нормальная продолжительность рабочего времени не может превышать 40 (сорока) часов в неделю.", 40.0, "hours"),
+    ],
+)
+def test_digits_and_words_in_parentheses_are_one_number(lang, text, value, unit):
+    assert _norms(lang, text) == [("working_time.weekly_hours", "<=", value, unit)]
+
+
+def test_a_restated_guarantee_is_one_norm():
+    text = ("The Employer shall increase base salaries by three percent (3%) on 1 July. "
+            "The three percent (3%) increase shall apply to every classification.")
+    norms = get(read(text, "en"), "kel_norms")
+    assert [(n.parameter, n.value, n.unit) for n in norms] == [("wage_indexation.rate", 3.0, "percent")]
+    assert len(_evidence("en", text)) == 1
+
+
+def test_a_restatement_takes_the_subject_named_before_it():
+    text = ("Overtime shall be paid at time and one-half. Compensatory time is credited at time and one-half. "
+            "Night work is paid at double time.")
+    assert _norms("en", text) == [
+        ("premium_pay.night", "=", 2.0, "rate_multiple"),
+        ("premium_pay.overtime", "=", 1.5, "rate_multiple"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "The part of annual leave exceeding 24 calendar days may be replaced by monetary compensation."),
+        ("en", "The Employer shall reply to a written request within 10 working days."),
+        ("ru", "Часть ежегодного отпуска, превышающая 24 календарных дня, по письменному заявлению работника может быть заменена денежной компенсацией."),
+    ],
+)
+def test_numbers_that_bound_a_procedure_are_not_guarantees(lang, text):
+    assert [n for n in _norms(lang, text) if n[0] != "unassigned"] == []
+
+
+def test_an_undecidable_quantity_is_unassigned_with_its_reason():
+    doc = read("The Employer shall pay employees a bonus of 2 MCI.", "en")
+    norms = get(doc, "kel_norms")
+    assert [(n.parameter, n.value, n.unit) for n in norms] == [("unassigned", 2.0, "mci")]
+    evidence = [e for e in get(doc, "kel_evidence") if e.kind == "norm"]
+    assert evidence[0].rule.startswith("unassigned: ")
+    assert evidence[0].text == "2 MCI"
+
+
+def test_a_lead_ins_comparator_is_named_not_quoted():
+    text = ("Work in conditions deviating from normal shall be paid at increased rates of not less than:\n"
+            "a) 1.5 times the hourly rate for each hour of overtime work;\n"
+            "b) double the daily rate for work on public holidays and days off.")
+    doc = read(text, "en")
+    norms = sorted((n.parameter, n.comparator, n.value) for n in get(doc, "kel_norms"))
+    assert norms == [
+        ("premium_pay.holiday", ">=", 2.0),
+        ("premium_pay.overtime", ">=", 1.5),
+        ("premium_pay.weekend", ">=", 2.0),
+    ]
+    for e in get(doc, "kel_evidence"):
+        if e.kind == "norm":
+            assert text[e.start:e.end] == e.text
+            assert "not less than" not in e.text  # the item's own words, the comparator named in the rule
+            assert "not less than" in e.rule
