@@ -73,6 +73,7 @@ MARKERS = (
     "floor_word",  # "minimum", «минимальный»: a cue with it makes a bare amount a floor (>=)
     "ceiling_word",  # "limit", «предельная»: a cue with it makes a bare amount a ceiling (<=)
     "supplement",  # "additional payment", «доплата»: N % of the rate on top of it = 1 + N/100 times the rate
+    "aside",  # "excluding", «без учета»: what follows is something else, not what the quantity is for
 )
 CONDITION_KINDS = (
     "seniority", "years", "disability", "group", "hazard_class", "harmful", "particularly_harmful",

@@ -205,8 +205,12 @@ def read_parts(doc: Doc) -> list[Part]:
         start = end
         opened_by = ender
 
+    quoted = 0  # inside «...»: the title of a law or document, whose colons and stops open nothing
     for i, t in enumerate(doc):
         text = t.text
+        quoted = max(0, quoted + text.count("«") - text.count("»"))
+        if quoted and text in (";", ":", "."):
+            continue
         if text in (";",):
             close(i + 1, "semicolon")
         elif text == ":" and not (i + 1 < n and doc[i + 1].text[:1].isdigit() and not t.whitespace_):
@@ -632,8 +636,11 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, parts: list[Part]
                 picked.append((pid, *reading))
         spans_used = tuple((s, e, "text") for s, e, pid, _, _ in before if pid in chosen)
         return _drop_general(picked), spans_used, None
-    # after it, before the next quantity, in the same part
-    after = fitting([c for c in cues.text if q.end <= c[0] and c[1] <= min(part.end, next_start)])
+    # after it, up to the next quantity or the next comma: "double the rate for work on public holidays",
+    # not "... three monthly wages, excluding the insurance payment" («без учета страховой выплаты»)
+    stop = next((t.i for t in doc[q.end:min(part.end, next_start)] if t.text in (",", ";") or spans.is_marker("aside", t.i)),
+                min(part.end, next_start))
+    after = fitting([c for c in cues.text if q.end <= c[0] and c[1] <= stop])
     if after:
         # the first cue after it, and the cues coordinated with it: "double rate for work on public
         # holidays and days off"
@@ -648,11 +655,13 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, parts: list[Part]
                 picked.append((pid, *reading))
             used.append((s, e, "text"))
         return _drop_general(picked), tuple(used), None
-    # anywhere in the part, then its lead-in, then its sentence; then the clause and its heading
-    scopes = [("text", [c for c in cues.text if part.start <= c[0] < part.end])]
+    # its lead-in ("a lump sum ... of not less than: group 1 - nine monthly wages, ..."), then
+    # anywhere in the part, then its sentence; then the clause and its heading
+    scopes = []
     if part.lead_in is not None:
         li = parts[part.lead_in]
         scopes.append(("lead_in", [c for c in cues.text if li.start <= c[0] < li.end]))
+    scopes.append(("text", [c for c in cues.text if part.start <= c[0] < part.end]))
     sentence = [p for p in parts if p.sentence == part.sentence]
     scopes.append(("text", [c for c in cues.text if sentence[0].start <= c[0] < sentence[-1].end]))
     scopes.append(("outer", cues.outer))  # a table cell's clause

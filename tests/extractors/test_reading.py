@@ -118,3 +118,22 @@ def test_a_lead_ins_comparator_is_named_not_quoted():
             assert text[e.start:e.end] == e.text
             assert "not less than" not in e.text  # the item's own words, the comparator named in the rule
             assert "not less than" in e.rule
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        " без учета единовременной страховой выплаты.",
+        ", без учета единовременной страховой выплаты.",
+        " за исключением страховой выплаты по Федеральному закону «Об обязательном социальном страховании: от несчастных случаев».",
+    ],
+)
+def test_an_enumeration_takes_its_lead_ins_subject_not_what_follows_it(tail):
+    text = ("При установлении Работнику группы инвалидности вследствие несчастного случая на производстве выплачивать "
+            "ему единовременное пособие по инвалидности в размере не менее: 1 группа – девяти среднемесячных "
+            "заработков, 2 группа – шести среднемесячных заработков, 3 группа – трех среднемесячных заработков" + tail)
+    assert _norms("ru", text) == [
+        ("injury_compensation.disability_lump_sum", ">=", 3.0, "monthly_wage"),
+        ("injury_compensation.disability_lump_sum", ">=", 6.0, "monthly_wage"),
+        ("injury_compensation.disability_lump_sum", ">=", 9.0, "monthly_wage"),
+    ]
