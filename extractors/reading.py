@@ -625,7 +625,10 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, parts: list[Part]
         return strong or out
 
     # before the quantity, after the previous one, in the same part: every cue of a list ending there
-    before = fitting([c for c in cues.text if max(part.start, prev_end) <= c[0] and c[1] <= q.start])
+    # (a cue right after the previous quantity is that quantity's: "at a 36-hour WORKING WEEK, up to 12 hours")
+    after_previous = prev_end if prev_end > part.start else -1
+    before = fitting([c for c in cues.text if max(part.start, prev_end) <= c[0] and c[1] <= q.start
+                      and not (c[0] == after_previous or (c[0] == after_previous + 1 and spans.is_marker("between", after_previous)))])
     if before:
         nearest = max(before, key=lambda c: (c[1], c[1] - c[0]))
         chain = _coordinated(doc, spans, [(s, e, p) for s, e, p, _, _ in before if e <= nearest[1]])

@@ -137,3 +137,25 @@ def test_an_enumeration_takes_its_lead_ins_subject_not_what_follows_it(tail):
         ("injury_compensation.disability_lump_sum", ">=", 6.0, "monthly_wage"),
         ("injury_compensation.disability_lump_sum", ">=", 9.0, "monthly_wage"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Устанавливать для женщин, работающих в районах Крайнего Севера, 36-часовую рабочую неделю.", 36.0),
+        ("Для работников с вредными условиями труда устанавливается 36-часовая рабочая неделя.", 36.0),
+        ("Для работников устанавливается пятидневная 40-часовая рабочая неделя.", 40.0),
+        ("Для женщин устанавливается рабочая неделя продолжительностью 36 часов.", 36.0),
+        ("Работникам, занятым на работах с вредными условиями, устанавливается сокращённая 36-часовая рабочая неделя.", 36.0),
+    ],
+)
+def test_a_number_joined_to_its_unit_by_a_hyphen(text, value):
+    assert _norms("ru", text) == [("working_time.weekly_hours", "=", value, "hours")]
+
+
+def test_a_cue_right_after_a_quantity_is_that_quantitys():
+    text = ("Продолжительность ежедневной работы (смены) может быть увеличена:\n"
+            "- при 36-часовой рабочей неделе – до 12 часов;\n"
+            "- при 30-часовой рабочей неделе и менее – до 8 часов.")
+    daily = [n for n in _norms("ru", text) if n[0] == "working_time.daily_hours"]
+    assert daily == [("working_time.daily_hours", "<=", 8.0, "hours"), ("working_time.daily_hours", "<=", 12.0, "hours")]
