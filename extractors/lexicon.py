@@ -150,6 +150,7 @@ class ParameterRule:
     periods: tuple[str, ...] = ()  # the periods its quantities may be stated per ("per week"); () any
     comparators: tuple[str, ...] = ()  # the comparators it may be stated with ("<=" for a limit); () any
     flag: bool = False
+    in_advance: bool = False  # its quantity may be a time before an event ("two months before the dismissal")
 
 
 @dataclass(frozen=True)
@@ -308,6 +309,7 @@ def lexicon(lang: str) -> Lexicon:
             periods=periods,
             comparators=comparators,
             flag=tax.parameters[pid].units == ("flag",),
+            in_advance=bool(spec.get("in_advance")),
         )
 
     conditions = _file(lang, "conditions")

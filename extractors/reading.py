@@ -858,6 +858,13 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             reading.readings.append(Reading(q, comparator, cmp_span, not_a_guarantee=not_guarantee))
             continue
         picked, cue_spans, why = _choose(doc, spans, cues, q, parts, k, prev_end, next_start, comparator)
+        advance = _in_advance(doc, spans, q)
+        if picked and advance:
+            # "three days before the leave starts" is when leave pay is due, not how long the leave is
+            kept = [p for p in picked if lex.parameters.get(p[0]) and lex.parameters[p[0]].in_advance]
+            if not kept:
+                why = f"a time before an event ('{advance}'), which none of {', '.join(p[0] for p in picked)} is stated as"
+            picked = kept
         if not picked:
             reading.readings.append(Reading(q, comparator, cmp_span, unassigned_why=why))
             if binding and q.unit is not None:
@@ -895,6 +902,17 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             reading.evidence.append(_evidence(doc, norm, cmp_span, q, cue_spans, cond, rule_text))
     _flags(doc, spans, lex, reading, binding, topic_words)
     return reading
+
+
+def _in_advance(doc: Doc, spans: _Spans, q: Quantity) -> str | None:
+    """The words right after a quantity that make it a time before an event ("before the dismissal",
+    «до его начала»), or None."""
+    i = q.end
+    while i < len(doc) and i - q.end < 3 and spans.is_marker("between", i) and not spans.is_marker("in_advance", i):
+        i += 1
+    if i < len(doc) and spans.is_marker("in_advance", i):
+        return doc[i:min(len(doc), i + 3)].text
+    return None
 
 
 def _bound_by_cue(spans: _Spans, cue_spans, context: Context) -> str:

@@ -159,3 +159,29 @@ def test_a_cue_right_after_a_quantity_is_that_quantitys():
             "- при 30-часовой рабочей неделе и менее – до 8 часов.")
     daily = [n for n in _norms("ru", text) if n[0] == "working_time.daily_hours"]
     assert daily == [("working_time.daily_hours", "<=", 8.0, "hours"), ("working_time.daily_hours", "<=", 12.0, "hours")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Оплата отпуска производится не позднее, чем за три дня до его начала."),
+        ("ru", "Отпускные выплачиваются не позднее чем за 3 дня до начала отпуска."),
+        ("en", "Vacation pay shall be paid no later than three days before the start of the leave."),
+        ("en", "Holiday pay is paid at least 3 days prior to the annual leave."),
+    ],
+)
+def test_a_time_before_an_event_is_no_duration(lang, text):
+    assert [n for n in _norms(lang, text) if n[0] != "unassigned"] == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("ru", "Работодатель предупреждает работника о предстоящем увольнении не позднее чем за два месяца до увольнения.",
+         ("job_security.notice", ">=", 2.0, "months")),
+        ("en", "The Employer shall notify employees of layoff at least 60 days before the layoff.",
+         ("job_security.notice", ">=", 60.0, "days")),
+    ],
+)
+def test_notice_is_a_time_before_an_event(lang, text, expected):
+    assert _norms(lang, text) == [expected]
