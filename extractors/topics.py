@@ -132,7 +132,9 @@ def score_topics(doc: Doc, heading: Doc | None, norms, reading=None) -> dict[str
         ignored[span.id_].append((span.start, span.end))
 
     def counted(span: Span) -> bool:
-        if any(a <= span.start and span.end <= b for a, b in ignored.get(span.id_, ())):
+        # inside an ignored phrase, or naming whose it is right after it ("the reasoned opinion of the
+        # elected body | of the PPO")
+        if any(a <= span.start <= b for a, b in ignored.get(span.id_, ())):
             return False
         others = sum(1 for i in range(span.start, span.end) if i in claimed and claimed[i] != span.id_)
         return others * 2 < len(span)
