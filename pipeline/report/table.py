@@ -77,6 +77,13 @@ def print_report(report: Report, console: Console, *, per_agreement: bool = True
     console.print(
         f"Findings: {summary.get('total', len(report.findings))}" + (f" ({counts})" if counts else "")
     )
+    if summary.get("guarantees"):
+        agreements = len(summary.get("by_agreement") or {}) or 1
+        console.print(
+            f"{'The old version' if 'clauses' in summary else 'The reference'} states {summary['guarantees']} guarantees; "
+            "each agreement gets one verdict for each"
+            + (f" ({agreements} agreements)." if agreements > 1 else ".")
+        )
     if summary.get("ok_hidden"):
         console.print(f"{summary['ok_hidden']} ok findings hidden (--all shows them).")
     if "clauses" in summary:

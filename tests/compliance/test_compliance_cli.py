@@ -78,6 +78,15 @@ def test_check_exits_1_on_a_high_finding_and_prints_the_table(files):
     assert "Summary by agreement" in result.output
 
 
+def test_check_says_how_many_guarantees_got_a_verdict(files):
+    result = _run("check", "low.pdf", "fine.pdf", "--against", "general.pdf", "--format", "json")
+    summary = json.loads(result.output)["summary"]
+    assert summary["guarantees"] > 0
+    assert all(entry["total"] == summary["guarantees"] for entry in summary["by_agreement"].values())
+    text = _run("check", "low.pdf", "fine.pdf", "--against", "general.pdf").output
+    assert f"The reference states {summary['guarantees']} guarantees; each agreement gets one verdict for each" in text
+
+
 def test_check_exits_0_when_nothing_reaches_fail_on(files):
     assert _run("check", "weak.pdf", "--against", "general.pdf").exit_code == 0  # weakened is medium
     assert _run("check", "weak.pdf", "--against", "general.pdf", "--fail-on", "medium").exit_code == 1
