@@ -2,7 +2,9 @@
 
 A line (PDF) or paragraph (DOCX) may open with a marker:
 - a section marker: "Section 3.", "Chapter 2", "Article 5", «Раздел 3.», «Глава 2», «3-бөлім», «5-бап», "III.";
-- a clause number: "5.", "5.3", "5.3.1.", "5)";
+- an appendix: "Appendix 1", "Annex 2", «Приложение 1», «Приложение № 2», «1-қосымша»: a section numbered
+  "A1", "П1", "Қ1", whose clauses are numbered "A1.1", «П1.1»;
+- a clause number: "5.", "5.3", "5.3.1.", "5)", «П1.1.»;
 - an item marker that belongs to its parent clause: "a)", «б)», "–", "•".
 """
 
@@ -37,8 +39,17 @@ _SECTION = re.compile(
 _SECTION_KK = re.compile(
     r"^(?P<num>\d{1,3})\s*-\s*(?P<word>бөлім|тарау|бап)\b\.?\s*[.:–—-]?\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL
 )
+# Appendices: the word, and the letter their clauses' numbers carry («П1.1»).
+_APPENDIX_LETTERS = {"appendix": "A", "annex": "A", "приложение": "П", "қосымша": "Қ"}
+_APPENDIX = re.compile(
+    r"^(?P<word>appendix|annex|приложение|қосымша)\s*(?:№\s*)?(?P<num>\d{1,2})\b\.?\s*[.:–—-]?\s*(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_APPENDIX_KK = re.compile(r"^(?P<num>\d{1,2})\s*-\s*(?P<word>қосымша)\b\.?\s*[.:–—-]?\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
+#: An appendix's numbers sort after the body's: appendix N is section APPENDIX + N.
+APPENDIX = 1000
 _ROMAN = re.compile(r"^(?P<num>[IVXLC]{1,7})\.\s+(?P<rest>\S.*)$", re.DOTALL)
-_CLAUSE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3}){0,4})(?P<term>\.|\))?(?:\s+|$)(?P<rest>.*)$", re.DOTALL)
+_CLAUSE = re.compile(r"^(?P<num>(?:[AПҚ](?=\d{1,2}\.\d))?\d{1,3}(?:\.\d{1,3}){0,4})(?P<term>\.|\))?(?:\s+|$)(?P<rest>.*)$", re.DOTALL)
 _LETTER_ITEM = re.compile(r"^(?P<num>[a-zа-яё]{1,2})\)\s+(?P<rest>.*)$", re.DOTALL)
 # Dashes and bullets; Word's Symbol-font bullets come out of PDFs as private-use characters ("\uf02d").
 _DASH_ITEM = re.compile(r"^(?:(?P<dash>[–—\-•·▪►○●◦■□*])\s+|(?P<glued>[•▪►●◦■\uf020-\uf0ff])\s*)(?P<rest>\S.*)$", re.DOTALL)
@@ -53,6 +64,8 @@ def parse_marker(text: str) -> Marker | None:
     if m := _SECTION.match(text) or _SECTION_KK.match(text):
         return Marker("section", m["num"].upper() if not m["num"].isdigit() else m["num"], m["rest"].strip(),
                       word=m["word"])
+    if m := _APPENDIX.match(text) or _APPENDIX_KK.match(text):
+        return Marker("section", _APPENDIX_LETTERS[m["word"].lower()] + m["num"], m["rest"].strip(), word=m["word"])
     if m := _ROMAN.match(text):
         return Marker("section", m["num"], m["rest"].strip())
     if m := _CLAUSE.match(text):
@@ -69,7 +82,7 @@ def parse_marker(text: str) -> Marker | None:
 
 
 def _plausible_clause_text(number: str, rest: str, has_term: bool) -> bool:
-    parts = number.split(".")
+    parts = number.lstrip("AПҚ").split(".")
     if int(parts[0]) > 300:  # a year or an amount ("2024. The parties", "500 tenge")
         return False
     if not rest:
@@ -94,11 +107,13 @@ def parse_label(label: str) -> Marker | None:
 
 
 def number_key(number: str) -> tuple[int, ...] | None:
-    """``"5.3.1"`` -> ``(5, 3, 1)``; None for numbers that are not dotted decimals."""
+    """``"5.3.1"`` -> ``(5, 3, 1)``, «П1.2» -> ``(1001, 2)``; None for numbers that are not dotted decimals."""
+    appendix = number[:1] in ("A", "П", "Қ")
     try:
-        return tuple(int(p) for p in number.split("."))
+        key = tuple(int(p) for p in (number[1:] if appendix else number).split("."))
     except ValueError:
         return None
+    return (APPENDIX + key[0], *key[1:]) if appendix else key
 
 
 def follows(previous: tuple[int, ...] | None, candidate: tuple[int, ...], max_gap: int = 3) -> bool:

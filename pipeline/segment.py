@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.metadata import read_metadata
-from pipeline.numbering import Marker, follows, number_key, parse_label, parse_marker, roman_to_int
+from pipeline.numbering import APPENDIX, Marker, follows, number_key, parse_label, parse_marker, roman_to_int
 from schemas import Agreement, Block, Clause, Document, Table
 
 _log = logging.getLogger(__name__)
@@ -198,6 +198,7 @@ class _Reader:
         heading: str | None = None
         heading_open = False  # a title may wrap onto the next line
         section_key: tuple[int, ...] | None = None
+        section_label = ""  # how positional clauses of the section are numbered: "3", «П1»
         current: _Draft | None = None
         previous: tuple[int, ...] | None = None
         previous_line = ""
@@ -210,7 +211,7 @@ class _Reader:
             nonlocal lead
             if not pending:
                 return
-            section = ".".join(map(str, section_key)) if section_key else ""
+            section = section_label
             own_lead: str | None = None
             for lines, page in _paragraphs(pending):
                 positions[section] = positions.get(section, 0) + 1
@@ -246,6 +247,7 @@ class _Reader:
                 heading = _heading_text(marker.rest) if marker.rest else None
                 heading_open = True
                 section_key = _section_key(marker)
+                section_label = _section_label(marker, section_key)
                 previous = section_key
                 previous_line = text
                 continue
@@ -289,7 +291,7 @@ class _Reader:
                 current, lead = None, None
                 heading = _heading_text(text)
                 heading_open = True
-                section_key = None
+                section_key, section_label = None, ""
                 previous_line = text
                 continue
 
@@ -328,10 +330,18 @@ def _parent(clauses: list[_Draft], key: tuple[int, ...] | None) -> _Draft | None
 def _section_key(marker: Marker) -> tuple[int, ...] | None:
     if marker.number is None:
         return None
-    if marker.number.isdigit():
-        return (int(marker.number),)
+    key = number_key(marker.number)
+    if key is not None:
+        return key
     value = roman_to_int(marker.number)
     return (value,) if value else None
+
+
+def _section_label(marker: Marker, key: tuple[int, ...] | None) -> str:
+    """The section part of its positional clause numbers: "3" (also for "III"), «П1» for an appendix."""
+    if key is None:
+        return ""
+    return marker.number if key[0] > APPENDIX else ".".join(map(str, key))
 
 
 def _unique_numbers(clauses: list[_Draft], warnings: list[str]) -> list[_Draft]:

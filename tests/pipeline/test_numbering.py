@@ -21,6 +21,13 @@ from pipeline.numbering import follows, number_key, parse_label, parse_marker, r
         ("3-бөлім. Еңбекақы төлеу", "section", "3", "Еңбекақы төлеу"),
         ("5-бап. Демалыс", "section", "5", "Демалыс"),
         ("IV. SOCIAL GUARANTEES", "section", "IV", "SOCIAL GUARANTEES"),
+        ("Приложение 1. Перечень профессий", "section", "П1", "Перечень профессий"),
+        ("Приложение № 2 к коллективному договору", "section", "П2", "к коллективному договору"),
+        ("Appendix 3 - Wage Schedule", "section", "A3", "Wage Schedule"),
+        ("Annex 1. Tariff rates", "section", "A1", "Tariff rates"),
+        ("2-қосымша. Кәсіптер тізбесі", "section", "Қ2", "Кәсіптер тізбесі"),
+        ("П1.1. Продолжительность отпуска", "clause", "П1.1", "Продолжительность отпуска"),
+        ("A2.3 Night shift differential", "clause", "A2.3", "Night shift differential"),
         ("a) on the 5th day;", "item", "a", "on the 5th day;"),
         ("б) в случае рождения ребенка;", "item", "б", "в случае рождения ребенка;"),
         ("– medical examinations;", "item", None, "medical examinations;"),
@@ -82,4 +89,6 @@ def test_follows(previous, candidate, ok):
 def test_number_key_and_roman():
     assert number_key("5.3.1") == (5, 3, 1)
     assert number_key("III") is None
+    assert number_key("П1.2") == (1001, 2) and number_key("A3") == (1003,)  # appendices follow the body
+    assert follows(number_key("П1"), number_key("П1.1")) and not follows((9, 3), number_key("П1.1"))
     assert [roman_to_int(r) for r in ("I", "IV", "IX", "XIV", "XL")] == [1, 4, 9, 14, 40]

@@ -135,3 +135,20 @@ def test_segment_duplicate_numbers_get_unique_ids_and_a_warning():
 def test_segment_empty_document():
     a = segment(_doc([]))
     assert a.clauses == () and a.language is None and a.title is None
+
+
+def test_segment_appendix_opens_its_own_section():
+    doc = _doc([
+        "Раздел 9. Заключительные положения",
+        "9.1. Договор составлен в 2 (двух) экземплярах.",
+        "Приложение 1. Перечень профессий",
+        "с вредными условиями труда",
+        "П1.1. Продолжительность дополнительного отпуска работников депо по профессиям:",
+        "П1.2. Отпуск предоставляется ежегодно.",
+        "Работникам выплачивается компенсация.",
+    ])
+    clauses = segment(doc).clauses
+    assert [c.number for c in clauses] == ["9.1", "П1.1", "П1.2"]
+    assert clauses[0].text == "Договор составлен в 2 (двух) экземплярах."
+    assert clauses[1].heading == "Перечень профессий с вредными условиями труда"
+    assert clauses[2].text.endswith("Работникам выплачивается компенсация.")
