@@ -259,9 +259,12 @@ class _Reader:
                 end = j = j + 1
             else:
                 break
-            # hyphens and connectors inside a number: "twenty-six", "hundred and five"
+            # hyphens and connectors inside a number: "twenty-six", "hundred and five", and a comma
+            # after thousands: "one thousand, one hundred"
             k = j
             if k < n and doc[k].text in ("-", "‑") and not doc[k - 1].whitespace_:
+                k += 1
+            elif k + 1 < n and doc[k].text == "," and scale is not None and scale >= 1000 and card is None:
                 k += 1
             if k < n and self.word(k) in w.connectors:
                 k += 1
@@ -337,9 +340,8 @@ def parse_number(text: str, lang: str) -> float | None:
     """The value of a text that is one number ("twenty-six", «1,5», "40 (forty)"), else None."""
     from extractors.pipeline import get_nlp
 
-    doc = get_nlp(lang).make_doc(text)
-    for proc_name in ("kel_lemmas",):
-        doc = get_nlp(lang).get_pipe(proc_name)(doc)
+    nlp = get_nlp(lang)
+    doc = nlp.get_pipe("kel_lemmas")(nlp.make_doc(text))
     numbers = read_numbers(doc, lang)
     if len(numbers) == 1 and numbers[0].start == 0 and numbers[0].end == len(doc):
         return numbers[0].value
@@ -347,5 +349,6 @@ def parse_number(text: str, lang: str) -> float | None:
 
 
 def format_value(value: float) -> str:
-    """1.0 -> "1", 1.5 -> "1.5": how values are written in explanations and reports."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    """1.0 -> "1", 1.5 -> "1.5", 1000000.0 -> "1000000", 10000.75 -> "10000.75": how values are
+    written in explanations, reports and CSV (never in exponent form, never rounded to 6 digits)."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.12g}"

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+from extractors.numbers import format_value
 from schemas import Agreement, Clause
-
-
-def _fmt_value(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
 def agreement_text(agreement: Agreement, explain: bool = False) -> str:
@@ -45,7 +42,7 @@ def clause_text(c: Clause, explain: bool = False) -> list[str]:
         out.append("    " + "   ".join(tags))
     for n in c.norms:
         cond = f" [{n.condition}]" if n.condition else ""
-        out.append(f"    norm {n.parameter} {n.comparator} {_fmt_value(n.value)} {n.unit}{cond}   «{n.text}»")
+        out.append(f"    norm {n.parameter} {n.comparator} {format_value(n.value)} {n.unit}{cond}   «{n.text}»")
     for t in c.tables:
         out.append(f"    table: {len(t.rows)} rows")
     if explain:

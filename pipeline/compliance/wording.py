@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from extractors.numbers import format_value
 from schemas.models import Norm, NormValue
 
 # What a lawyer calls each parameter; unknown ids fall back to the id itself.
@@ -76,8 +77,6 @@ def label(parameter: str | None) -> str:
     return PARAMETER_LABELS.get(parameter, parameter)
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
 
 
 def sets(what: str, norm: Norm | NormValue) -> str:
@@ -96,7 +95,7 @@ def describe(norm: Norm | NormValue) -> str:
     else:
         singular, plural = _UNITS.get(norm.unit, (norm.unit, norm.unit))
         unit = singular if norm.value == 1 else plural
-        text = f"{_COMPARATORS[norm.comparator]}{_number(norm.value)} {unit}"
+        text = f"{_COMPARATORS[norm.comparator]}{format_value(norm.value)} {unit}"
     if norm.condition:
         text += f" ({norm.condition})"
     return text

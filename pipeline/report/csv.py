@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from extractors.numbers import format_value
 from schemas.models import Finding, NormValue, Report
 
 COLUMNS = (
@@ -21,7 +22,7 @@ COLUMNS = (
 def _norm_cells(value: NormValue | None) -> list:
     if value is None:
         return ["", "", "", ""]
-    return [value.comparator, f"{value.value:g}", value.unit, value.condition or ""]
+    return [value.comparator, format_value(value.value), value.unit, value.condition or ""]
 
 
 def row(finding: Finding) -> list:

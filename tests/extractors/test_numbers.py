@@ -1,0 +1,58 @@
+"""Numbers in every written form (``extractors.numbers``): property tests against num2words and hand cases."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from num2words import num2words
+
+from extractors.numbers import format_value, parse_number
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=999_999), st.sampled_from(["en", "ru"]))
+def test_property_cardinals_in_words(n, lang):
+    assert parse_number(num2words(n, lang=lang), lang) == n
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=9_999), st.sampled_from(["en", "ru"]))
+def test_property_digits_with_words_in_parentheses_are_one_number(n, lang):
+    assert parse_number(f"{n} ({num2words(n, lang=lang)})", lang) == n
+    assert parse_number(f"{num2words(n, lang=lang)} ({n})", lang) == n
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=9_999), st.integers(min_value=1, max_value=9))
+def test_property_decimal_commas_and_points(whole, tenth):
+    assert parse_number(f"{whole},{tenth}", "ru") == pytest.approx(whole + tenth / 10)
+    assert parse_number(f"{whole}.{tenth}", "en") == pytest.approx(whole + tenth / 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("one and a half", "en", 1.5),
+        ("1 1/2", "en", 1.5),
+        ("1½", "en", 1.5),
+        ("полтора", "ru", 1.5),
+        ("1,5", "ru", 1.5),
+        ("180 000", "ru", 180000),
+        ("180,000", "en", 180000),
+        ("twenty-six", "en", 26),
+    ],
+)
+def test_hand_written_forms(text, lang, value):
+    assert parse_number(text, lang) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(("text", "lang"), [("the Employer", "en"), ("работодатель", "ru"), ("5 days", "en")])
+def test_a_text_that_is_not_one_number(text, lang):
+    assert parse_number(text, lang) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(min_value=0, max_value=1e6, allow_nan=False).map(lambda x: round(x, 2)))
+def test_property_format_value_reads_back(x):
+    assert float(format_value(x)) == pytest.approx(x)
