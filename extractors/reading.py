@@ -583,15 +583,19 @@ class _Cues:
         return None
 
 
+def _joined(doc: Doc, spans: _Spans, end: int, start: int) -> bool:
+    """Whether only a list's joining words (",", "and", "work on") stand between two cues."""
+    gap = [i for i in range(end, start) if not _in_parentheses(doc, i)]
+    return len(gap) <= 8 and all(spans.is_marker("coordination", i) or doc[i].is_space for i in gap)
+
+
 def _coordinated(doc: Doc, spans: _Spans, cues: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """The cues of a list that ends at the last cue: "overtime, night work and work on holidays"."""
     chain = [cues[-1]]
     for cue in reversed(cues[:-1]):
-        gap = [i for i in range(cue[1], chain[0][0]) if not _in_parentheses(doc, i)]
-        if len(gap) <= 8 and all(spans.is_marker("coordination", i) or doc[i].is_space for i in gap):
-            chain.insert(0, cue)
-        else:
+        if not _joined(doc, spans, cue[1], chain[0][0]):
             break
+        chain.insert(0, cue)
     return chain
 
 
@@ -650,10 +654,8 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, parts: list[Part]
         ordered = sorted(after, key=lambda c: c[0])
         picked, used = [], []
         for s, e, pid, _, reading in ordered:
-            if used:
-                gap = [i for i in range(used[-1][1], s) if not _in_parentheses(doc, i)]
-                if not (len(gap) <= 8 and all(spans.is_marker("coordination", i) or doc[i].is_space for i in gap)):
-                    break
+            if used and not _joined(doc, spans, used[-1][1], s):
+                break
             if pid not in {p for p, _, _ in picked}:
                 picked.append((pid, *reading))
             used.append((s, e, "text"))

@@ -55,10 +55,6 @@ class _Score:
         self.evidence = []
 
 
-def _layer(doc: Doc | None, label: str) -> list[Span]:
-    return layer(doc, label)
-
-
 def _opening_condition(doc: Doc) -> set[int]:
     """Tokens of a clause that opens with a time or condition ("When granting annual leave,",
     "Before annual paid leave,", «При предоставлении отпуска,»), up to its first comma."""
@@ -102,8 +98,7 @@ def _pairs(doc: Doc) -> list[Span]:
     """Heads made of two phrases of one sentence (``topics.yaml`` ``pairs``): "notify ... the
     union"; each pair is returned as a span from the first phrase to the second, labelled with
     its topic."""
-    firsts = [s for s in _layer(doc, "pair_a")]
-    seconds = [s for s in _layer(doc, "pair_b")]
+    firsts, seconds = layer(doc, "pair_a"), layer(doc, "pair_b")
     out = []
     for a in firsts:
         for b in seconds:
@@ -128,7 +123,7 @@ def score_topics(doc: Doc, heading: Doc | None, norms, reading=None) -> dict[str
             s.strong = True
             s.evidence.append(("norm", norm.parameter, norm.text))
     ignored = defaultdict(list)
-    for span in _layer(doc, "ignore"):
+    for span in layer(doc, "ignore"):
         ignored[span.id_].append((span.start, span.end))
 
     def counted(span: Span) -> bool:
@@ -141,7 +136,7 @@ def score_topics(doc: Doc, heading: Doc | None, norms, reading=None) -> dict[str
 
     first_end = _first_sentence_end(doc)
     heads: dict[str, list[Span]] = defaultdict(list)
-    phrases = _layer(doc, "topic")
+    phrases = layer(doc, "topic")
     for span in phrases + _pairs(doc):
         # the most specific phrase wins: "labour protection" inside "technical inspector of labour
         # protection" is the inspector's, not a second topic
@@ -165,15 +160,15 @@ def score_topics(doc: Doc, heading: Doc | None, norms, reading=None) -> dict[str
         s.strong = True
         s.evidence.append(("head", main[0]))
     terms: dict[str, list[Span]] = defaultdict(list)
-    for span in _layer(doc, "term"):
+    for span in layer(doc, "term"):
         if counted(span) and not any(h.start <= span.start and span.end <= h.end for h in heads.get(span.id_, ())):
             terms[span.id_].append(span)
     for topic, spans in terms.items():
         s = scores[topic]
         s.points += min(2, len({x.lemma_ for x in spans}))
         s.evidence.append(("term", spans[0]))
-    heading_heads = {span.id_ for span in _layer(heading, "topic")}
-    for span in _layer(heading, "topic") + _layer(heading, "term"):
+    heading_heads = {span.id_ for span in layer(heading, "topic")}
+    for span in layer(heading, "topic") + layer(heading, "term"):
         s = scores.get(span.id_)
         if s is not None and s.points and not any(e[0] == "heading" for e in s.evidence):
             s.points += 1

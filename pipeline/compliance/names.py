@@ -41,17 +41,17 @@ def _family(kinds: frozenset[str]) -> frozenset[str]:
     return frozenset("harmful" if k in _HARMFUL else k for k in kinds)
 
 
-def _spans(text: str, lang: str, label: str):
-    from extractors.lexicon import SPANS_KEY
+def _layers(text: str, lang: str) -> dict[str, list]:
+    from extractors.lexicon import layers
     from extractors.pipeline import words_doc
 
-    return [s for s in words_doc(text, lang).spans.get(SPANS_KEY, ()) if s.label_ == label]
+    return layers(words_doc(text, lang))
 
 
 @cache
 def condition_kinds(condition: str) -> frozenset[str]:
     """The kinds of group a norm's condition (an English phrase, see conditions.yaml) speaks of."""
-    return frozenset(s.id_ for s in _spans(condition, "en", "cond") if s.id_ not in _QUALIFIERS)
+    return frozenset(s.id_ for s in _layers(condition, "en").get("cond", ()) if s.id_ not in _QUALIFIERS)
 
 
 def named_words(agreement: Agreement) -> dict[str, Named]:
@@ -59,17 +59,13 @@ def named_words(agreement: Agreement) -> dict[str, Named]:
     if not agreement.clauses:
         return {}
     from extractors import guess_language
-    from extractors.lexicon import SPANS_KEY
-    from extractors.pipeline import words_doc
 
     out: dict[str, Named] = {}
     for clause in agreement.clauses:
-        lang = agreement.language or guess_language(clause.text)
-        doc = words_doc(clause.text[:20000], lang)
-        spans = doc.spans.get(SPANS_KEY, ())
-        cues = [s for s in spans if s.label_ == "param"]
+        by_label = _layers(clause.text[:20000], agreement.language or guess_language(clause.text))
+        cues = by_label.get("param", [])
         # "annual leave" inside "additional paid annual leave" names the additional leave only
         outermost = [s for s in cues if not any(o.start <= s.start and s.end <= o.end and len(o) > len(s) for o in cues)]
-        conditions = frozenset(s.id_ for s in spans if s.label_ == "cond" and s.id_ not in _QUALIFIERS)
+        conditions = frozenset(s.id_ for s in by_label.get("cond", ()) if s.id_ not in _QUALIFIERS)
         out[clause.id] = Named(frozenset(s.id_ for s in outermost), conditions)
     return out
