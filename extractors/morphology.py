@@ -30,8 +30,11 @@ def russian_lemma(word: str) -> str:
     """The lower-case lemma of one Russian word as written, without POS tags.
 
     A word whose parses share one normal form gets it; an ambiguous word
-    ("платы") gets the normal form of its most probable parse. ``ё`` is written ``е``.
+    ("платы") gets the normal form of its most probable parse. ``ё`` is read as ``е``
+    before parsing, so a word gets one lemma however it is spelt: «разделён» and
+    «разделен» meet, as the rule files write them without ``ё``.
     """
+    word = word.replace("ё", "е").replace("Ё", "Е")
     morph = analyzer()
     forms = {parse.normal_form for parse in morph.parse(word)}
     lemma = next(iter(forms)) if len(forms) == 1 else word
