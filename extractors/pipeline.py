@@ -60,6 +60,10 @@ class Lemmas(Component):
 def _tokenizer(nlp: Language) -> None:
     infixes = list(nlp.Defaults.infixes or ()) + list(_INFIXES)
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # spaCy keeps emoticons whole ("8)", "(8", ":)"); in an agreement "eight (8) hours" is a number
+    # in parentheses
+    nlp.tokenizer.rules = {text: tokens for text, tokens in nlp.tokenizer.rules.items()
+                           if not any(ch.isdigit() for ch in text) or text.replace(".", "").isalnum()}
 
 
 def build_nlp(lang: str) -> Language:

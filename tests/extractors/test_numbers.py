@@ -23,6 +23,13 @@ def test_property_digits_with_words_in_parentheses_are_one_number(n, lang):
     assert parse_number(f"{num2words(n, lang=lang)} ({n})", lang) == n
 
 
+@pytest.mark.parametrize("n", range(1, 13))
+def test_every_small_digit_in_parentheses_is_read(n):
+    # spaCy keeps emoticons such as "8)" whole; "eight (8) hours" must still be a number
+    assert parse_number(f"{num2words(n)} ({n})", "en") == n
+    assert parse_number(f"{num2words(n, lang='ru')} ({n})", "ru") == n
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=0, max_value=9_999), st.integers(min_value=1, max_value=9))
 def test_property_decimal_commas_and_points(whole, tenth):
