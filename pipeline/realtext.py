@@ -140,6 +140,59 @@ def read_text(path: Path) -> str:
     return "\n".join(b.text for b in document.blocks if b.kind == "text")
 
 
+_MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+(.*)$")
+
+
+def _text_document(path: Path, text: str):
+    """A plain or Markdown text as a Document: one block per line, "## Article 15 - Overtime" a heading."""
+    from schemas import Block, Document
+
+    blocks = []
+    for line in text.splitlines():
+        line = line.strip().replace("**", "")
+        if not line:
+            continue
+        heading = _MARKDOWN_HEADING.match(line)
+        if heading:
+            blocks.append(Block(text=heading.group(1).strip().lstrip("#").strip(), page=1, style="Heading 2"))
+        else:
+            blocks.append(Block(text=line, page=1))
+    return Document(source=Source(path=str(path), sha256="0" * 64, format="pdf"), blocks=tuple(blocks))
+
+
+def section_headings(path: Path, text: str, spans: list[tuple[int, int] | None]) -> list[str | None]:
+    """The section heading kelisim's segmentation gives the place where each labelled clause starts
+    (None where it finds none): in use a clause is always read under its heading, so the scores
+    are too."""
+    from pipeline.segment import segment
+
+    if path.suffix.lower() in (".txt", ".md", ".html", ".htm"):
+        document = _text_document(path, text)
+    else:
+        from pipeline.ingest import parse
+
+        document = parse(path)
+    flat, offsets = squash(text)
+    starts: list[tuple[int, str | None]] = []  # (offset in text, heading) of each segmented clause
+    at = 0
+    for clause in segment(document).clauses:
+        head = _squashed(clause.text)[:40]
+        found = flat.find(head, at) if head else -1
+        if found >= 0:
+            starts.append((offsets[found], clause.heading))
+            at = found + 1
+    out = []
+    for span in spans:
+        heading = None
+        if span is not None:
+            for offset, clause_heading in starts:
+                if offset > span[0] + 2:
+                    break
+                heading = clause_heading
+        out.append(heading)
+    return out
+
+
 def find_text(file: str, language: str, folders: list[Path]) -> Path | None:
     for folder in folders:
         for candidate in (folder / file, folder / language / file):
@@ -173,13 +226,14 @@ def evaluate_real(labels_dir: str | Path, texts: list[Path] | None = None, annot
         result.labelled = len(gold)
         text = read_text(found)
         located = locate(text, gold)
+        headings = section_headings(found, text, located)
         clauses, golds = [], []
-        for i, (g, span) in enumerate(zip(gold, located, strict=True)):
+        for i, (g, span, heading) in enumerate(zip(gold, located, headings, strict=True)):
             if span is None:
                 result.missing_cues.append(str(g.get("number") or g.get("start")))
                 continue
             clauses.append(Clause(id=f"{result.doc}:{i}", number=str(g.get("number") or f"¶{i}"),
-                                  heading=g.get("heading"), lead_in=g.get("lead_in"), text=text[span[0]:span[1]]))
+                                  heading=g.get("heading") or heading, lead_in=g.get("lead_in"), text=text[span[0]:span[1]]))
             golds.append(g)
         result.located = len(clauses)
         agreement = Agreement(id=result.doc, source=Source(path=str(found), sha256="0" * 64, format="pdf"),
