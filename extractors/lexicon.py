@@ -82,7 +82,8 @@ CONDITION_KINDS = (
 )
 RANGE_KINDS = ("from", "to", "or_more", "at_least", "more_than", "less_than", "up_to")
 REFERENCE_KINDS = ("amount", "general", "sectoral", "regional", "collective", "labour_code", "clause")
-MODALITY_KEYS = ("obligation", "prohibition", "permission", "declaration", "hedge", "not_hedge", "subordinate", "relative", "scope")
+MODALITY_KEYS = ("obligation", "prohibition", "permission", "declaration", "hedge", "not_hedge", "subordinate", "relative", "scope",
+                 "proviso")
 PERIODS = ("day", "shift", "week", "month", "year")
 
 

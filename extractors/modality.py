@@ -10,6 +10,9 @@ mean together (:func:`decide`):
 * a hedge anywhere ("where possible", «при наличии финансовых средств») turns an
   obligation or prohibition into a permission, unless a ``not_hedge`` phrase covers it
   («при наличии письменных заявлений» is a condition of application, not a hedge);
+* a permission turned by a ``proviso`` into a duty in the same sentence ("may be excused from
+  duty, but shall be paid", «вправе перевести, но обязан сохранить заработок») binds: the later
+  obligation or prohibition decides, as it is the guarantee;
 * a ``scope`` cue as the operative verb ("This section shall not apply to", "X means",
   «действие договора распространяется на») says the clause binds nobody: None;
 * a clause with no operative cue of its own takes its lead-in's (the words "The Employer
@@ -138,9 +141,22 @@ def decide(doc: Doc, lead_in: Doc | None = None) -> Decision:
         return Decision(None, (first,), from_lead_in)
     # A lead-in's verb reaches its items; a declaration in the item itself ("promote", «содействовать»)
     # is the item's own operative verb.
+    if first.id_ == "permission" and not from_lead_in:
+        turned = _turned_to_duty(doc, operative, first)
+        if turned is not None:
+            first = turned
     if first.id_ in ("obligation", "prohibition") and hedges:
         return Decision("permission", (first, hedges[0]), from_lead_in)
     return Decision(first.id_, (first,), from_lead_in)
+
+
+def _turned_to_duty(doc: Doc, operative: list[Span], permission: Span) -> Span | None:
+    """The obligation or prohibition after a ``proviso`` that follows ``permission``, if any."""
+    end = next((t.i for t in doc[permission.end:] if t.text == "."), len(doc))  # in the same sentence
+    turns = [s for s in layer(doc, "modal") if s.id_ == "proviso" and permission.end <= s.start < end]
+    if not turns:
+        return None
+    return next((c for c in operative if c.id_ in ("obligation", "prohibition") and turns[0].start < c.start < end), None)
 
 
 class ModalityTagger(Component):
