@@ -149,7 +149,7 @@ def score_topics(doc: Doc, heading: Doc | None, norms, reading=None) -> dict[str
     opening = _opening_condition(doc)
     for topic, spans in heads.items():
         s = scores[topic]
-        main = [x for x in spans if x.start not in opening]
+        main = [x for x in spans if x.end - 1 not in opening]  # a pair ends with its own words
         if not main:
             # named only in an opening "When going on annual leave, ..." or "If ..., ": the moment,
             # not the subject
