@@ -117,6 +117,21 @@ def layer(doc, *labels: str) -> list:
     return sorted((s for label in labels for s in by_label.get(label, ())), key=lambda s: (s.start, s.end))
 
 
+def topic_pairs(doc) -> list[tuple]:
+    """Topic heads made of two phrases of one sentence (``topics.yaml`` ``pairs``): "notify ...
+    the union"; each as (a span from the first phrase to the second, labelled with its topic,
+    the second phrase)."""
+    from spacy.tokens import Span
+
+    out = []
+    for a in layer(doc, "pair_a"):
+        for b in layer(doc, "pair_b"):
+            if b.id_ == a.id_ and 0 <= b.start - a.end <= 12 and not any(t.text in (".", ";") for t in doc[a.end:b.start]):
+                out.append((Span(doc, a.start, b.end, label="topic", span_id=a.id_.split("#")[0]), b))
+                break
+    return out
+
+
 class LexiconError(ValueError):
     """A rule file names something the taxonomy does not know, or is malformed."""
 

@@ -34,7 +34,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extractors.conditions import Condition, range_in, read_conditions
-from extractors.lexicon import Lexicon, layers, lexicon
+from extractors.lexicon import Lexicon, layers, lexicon, topic_pairs
 from extractors.modality import longest_cues
 from extractors.numbers import Number, format_value, read_numbers
 from schemas.models import Evidence, Norm
@@ -810,7 +810,7 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
     quantities, _ = read_quantities(doc, spans, [n for n in numbers if n.start not in cond_tokens], lex, lang)
     reading.quantities = quantities
     # what a parameter's `requires` may find: the head terms of topics (not their looser terms)
-    topic_words = {s.id_ for s in spans.layer("topic")}
+    topic_words = {s.id_ for s in spans.layer("topic")} | {span.id_ for span, _ in topic_pairs(doc)}
     cond_kinds = {c.kind for c in conditions}
     for other in (heading, outer):
         if other is not None:

@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Span
 
 from extractors import extensions
 from extractors.component import Component
-from extractors.lexicon import layer
+from extractors.lexicon import layer, topic_pairs
 from schemas import Evidence, taxonomy
 
 THRESHOLD = 3
@@ -94,20 +94,6 @@ def _claimed(reading) -> dict[int, str]:
     return claimed
 
 
-def _pairs(doc: Doc) -> list[tuple[Span, Span]]:
-    """Heads made of two phrases of one sentence (``topics.yaml`` ``pairs``): "notify ... the
-    union"; each pair is returned as a span from the first phrase to the second, labelled with
-    its topic, with its second phrase."""
-    firsts, seconds = layer(doc, "pair_a"), layer(doc, "pair_b")
-    out = []
-    for a in firsts:
-        for b in seconds:
-            if b.id_ == a.id_ and 0 <= b.start - a.end <= 12 and not any(t.text in (".", ";") for t in doc[a.end:b.start]):
-                out.append((Span(doc, a.start, b.end, label="topic", span_id=a.id_.split("#")[0]), b))
-                break
-    return out
-
-
 def score_topics(doc: Doc, heading: Doc | None, norms, reading=None) -> dict[str, _Score]:
     """Every topic with some evidence in the clause, scored as the module docstring says."""
     scores: dict[str, _Score] = defaultdict(_Score)
@@ -139,7 +125,7 @@ def score_topics(doc: Doc, heading: Doc | None, norms, reading=None) -> dict[str
     first_end = _first_sentence_end(doc)
     heads: dict[str, list[Span]] = defaultdict(list)
     phrases = layer(doc, "topic")
-    for span, own in [(p, None) for p in phrases] + _pairs(doc):
+    for span, own in [(p, None) for p in phrases] + topic_pairs(doc):
         # the most specific phrase wins: "labour protection" inside "technical inspector of labour
         # protection" is the inspector's, not a second topic
         inside = any(o.id_ != span.id_ and o.start <= span.start and span.end <= o.end and len(o) > len(span)
