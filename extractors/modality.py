@@ -14,7 +14,8 @@ mean together (:func:`decide`):
   duty, but shall be paid", «вправе перевести, но обязан сохранить заработок») binds: the later
   obligation or prohibition decides, as it is the guarantee;
 * a ``scope`` cue as the operative verb ("This section shall not apply to", "X means",
-  «действие договора распространяется на») says the clause binds nobody: None;
+  «действие договора распространяется на») says the clause binds nobody (None), unless a later
+  sentence binds: then its first cue decides (a definition opening a clause that states a duty);
 * a clause with no operative cue of its own takes its lead-in's (the words "The Employer
   undertakes:" printed before a list of clauses), and with none there binds nobody: None.
 """
@@ -138,7 +139,10 @@ def decide(doc: Doc, lead_in: Doc | None = None) -> Decision:
         return Decision(None, ())
     first = operative[0]
     if first.id_ == SCOPE:
-        return Decision(None, (first,), from_lead_in)
+        binding = _binding_after_scope(doc, operative, first) if not from_lead_in else None
+        if binding is None:
+            return Decision(None, (first,), from_lead_in)
+        first = binding
     # A lead-in's verb reaches its items; a declaration in the item itself ("promote", «содействовать»)
     # is the item's own operative verb.
     if first.id_ == "permission" and not from_lead_in:
@@ -148,6 +152,14 @@ def decide(doc: Doc, lead_in: Doc | None = None) -> Decision:
     if first.id_ in ("obligation", "prohibition") and hedges:
         return Decision("permission", (first, hedges[0]), from_lead_in)
     return Decision(first.id_, (first,), from_lead_in)
+
+
+def _binding_after_scope(doc: Doc, operative: list[Span], scope: Span) -> Span | None:
+    """The first binding cue of a later sentence, when the clause opens with a definition or a scope
+    ("For purposes of this Section, 'employee' means ... The State will pick up the 6% contribution"):
+    the sentences after it state the duty."""
+    end = next((t.i for t in doc[scope.end:] if t.text in (".", ";")), len(doc))
+    return next((c for c in operative if c.start > end and c.id_ in MODALITIES), None)
 
 
 def _turned_to_duty(doc: Doc, operative: list[Span], permission: Span) -> Span | None:
