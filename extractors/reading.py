@@ -819,6 +819,7 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
     cues = _Cues(doc, spans, heading, outer, lex, parts, topic_words, cond_kinds)
 
     binding = context.modality is not None
+    overtime_end = None  # end of the last quantity of hours past which overtime begins
     for idx, q in enumerate(quantities):
         k = _part_of(parts, q.start)
         part = parts[k]
@@ -856,10 +857,20 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             not_guarantee = f"a threshold ('{doc[cmp_span[0]:cmp_span[1]].text}')" if cmp_span else "a threshold"
         if not_guarantee is None and q.start > 0 and spans.is_marker("each", q.start - 1):
             not_guarantee = f"a base of a rate ('{doc[q.start - 1:q.end].text}')"  # "one hour of pay for every two hours"
+        overtime = None
+        listed = overtime_end is not None and _joined(doc, spans, overtime_end, q.start)  # "8 hours a day or 40 hours a week"
+        if (not_guarantee or "").startswith("a threshold") or listed:
+            overtime = _overtime_threshold(doc, spans, q, parts, k)
+            if overtime is not None:
+                comparator, not_guarantee = "<=", None
+        overtime_end = q.end if overtime is not None else None
         if not_guarantee:
             reading.readings.append(Reading(q, comparator, cmp_span, not_a_guarantee=not_guarantee))
             continue
-        picked, cue_spans, why = _choose(doc, spans, cues, q, parts, k, prev_end, next_start, comparator)
+        if overtime is not None:
+            picked, cue_spans, why = [overtime[0]], (overtime[1],), None
+        else:
+            picked, cue_spans, why = _choose(doc, spans, cues, q, parts, k, prev_end, next_start, comparator)
         advance = _in_advance(doc, spans, q)
         if picked and advance:
             # "three days before the leave starts" is when leave pay is due, not how long the leave is
@@ -904,6 +915,29 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             reading.evidence.append(_evidence(doc, norm, cmp_span, q, cue_spans, cond, rule_text))
     _flags(doc, spans, lex, reading, binding, topic_words)
     return reading
+
+
+#: The normal working time an overtime threshold may state, by the period of its hours.
+_NORMAL_HOURS = {"day": ("working_time.daily_hours", 6, 12), "shift": ("working_time.daily_hours", 6, 12),
+                 "week": ("working_time.weekly_hours", 30, 48)}
+
+
+def _overtime_threshold(doc: Doc, spans: _Spans, q: Quantity, parts: list[Part], k: int):
+    """The normal working time stated by the hours past which overtime begins ("Overtime is time
+    worked in excess of eight (8) hours per day", «работа сверх 40 часов в неделю»): ((pid, unit,
+    value), the overtime cue's span), or None. Not the overtime itself ("overtime in excess of four
+    hours a day"), and only hours a normal day or week can have."""
+    normal = _NORMAL_HOURS.get(q.period or "")
+    if q.unit != "hours" or normal is None or not normal[1] <= q.value <= normal[2]:
+        return None
+    sentence = [p for p in parts if p.sentence == parts[k].sentence]
+    lo, hi = sentence[0].start, sentence[-1].end
+    overtime = [c for c in spans.layer("param") if c.id_ == "premium_pay.overtime" and lo <= c.start < hi]
+    threshold = [s for s in spans.layer("marker") + spans.layer("cmp") if s.id_ in ("threshold", ">") and lo <= s.start < q.start]
+    if not overtime or any(c.end == t.start for c in overtime for t in threshold):
+        return None
+    cue = min(overtime, key=lambda c: abs(c.start - q.start))
+    return (normal[0], "hours", q.value), (cue.start, cue.end, "text")
 
 
 def _in_advance(doc: Doc, spans: _Spans, q: Quantity) -> str | None:
