@@ -430,6 +430,8 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
             continue
         if any(q.start <= unit.start < q.end for q in quantities):
             continue
+        if unit.end < len(doc) and doc[unit.end].lower_ == "of" and any(q.start in (unit.end + 1, unit.end + 2) for q in quantities):
+            continue  # "not exceed the rate of time and one-half": the rate's value follows
         k = unit.start
         steps = 0
         while k > 0 and steps < _GAP_LIMIT and (spans.is_marker("gap", k - 1) or spans.is_marker("between", k - 1)):
@@ -458,6 +460,11 @@ def _comparator(doc: Doc, spans: _Spans, q: Quantity, lo: int, taken: set[int]) 
             if span is not None and spans.ends("cmp", k) is None:
                 return "=", None, why.format(span.text)
         cmp = spans.ends("cmp", k)
+        if cmp is not None and cmp.id_ == "=":
+            bound = spans.ends("cmp", cmp.start)
+            if bound is not None and bound.id_ != "=":
+                cmp = doc[bound.start:cmp.end]  # "not less than | the rate of two (2) times"
+                cmp.id_ = bound.id_
         if cmp is not None and not taken & set(range(cmp.start, cmp.end)):
             if cmp.id_ in (">", "<") and spans.is_marker("threshold", cmp.start):
                 # "over 24 hours" bounds a part ("the part of leave exceeding 28 days") unless a
