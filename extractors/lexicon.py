@@ -32,6 +32,9 @@ pair_a/b   "<topic>#<n>": two phrases that together    topics.yaml ``pairs``
 modal      a modality, ``hedge`` or ``not_hedge``      modality.yaml
 ref        ``amount``, or the level of the cited       references.yaml
            agreement (``general``, ``sectoral``, ...)
+own_rate   a taxonomy parameter (words that apply the  parameters.yaml ``named_rate``
+           agreement's own value of it: "at the
+           overtime rate")
 =========  ==========================================  ==========================
 
 Every topic, parameter and unit named in a file is checked against
@@ -304,6 +307,8 @@ def lexicon(lang: str) -> Lexicon:
             entries.append(Entry("param_weak", pid, phrase, params.where(pid, "weak", i)))
         for i, phrase in enumerate(spec.get("blocked_by") or ()):
             entries.append(Entry("block", pid, phrase, params.where(pid, "blocked_by", i)))
+        for i, phrase in enumerate(spec.get("named_rate") or ()):
+            entries.append(Entry("own_rate", pid, phrase, params.where(pid, "named_rate", i)))
         requires = tuple(spec.get("requires") or ())
         for i, kind in enumerate(requires):
             if kind not in CONDITION_KINDS and kind not in tax.topics:

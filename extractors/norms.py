@@ -8,7 +8,7 @@ from extractors import extensions
 from extractors.component import Component
 from extractors.lexicon import layer
 from extractors.reading import Context, read_clause
-from extractors.references import read_incorporations
+from extractors.references import read_incorporations, read_own_rates
 from extractors.tables import table_norms
 
 
@@ -34,6 +34,8 @@ class NormReader(Component):
             # the section's title says what a bare "as established by the General Agreement" applies
             cited += [s.id_ for s in layer(heading, "param")]
         incorporations, ref_evidence = read_incorporations(doc, list(dict.fromkeys(cited)))
+        own, own_evidence = read_own_rates(doc, {n.parameter for n in norms})
+        incorporations, ref_evidence = incorporations + own, ref_evidence + own_evidence
         extensions.put(doc, "kel_reading", reading)
         extensions.put(doc, "kel_norms", norms)
         extensions.put(doc, "kel_incorporations", incorporations)

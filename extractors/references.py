@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.lexicon import layer
 from schemas import Evidence, Incorporation
+from schemas.models import OWN
 
 _WINDOW = 14  # tokens between the amount words and the name of the cited agreement
 _NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?$")
@@ -60,6 +61,21 @@ def read_incorporations(doc: Doc, parameters: list[str]) -> tuple[list[Incorpora
             Evidence(kind="reference", label=cited.id_, text=span.text, start=span.start_char, end=span.end_char,
                      rule="applies the cited agreement's provision by reference")
         )
+    return out, evidence
+
+
+def read_own_rates(doc: Doc, stated: set[str]) -> tuple[list[Incorporation], list[Evidence]]:
+    """The guarantees a clause applies at the agreement's own value, naming the rate instead of
+    stating it ("paid at the overtime rate", «оплачивается как сверхурочная работа»): an
+    incorporation of level ``own`` for each parameter whose value the clause does not state."""
+    out: list[Incorporation] = []
+    evidence: list[Evidence] = []
+    for span in layer(doc, "own_rate"):
+        if span.id_ in stated or any(i.parameters == (span.id_,) for i in out):
+            continue
+        out.append(Incorporation(level=OWN, parameters=(span.id_,), text=span.text))
+        evidence.append(Evidence(kind="reference", label=OWN, text=span.text, start=span.start_char, end=span.end_char,
+                                 rule=f"applies this agreement's own {span.id_} by naming it"))
     return out, evidence
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline import ingest
 from pipeline.errors import InputError
-from pipeline.incorporate import incorporate
+from pipeline.incorporate import incorporate, incorporate_own
 from pipeline.ingest import SUFFIXES
 from pipeline.segment import segment
 from schemas import Agreement
@@ -31,10 +31,11 @@ def read_agreement(path: str | Path) -> Agreement:
 
 def analyze(agreement: Agreement) -> Agreement:
     """Extraction (topics, modality, norms, with their evidence), then the guarantees its clauses
-    apply by reference to the General Agreement (:mod:`pipeline.incorporate`), made explicit."""
+    apply by reference to its own clauses or to the General Agreement (:mod:`pipeline.incorporate`),
+    made explicit."""
     import extractors  # spaCy is imported only when a file is really read
 
-    annotated = extractors.annotate(agreement)
+    annotated = incorporate_own(extractors.annotate(agreement))
     cites_general = any(i.level == "general" for c in annotated.clauses for i in c.incorporations)
     if annotated.level != "general" and cites_general:
         general = bundled_general_agreement()

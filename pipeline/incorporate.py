@@ -15,6 +15,10 @@ What is brought:
   ("lump sums in case of death or loss of working capacity ... in the amounts established by
   the General Agreement" brings the death and disability lump sums, nothing else).
 
+A clause that names a rate of the agreement itself instead of stating it ("paid at the
+overtime rate", level ``own``) gets the value the agreement's other clauses state for it
+(:func:`incorporate_own`), when they state exactly one; otherwise it stays unresolved.
+
 A reference to an agreement that is not at hand stays unresolved: the clause keeps its
 incorporation, and the compliance engine answers the guarantees it names as met by reference
 instead of missing (see ``pipeline.compliance.engine``).
@@ -23,6 +27,7 @@ instead of missing (see ``pipeline.compliance.engine``).
 from __future__ import annotations
 
 from schemas import Agreement, Clause, Incorporation, Norm
+from schemas.models import OWN
 
 
 def cites(incorporation: Incorporation, higher: Agreement) -> bool:
@@ -69,3 +74,32 @@ def incorporate(agreement: Agreement, higher: Agreement) -> Agreement:
     ):
         return agreement
     return agreement.model_copy(update={"clauses": tuple(incorporate_clause(c, higher) for c in agreement.clauses)})
+
+
+def incorporate_own(agreement: Agreement) -> Agreement:
+    """``agreement`` with each rate a clause names instead of stating ("at the overtime rate") made
+    explicit from the clause that states it, when the agreement states one value of it (several
+    values, or none, leave the reference unresolved: the words still show)."""
+    wanted = {p for c in agreement.clauses for i in c.incorporations if i.level == OWN for p in i.parameters}
+    if not wanted:
+        return agreement
+    stated: dict[str, list[tuple[Clause, Norm]]] = {}
+    for c in agreement.clauses:
+        for n in c.norms:
+            if n.parameter in wanted and not n.by_reference and n.condition is None:
+                stated.setdefault(n.parameter, []).append((c, n))
+
+    def resolved(clause: Clause) -> Clause:
+        added = []
+        for inc in clause.incorporations:
+            if inc.level != OWN:
+                continue
+            for pid in inc.parameters:
+                found = [(c, n) for c, n in stated.get(pid, ()) if c.id != clause.id]
+                if len({(n.comparator, n.value, n.unit) for _, n in found}) != 1:
+                    continue
+                source, norm = found[0]
+                added.append(norm.model_copy(update={"text": inc.text, "by_reference": f"this agreement, clause {source.number}"}))
+        return clause.model_copy(update={"norms": clause.norms + tuple(added)}) if added else clause
+
+    return agreement.model_copy(update={"clauses": tuple(resolved(c) for c in agreement.clauses)})

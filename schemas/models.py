@@ -111,11 +111,16 @@ class Norm(_Frozen):
     by_reference: str | None = None
 
 
+#: The level of an incorporation of the agreement's own provision, named instead of stated.
+OWN = "own"
+
+
 class Incorporation(_Frozen):
     """A clause applying a higher agreement's provisions by reference instead of stating them.
 
     ``level`` is the level of the cited agreement (``general``, ``sectoral``, ``regional``,
-    ``collective``, or ``labour_code``), ``clauses`` the clause numbers cited (empty when the
+    ``collective``, or ``labour_code``; ``own`` for the agreement's own provision named instead
+    of stated: "paid at the overtime rate"), ``clauses`` the clause numbers cited (empty when the
     clause cites the agreement as a whole), ``parameters`` the guarantees the clause's words
     name, ``text`` the referring words.
     """
