@@ -827,6 +827,7 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
 
     binding = context.modality is not None
     overtime_end = None  # end of the last quantity of hours past which overtime begins
+    overtime_cue: dict[str, tuple] = {}  # parameter -> the cue of the hours past which overtime begins
     for idx, q in enumerate(quantities):
         k = _part_of(parts, q.start)
         part = parts[k]
@@ -841,6 +842,8 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             earlier = next((r for r in reversed(reading.readings) if r.quantity.unit == q.unit), None)
             if earlier is not None and earlier.comparator_span and part.start <= earlier.quantity.start:
                 comparator, cmp_span = earlier.comparator, earlier.comparator_span
+                if earlier.parameters and earlier.cue_spans == overtime_cue.get(earlier.parameters[0]):
+                    not_guarantee = "a threshold (shared)"  # hours past which overtime begins, said again
         if cmp_span is None and part.kind == "item" and part.lead_in is not None:
             lead = _lead_comparator(doc, spans, parts[part.lead_in])
             if lead and not any(other.start < q.start and part.start <= other.start for other in quantities):
@@ -876,6 +879,7 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             continue
         if overtime is not None:
             picked, cue_spans, why = [overtime[0]], (overtime[1],), None
+            overtime_cue[overtime[0][0]] = cue_spans
         else:
             picked, cue_spans, why = _choose(doc, spans, cues, q, parts, k, prev_end, next_start, comparator)
         advance = _in_advance(doc, spans, q)
