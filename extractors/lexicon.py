@@ -170,6 +170,7 @@ class ParameterRule:
     comparators: tuple[str, ...] = ()  # the comparators it may be stated with ("<=" for a limit); () any
     flag: bool = False
     in_advance: bool = False  # its quantity may be a time before an event ("two months before the dismissal")
+    at_most: float | None = None  # the largest value it can have ("110 hours a semester" is no working day)
 
 
 @dataclass(frozen=True)
@@ -254,6 +255,14 @@ class _File:
         return out
 
 
+def _at_most(params: _File, pid: str, value) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise LexiconError(f"{params.where(pid, 'at_most')}: 'at_most' must be a number")
+    return float(value)
+
+
 def _file(lang: str, name: str) -> _File:
     path = DATA / lang / f"{name}.yaml"
     if not path.exists():
@@ -331,6 +340,7 @@ def lexicon(lang: str) -> Lexicon:
             comparators=comparators,
             flag=tax.parameters[pid].units == ("flag",),
             in_advance=bool(spec.get("in_advance")),
+            at_most=_at_most(params, pid, spec.get("at_most")),
         )
 
     conditions = _file(lang, "conditions")

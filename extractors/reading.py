@@ -586,7 +586,7 @@ class _Cues:
             return None
         for unit, value in _readings(q):
             if unit in self.units[pid]:
-                return unit, value
+                return (unit, value) if rule.at_most is None or value <= rule.at_most else None
         return None
 
 
