@@ -8,9 +8,9 @@ cues is annotated as one clause (with the label's lead-in), so the scores measur
 on real wording; :func:`evaluate_real` also reports every clause whose cues it could not find
 and every document whose text is not at hand.
 
-Texts are looked up by file name in ``texts`` folders, by default ``corpora/realtext/texts``
-(public texts kept with their labels), ``../shared/realdev`` beside the repository,
-``$KELISIM_REALTEXT`` and ``../realtext`` (``<lang>/`` inside each too).
+Texts are looked up by file name in ``texts`` folders, by default ``../shared/realdev``
+beside the repository, ``$KELISIM_REALTEXT`` and ``../realtext`` (``<lang>/`` inside each
+too). The repository keeps only labels, short cues and source pointers, not the texts.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def default_text_folders() -> list[Path]:
-    folders = [ROOT / "corpora" / "realtext" / "texts", ROOT.parent / "shared" / "realdev"]
+    folders = [ROOT.parent / "shared" / "realdev"]
     if os.environ.get("KELISIM_REALTEXT"):
         folders.append(Path(os.environ["KELISIM_REALTEXT"]))
     folders.append(ROOT.parent / "realtext")

@@ -39,7 +39,7 @@ from pipeline.cli.options import output_format, verbosity
     "texts",
     multiple=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the real agreements' texts (repeatable; default corpora/realtext/texts, ../shared/realdev, $KELISIM_REALTEXT, ../realtext).",
+    help="Folder of the real agreements' texts (repeatable; default ../shared/realdev, $KELISIM_REALTEXT, ../realtext).",
 )
 @click.option("--details", is_flag=True, help="Also list every clause whose annotation differs from gold.")
 @verbosity
