@@ -171,6 +171,7 @@ class ParameterRule:
     flag: bool = False
     in_advance: bool = False  # its quantity may be a time before an event ("two months before the dismissal")
     at_most: float | None = None  # the largest value it can have ("110 hours a semester" is no working day)
+    at_least: float | None = None  # the smallest value it can have ("a ten-hour workweek" of a 4 x 10 schedule is none)
 
 
 @dataclass(frozen=True)
@@ -255,11 +256,11 @@ class _File:
         return out
 
 
-def _at_most(params: _File, pid: str, value) -> float | None:
+def _bound(params: _File, pid: str, key: str, value) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise LexiconError(f"{params.where(pid, 'at_most')}: 'at_most' must be a number")
+        raise LexiconError(f"{params.where(pid, key)}: {key!r} must be a number")
     return float(value)
 
 
@@ -340,7 +341,8 @@ def lexicon(lang: str) -> Lexicon:
             comparators=comparators,
             flag=tax.parameters[pid].units == ("flag",),
             in_advance=bool(spec.get("in_advance")),
-            at_most=_at_most(params, pid, spec.get("at_most")),
+            at_most=_bound(params, pid, "at_most", spec.get("at_most")),
+            at_least=_bound(params, pid, "at_least", spec.get("at_least")),
         )
 
     conditions = _file(lang, "conditions")

@@ -586,7 +586,8 @@ class _Cues:
             return None
         for unit, value in _readings(q):
             if unit in self.units[pid]:
-                return (unit, value) if rule.at_most is None or value <= rule.at_most else None
+                fits = (rule.at_most is None or value <= rule.at_most) and (rule.at_least is None or value >= rule.at_least)
+                return (unit, value) if fits else None
         return None
 
 
@@ -874,6 +875,8 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             if overtime is not None:
                 comparator, not_guarantee = "<=", None
         overtime_end = q.end if overtime is not None else None
+        if not_guarantee is None and overtime is None:
+            not_guarantee = _defining(doc, spans, parts, k)
         if not_guarantee:
             reading.readings.append(Reading(q, comparator, cmp_span, not_a_guarantee=not_guarantee))
             continue
@@ -928,6 +931,22 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
     return reading
 
 
+def _defining(doc: Doc, spans: _Spans, parts: list[Part], k: int) -> str | None:
+    """Why a quantity in a sentence that defines or scopes ("night shift shall mean a shift of
+    seven (7) hours or more", "This Section does not apply to employees working fewer than 20
+    hours") is no guarantee: the words of the ``scope`` cue, or None."""
+    sentence = [p for p in parts if p.sentence == parts[k].sentence]
+    lo, hi = sentence[0].start, sentence[-1].end
+    scope = next((s for s in spans.layer("modal") if s.id_ == "scope" and lo <= s.start < hi), None)
+    if scope is None:
+        return None
+    binding = [s for s in spans.layer("modal") if s.id_ in ("obligation", "prohibition", "permission")
+               and lo <= s.start < hi and not (s.start < scope.end and scope.start < s.end)]
+    if any(b.start < scope.start for b in binding):
+        return None  # the sentence binds first ("shall pay ..., which means ...")
+    return f"a definition or scope ('{scope.text}')"
+
+
 #: The normal working time an overtime threshold may state, by the period of its hours.
 _NORMAL_HOURS = {"day": ("working_time.daily_hours", 6, 12), "shift": ("working_time.daily_hours", 6, 12),
                  "week": ("working_time.weekly_hours", 30, 48)}
@@ -945,8 +964,8 @@ def _overtime_threshold(doc: Doc, spans: _Spans, q: Quantity, parts: list[Part],
     lo, hi = sentence[0].start, sentence[-1].end
     overtime = [c for c in spans.layer("param") if c.id_ == "premium_pay.overtime" and lo <= c.start < hi]
     threshold = [s for s in spans.layer("marker") + spans.layer("cmp") if s.id_ in ("threshold", ">") and lo <= s.start < q.start]
-    if not overtime or any(c.end == t.start for c in overtime for t in threshold):
-        return None
+    if not overtime or any(c.end == t.start and t.text.lower() != "after" for c in overtime for t in threshold):
+        return None  # "overtime exceeding four hours" measures the overtime; "overtime after ten hours" starts it
     cue = min(overtime, key=lambda c: abs(c.start - q.start))
     return (normal[0], "hours", q.value), (cue.start, cue.end, "text")
 
