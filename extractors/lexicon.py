@@ -166,6 +166,7 @@ class Lexicon:
     parameters: dict[str, ParameterRule]
     conditions: dict[str, Any]
     topics: dict[str, Any] = field(default_factory=dict)
+    base_before: frozenset[str] = frozenset()  # units that may stand before their multiple or share
 
     def span_patterns(self, exact: bool = False) -> list[dict]:
         """The entries matched on lemmas (or, ``exact``, on the words as written) as ``SpanRuler``
@@ -264,7 +265,7 @@ def lexicon(lang: str) -> Lexicon:
             entries.append(Entry("fixed", str(len(fixed)), phrase, units.where("fixed", i)))
         fixed.append(Fixed(float(item["value"]), item["unit"], str(item.get("comparator") or "=")))
     unit_lists = {}
-    for name in ("currency_before", "alone_after_comparator", "percent_of"):
+    for name in ("currency_before", "alone_after_comparator", "percent_of", "base_before"):
         values = frozenset(units.data.get(name) or ())
         unknown = values - units_known
         if unknown:
@@ -347,6 +348,7 @@ def lexicon(lang: str) -> Lexicon:
         currency_before=unit_lists["currency_before"],
         alone_after_comparator=unit_lists["alone_after_comparator"],
         percent_of=unit_lists["percent_of"],
+        base_before=unit_lists["base_before"],
         parameters=rules,
         conditions=conditions.data,
         topics=topic_data,

@@ -380,6 +380,14 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
                                                f"(the unit named before: '{elided.text}')"))
                 consumed = number.end
                 continue
+            base = _base_before(doc, spans, number.start, lex, used_units) if times or number.kind == "multiple" else None
+            if base is not None:
+                # «ЕТЖ-ның бір еселенген мөлшерінен», «сағаттық мөлшерлеменің екі еселенген мөлшерінде»
+                used_units.update(range(base.start, base.end))
+                quantities.append(Quantity(number.start, skipped, number.value, base.id_, multiple=True,
+                                           how=f"'{doc[base.start:skipped].text}' = {format_value(number.value)} {base.id_}"))
+                consumed = skipped
+                continue
             if times or number.kind == "multiple":
                 quantities.append(Quantity(number.start, number.end, number.value, None, multiple=True,
                                            how=f"'{doc[number.start:number.end].text}' = {format_value(number.value)} times, no unit"))
@@ -406,6 +414,9 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
             elif (base := spans.starts("unit", k)) is not None and base.id_ in lex.percent_of:
                 of_unit = base.id_  # «50 % должностного оклада»: the genitive says "of"
                 end = base.end
+                used_units.update(range(base.start, base.end))
+            elif (base := _base_before(doc, spans, number.start, lex, used_units)) is not None and base.id_ in lex.percent_of:
+                of_unit = base.id_  # «лауазымдық айлықақының 50 пайызы»: the base before, in the genitive
                 used_units.update(range(base.start, base.end))
         end = _after_restatement(doc, numbers_at, end)  # "six percent (6%)", "24 days (twenty-four)"
         period = spans.starts("period", end)
@@ -441,8 +452,42 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
             others = tuple(u for u in spans.ids_at("unit", unit) if u != unit.id_)
             quantities.append(Quantity(unit.start, unit.end, 1.0, unit.id_, alternatives=others,
                                        how=f"'{unit.text}' after a comparator = 1 {unit.id_}"))
+            continue
+        # or right before an after-comparator: «ресми инфляция деңгейінен төмен емес»
+        k = unit.end
+        while k < len(doc) and k - unit.end < _GAP_LIMIT and spans.starts("cmp_after", k) is None and (
+                spans.is_marker("gap", k) or spans.is_marker("between", k)):
+            k += 1
+        after = spans.starts("cmp_after", k)
+        # a comparator with a number after it is that number's ("a rate of at least 1.5 times")
+        if after is not None and not any(q.start <= after.start < q.end or after.end <= q.start <= after.end + 2
+                                         for q in quantities):
+            others = tuple(u for u in spans.ids_at("unit", unit) if u != unit.id_)
+            quantities.append(Quantity(unit.start, k, 1.0, unit.id_, alternatives=others,
+                                       how=f"'{unit.text}' before a comparator = 1 {unit.id_}"))
     quantities.sort(key=lambda q: q.start)
     return quantities, left_out
+
+
+def _base_before(doc: Doc, spans: _Spans, start: int, lex: Lexicon, used: set[int]):
+    """A unit of ``base_before`` (units.yaml) standing before a multiple or a share, across a
+    comparator and the words a gap may hold: «ЕТЖ-ның бір еселенген», «мөлшерлеменің кемінде
+    екі еселенген», «айлықақының 50 пайызы»; or None."""
+    if not lex.base_before:
+        return None
+    k, steps = start, 0
+    while k > 0 and steps < _GAP_LIMIT:
+        unit = spans.ends("unit", k)
+        if unit is not None:
+            return unit if unit.id_ in lex.base_before and not used & set(range(unit.start, unit.end)) else None
+        cmp = spans.ends("cmp", k)
+        if cmp is not None:
+            k, steps = cmp.start, steps + 1
+            continue
+        if not (spans.is_marker("gap", k - 1) or spans.is_marker("between", k - 1)):
+            return None
+        k, steps = k - 1, steps + 1
+    return None
 
 
 # --------------------------------------------------------------------------- 4. comparators

@@ -177,3 +177,25 @@ def test_a_cue_right_after_a_quantity_is_that_quantitys():
 )
 def test_notice_is_a_time_before_an_event(lang, text, expected):
     assert _norms(lang, text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the base in the genitive before its multiple, the comparator after the quantity
+        ("Кіші персоналдың лауазымдық айлықақысы ЕТЖ-ның бір жарым еселенген мөлшерінен кем болмауға тиіс.",
+         ("minimum_pay.floor", ">=", 1.5, "minimum_wage")),
+        ("Түнгі уақыттағы жұмысқа ақы сағаттық мөлшерлеменің кемінде екі еселенген мөлшерінде төленеді.",
+         ("premium_pay.night", ">=", 2.0, "rate_multiple")),
+        # a share of a base named before it
+        ("Еңбек демалысы берілген кезде лауазымдық айлықақының 50 пайызы мөлшерінде сауықтыруға арналған жәрдемақы төленеді.",
+         ("social_benefits.recovery_allowance", "=", 0.5, "official_salary")),
+        # a unit alone before a comparator that follows it
+        ("Жұмыс беруші жалақыны жыл сайын ресми инфляция деңгейінен төмен емес индекстейді.",
+         ("wage_indexation.rate", ">=", 1.0, "inflation")),
+    ],
+)
+def test_kazakh_word_order_base_before_and_comparator_after(text, expected):
+    """Kazakh names a base before its multiple («ЕТЖ-ның екі еселенген мөлшері») and a bound after the
+    quantity («... төмен емес»); the reader knew only the English and Russian order and read none."""
+    assert _norms("kk", text) == [expected]
