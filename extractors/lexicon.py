@@ -327,11 +327,17 @@ def lexicon(lang: str) -> Lexicon:
             for i, phrase in enumerate((spec or {}).get(part) or ()):
                 entries.append(Entry(layer, topic, phrase, topics.where(topic, part, i)))
         for k, pair in enumerate((spec or {}).get("pairs") or ()):
-            if not isinstance(pair, list) or len(pair) != 2:
+            # [first phrases, then phrases]: the second names the topic ("notify ... | the union");
+            # {first: ..., then: ..., names: first} where the first does («Кәсіподаққа | ... хабарлайды»)
+            key = f"{topic}#{k}"
+            if isinstance(pair, dict):
+                key += "#first" if pair.get("names") == "first" else ""
+                pair = [pair.get("first"), pair.get("then")]
+            if not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(p, list) for p in pair):
                 raise LexiconError(f"{topics.where(topic, 'pairs', k)}: a pair is two lists of phrases")
             for layer, phrases in zip(("pair_a", "pair_b"), pair, strict=True):
                 for phrase in phrases:
-                    entries.append(Entry(layer, f"{topic}#{k}", phrase, topics.where(topic, "pairs", k)))
+                    entries.append(Entry(layer, key, phrase, topics.where(topic, "pairs", k)))
         topic_data[topic] = spec
 
     modality = _file(lang, "modality")

@@ -453,8 +453,10 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
             quantities.append(Quantity(unit.start, unit.end, 1.0, unit.id_, alternatives=others,
                                        how=f"'{unit.text}' after a comparator = 1 {unit.id_}"))
             continue
-        # or right before an after-comparator: «ресми инфляция деңгейінен төмен емес»
-        k = unit.end
+        # or right before an after-comparator: «ресми инфляция деңгейінен төмен емес», or one its
+        # last word begins: «инфляция деңгейінде»
+        k = next((i for i in range(unit.start + 1, unit.end) if (a := spans.starts("cmp_after", i)) is not None
+                  and a.end >= unit.end), unit.end)
         while k < len(doc) and k - unit.end < _GAP_LIMIT and spans.starts("cmp_after", k) is None and (
                 spans.is_marker("gap", k) or spans.is_marker("between", k)):
             k += 1
@@ -496,6 +498,7 @@ def _base_before(doc: Doc, spans: _Spans, start: int, lex: Lexicon, used: set[in
 def _comparator(doc: Doc, spans: _Spans, q: Quantity, lo: int, taken: set[int]) -> tuple[str, tuple[int, int] | None, str | None]:
     """(comparator, its span, why the quantity is no guarantee) for a quantity in a part starting at ``lo``;
     ``taken`` are tokens read as a condition ("under three years"), never a comparator."""
+    after = _comparator_after(doc, spans, q)
     k, steps = q.start, 0
     while k not in taken and (k - 1) not in taken:
         for marker, why in (("threshold", "a threshold ('{}')"), ("procedure", "a deadline ('{}')")):
@@ -504,6 +507,9 @@ def _comparator(doc: Doc, spans: _Spans, q: Quantity, lo: int, taken: set[int]) 
                 return "=", None, why.format(span.text)
         cmp = spans.ends("cmp", k)
         if cmp is not None and not taken & set(range(cmp.start, cmp.end)):
+            if cmp.id_ == "=" and after is not None and after.id_ != "=":
+                # «ұзақтығы 8 сағаттан аспайды»: "its length" names the amount, the bound follows it
+                return after.id_, (after.start, after.end), None
             if cmp.id_ in (">", "<") and spans.is_marker("threshold", cmp.start):
                 # "over 24 hours" bounds a part ("the part of leave exceeding 28 days") unless a
                 # prohibition makes it a limit (_under_prohibition)
@@ -513,12 +519,19 @@ def _comparator(doc: Doc, spans: _Spans, q: Quantity, lo: int, taken: set[int]) 
             break
         k -= 1
         steps += 1
-    after = spans.starts("cmp_after", q.end)
-    if after is None and q.end < len(doc) and doc[q.end].text == ",":
-        after = spans.starts("cmp_after", q.end + 1)
     if after is not None:
         return after.id_, (after.start, after.end), None
     return "=", None, None
+
+
+def _comparator_after(doc: Doc, spans: _Spans, q: Quantity) -> Span | None:
+    """A comparator right after a quantity ("5 years or more", «40 сағаттан аспайтын»), past a comma
+    or a few words that may stand between a number and its unit («ЕТЖ-дан кем емес»)."""
+    k = q.end
+    while k < len(doc) and k - q.end < 3 and spans.starts("cmp_after", k) is None and (
+            doc[k].text == "," or spans.is_marker("between", k)):
+        k += 1
+    return spans.starts("cmp_after", k)
 
 
 _FLIP = {">": "<=", "<": ">="}
@@ -977,7 +990,8 @@ def _bound_by_cue(spans: _Spans, cue_spans, context: Context) -> str:
 def _supplement(spans: _Spans, q: Quantity, part: Part, cue_spans) -> bool:
     """Whether a percentage of the rate is paid on top of it: a supplement word ("additional
     payment", "premium", «доплата») stands in the cue or shortly before the quantity."""
-    near = range(max(part.start, q.start - 8), q.start)
+    # before the quantity, or right after it as Kazakh puts it («50 пайызы мөлшерінде қосымша ақы»)
+    near = [*range(max(part.start, q.start - 8), q.start), *range(q.end, min(part.end, q.end + 3))]
     if any(spans.is_marker("supplement", i) for i in near):
         return True
     return any(spans.is_marker("supplement", i) for s, e, w in cue_spans if w == "text" for i in range(s, e))

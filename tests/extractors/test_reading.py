@@ -193,9 +193,26 @@ def test_notice_is_a_time_before_an_event(lang, text, expected):
         # a unit alone before a comparator that follows it
         ("Жұмыс беруші жалақыны жыл сайын ресми инфляция деңгейінен төмен емес индекстейді.",
          ("wage_indexation.rate", ">=", 1.0, "inflation")),
+        # "its length" before the amount says only "="; the bound after it decides
+        ("Күнделікті жұмыстың ұзақтығы 8 сағаттан аспайды.", ("working_time.daily_hours", "<=", 8.0, "hours")),
+        # a case ending written apart after a hyphen stands between the unit and its bound
+        ("Бірінші разрядтың тарифтік мөлшерлемесі 1,2 ЕТЖ-дан төмен емес мөлшерде белгіленеді.",
+         ("minimum_pay.floor", ">=", 1.2, "minimum_wage")),
+        # a supplement named after its share of the rate: 1.5 times the rate
+        ("Түнгі уақытта жұмыс істегені үшін сағаттық мөлшерлеменің 50 пайызы мөлшерінде қосымша ақы төленеді.",
+         ("premium_pay.night", "=", 1.5, "rate_multiple")),
     ],
 )
 def test_kazakh_word_order_base_before_and_comparator_after(text, expected):
     """Kazakh names a base before its multiple («ЕТЖ-ның екі еселенген мөлшері») and a bound after the
     quantity («... төмен емес»); the reader knew only the English and Russian order and read none."""
     assert _norms("kk", text) == [expected]
+
+
+def test_kazakh_seniority_bound_after_the_years():
+    """«10 жылдан асқан», «3 жылға дейін»: Kazakh bounds a range of years after the year word; the
+    reader took every such range for "N years or more"."""
+    doc = read("Еңбек жарақатынан уақытша еңбекке жарамсыздық кезінде айырма төленеді: еңбек өтілі 10 жыл және одан "
+               "жоғары болса – 100 пайыз, 10 жылға дейін – 80 пайыз.", "kk")
+    assert sorted((n.value, n.condition) for n in get(doc, "kel_norms")) == [
+        (80.0, "seniority of less than 10 years"), (100.0, "seniority of 10 years or more")]
