@@ -765,8 +765,13 @@ def _why_unassigned(q: Quantity, cues: _Cues, part: Part) -> str:
 # --------------------------------------------------------------------------- 5. conditions, assigned
 
 
-def _distance(c: Condition, q: Quantity) -> tuple[int, bool]:
-    return min(abs(c.end - q.start), abs(c.start - q.end)), c.start > q.start
+def _distance(c: Condition, q: Quantity, doc: Doc) -> tuple[int, int, bool]:
+    """How far a condition stands from a quantity: first the commas between them (a condition belongs
+    to the quantity of its own stretch of the sentence: «38 сағаттан аспайтын, ал зиянды еңбек
+    жағдайларында ... 36 сағаттан»), then the words."""
+    lo, hi = (c.end, q.start) if c.end <= q.start else (q.end, c.start)
+    commas = sum(1 for t in doc[lo:hi] if t.text in (",", ";")) if lo < hi else 0
+    return commas, min(abs(c.end - q.start), abs(c.start - q.end)), c.start > q.start
 
 
 def _condition_for(q: Quantity, pid: str, part: Part, parts: list[Part], conditions: list[Condition],
@@ -778,7 +783,7 @@ def _condition_for(q: Quantity, pid: str, part: Part, parts: list[Part], conditi
     # for harmful work 36 hours a week" the harmful condition is the 36 hours'
     rivals = [o for o in quantities if o is not q and part.start <= o.start < part.end]
     usable = [c for c in conditions if c.kind not in implied and not (q.start <= c.start < q.end)
-              and not any(_distance(c, o) < _distance(c, q) for o in rivals if not (o.start <= c.start < o.end))]
+              and not any(_distance(c, o, doc) < _distance(c, q, doc) for o in rivals if not (o.start <= c.start < o.end))]
 
     def nearest(lo: int, hi: int) -> Condition | None:
         inside = [c for c in usable if lo <= c.start < hi]
