@@ -54,6 +54,7 @@ class _Words:
     connectors: frozenset[str]
     ordinals: frozenset[str]
     by_lemma: bool  # looked up by lemma too (a stem is no lemma: Kazakh «бірге», "together", is not «бір»)
+    scale_alone: bool  # a scale word opens a number by itself: Kazakh «жүз жиырма» = 120, «мың» = 1000
 
 
 def _table(raw: dict | None) -> dict[str, float]:
@@ -74,6 +75,7 @@ def _words(lang: str) -> _Words:
         connectors=frozenset(str(c).lower() for c in raw.get("connectors") or ()),
         ordinals=frozenset(str(o).lower() for o in raw.get("ordinals") or ()),
         by_lemma=raw.get("by_lemma", True) is not False,
+        scale_alone=bool(raw.get("scale_alone")),
     )
 
 
@@ -252,7 +254,7 @@ class _Reader:
                 current += card
                 last_small = card if card < 100 else None
                 end = j = j + 1
-            elif scale is not None and end > i:
+            elif scale is not None and (end > i or w.scale_alone):
                 current = (current or 1) * scale
                 if scale >= 1000:
                     total += current

@@ -896,6 +896,17 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             earlier = next((r for r in reversed(reading.readings) if r.quantity.unit == q.unit), None)
             if earlier is not None and earlier.comparator_span and part.start <= earlier.quantity.start:
                 comparator, cmp_span = earlier.comparator, earlier.comparator_span
+        if cmp_span is None and not_guarantee is None and idx + 1 < len(quantities):
+            # «айына 12 сағаттан және жылына 120 сағаттан аспайды»: a bound after the last of
+            # coordinated quantities is theirs too
+            later = quantities[idx + 1]
+            between = range(q.end, later.start)
+            if later.unit == q.unit and between and all(
+                    spans.is_marker("coordination", i) or spans.starts("period", i) is not None
+                    or any(p.start <= i < p.end for p in spans.layer("period")) for i in between):
+                after = _comparator_after(doc, spans, later)
+                if after is not None:
+                    comparator, cmp_span = after.id_, (after.start, after.end)
         if cmp_span is None and part.kind == "item" and part.lead_in is not None:
             lead = _lead_comparator(doc, spans, parts[part.lead_in])
             if lead and not any(other.start < q.start and part.start <= other.start for other in quantities):

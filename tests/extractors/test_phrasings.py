@@ -24,11 +24,12 @@ BANK = Path(__file__).with_name("phrasings")
 FLOORS = {
     "en": (0.88, 0.79, 0.89, 0.81),
     "ru": (0.90, 0.79, 0.95, 0.80),
-    # first measured before any rule was tuned on the bank: 0.92, 0.88, 0.96, 0.92
-    "kk": (0.99, 0.99, 0.99, 0.99),
+    # measured before the rules were tuned on each batch: the first 139 cases 0.92, 0.88, 0.96, 0.92;
+    # the next 40 (other parameters) 0.70, 0.72, 0.95, 0.67
+    "kk": (0.99, 0.99, 0.99, 0.98),
 }
 # the fewest cases a bank must hold: the Kazakh one is younger
-MIN_CASES = {"en": 300, "ru": 300, "kk": 130}
+MIN_CASES = {"en": 300, "ru": 300, "kk": 175}
 
 
 @cache

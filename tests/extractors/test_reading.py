@@ -233,3 +233,9 @@ def test_a_condition_belongs_to_the_quantity_of_its_own_stretch(lang, text):
     doc = read(text, lang)
     assert sorted((n.value, n.condition) for n in get(doc, "kel_norms")) == [
         (36.0, "harmful working conditions"), (38.0, None)]
+
+
+def test_a_kazakh_bound_after_coordinated_quantities_is_theirs():
+    """«айына 12 сағаттан және жылына 120 сағаттан аспайды»: the bound stands once, after the last."""
+    assert _norms("kk", "Үстеме жұмыстардың ұзақтығы айына 12 сағаттан және жылына 120 сағаттан аспайды.") == [
+        ("working_time.overtime_limit", "<=", 12.0, "hours"), ("working_time.overtime_limit", "<=", 120.0, "hours")]
