@@ -422,8 +422,10 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
         period = spans.starts("period", end)
         if period is None and end < len(doc) and doc[end].text in (",", "("):
             period = spans.starts("period", end + 1)
+        if period is None:
+            period = _period_before(spans, start)
         period_id = period.id_ if period is not None else None
-        if period is not None:
+        if period is not None and period.start >= end:
             end = period.end
             if unit_id is None and period_id == "month":
                 unit_id = "times_per_month"
@@ -469,6 +471,16 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
                                        how=f"'{unit.text}' before a comparator = 1 {unit.id_}"))
     quantities.sort(key=lambda q: q.start)
     return quantities, left_out
+
+
+def _period_before(spans: _Spans, start: int):
+    """A period right before a quantity, past its comparator, as Kazakh puts it: «күніне екі
+    сағаттан», «айына кемінде 12 сағат»; or None."""
+    k = start
+    cmp = spans.ends("cmp", k)
+    if cmp is not None:
+        k = cmp.start
+    return spans.ends("period", k)
 
 
 def _base_before(doc: Doc, spans: _Spans, start: int, lex: Lexicon, used: set[int]):

@@ -239,3 +239,11 @@ def test_a_kazakh_bound_after_coordinated_quantities_is_theirs():
     """«айына 12 сағаттан және жылына 120 сағаттан аспайды»: the bound stands once, after the last."""
     assert _norms("kk", "Үстеме жұмыстардың ұзақтығы айына 12 сағаттан және жылына 120 сағаттан аспайды.") == [
         ("working_time.overtime_limit", "<=", 12.0, "hours"), ("working_time.overtime_limit", "<=", 120.0, "hours")]
+
+
+def test_a_kazakh_period_before_the_quantity():
+    """«күніне екі сағаттан аспауы тиіс»: Kazakh names the period first; read without it, a daily
+    overtime limit was a limit for every period and `check` took it for the monthly one."""
+    doc = read("Үстеме жұмыс күніне екі сағаттан аспауы тиіс.", "kk")
+    assert [(n.parameter, n.comparator, n.value, n.condition) for n in get(doc, "kel_norms")] == [
+        ("working_time.overtime_limit", "<=", 2.0, "per day")]
