@@ -75,6 +75,11 @@ def _range_phrase(doc: Doc, numbers: list[Number], years: list[Span], ranges: li
         after = by_start.get(year.end)
         if after is not None and after.id_ == "or_more":
             return f"{format_value(a.value)} years or more", a.start, after.end
+        # the qualifier after the years, as Kazakh puts it: «10 жылдан асқан», «3 жылға дейін»
+        if after is not None and after.id_ == "more_than":
+            return f"more than {format_value(a.value)} years", a.start, after.end
+        if after is not None and after.id_ in ("less_than", "up_to") and before is None:
+            return f"less than {format_value(a.value)} years", a.start, after.end
         if before is not None:
             kind = before.id_
             if kind in ("at_least", "from"):

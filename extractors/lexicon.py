@@ -122,15 +122,17 @@ def layer(doc, *labels: str) -> list:
 
 def topic_pairs(doc) -> list[tuple]:
     """Topic heads made of two phrases of one sentence (``topics.yaml`` ``pairs``): "notify ...
-    the union"; each as (a span from the first phrase to the second, labelled with its topic,
-    the second phrase)."""
+    the union", «Кәсіподаққа ... хабарлайды»; each as (a span from the first phrase to the second,
+    labelled with its topic, (the phrase that names the topic,): the second, or the first where
+    the pair says so)."""
     from spacy.tokens import Span
 
     out = []
     for a in layer(doc, "pair_a"):
         for b in layer(doc, "pair_b"):
             if b.id_ == a.id_ and 0 <= b.start - a.end <= 12 and not any(t.text in (".", ";") for t in doc[a.end:b.start]):
-                out.append((Span(doc, a.start, b.end, label="topic", span_id=a.id_.split("#")[0]), b))
+                own = a if a.id_.endswith("#first") else b
+                out.append((Span(doc, a.start, b.end, label="topic", span_id=a.id_.split("#")[0]), (own,)))
                 break
     return out
 
@@ -186,6 +188,7 @@ class Lexicon:
     parameters: dict[str, ParameterRule]
     conditions: dict[str, Any]
     topics: dict[str, Any] = field(default_factory=dict)
+    base_before: frozenset[str] = frozenset()  # units that may stand before their multiple or share
 
     def span_patterns(self, exact: bool = False) -> list[dict]:
         """The entries matched on lemmas (or, ``exact``, on the words as written) as ``SpanRuler``
@@ -292,7 +295,7 @@ def lexicon(lang: str) -> Lexicon:
             entries.append(Entry("fixed", str(len(fixed)), phrase, units.where("fixed", i)))
         fixed.append(Fixed(float(item["value"]), item["unit"], str(item.get("comparator") or "=")))
     unit_lists = {}
-    for name in ("currency_before", "alone_after_comparator", "percent_of"):
+    for name in ("currency_before", "alone_after_comparator", "percent_of", "base_before"):
         values = frozenset(units.data.get(name) or ())
         unknown = values - units_known
         if unknown:
@@ -358,11 +361,17 @@ def lexicon(lang: str) -> Lexicon:
             for i, phrase in enumerate((spec or {}).get(part) or ()):
                 entries.append(Entry(layer, topic, phrase, topics.where(topic, part, i)))
         for k, pair in enumerate((spec or {}).get("pairs") or ()):
-            if not isinstance(pair, list) or len(pair) != 2:
+            # [first phrases, then phrases]: the second names the topic ("notify ... | the union");
+            # {first: ..., then: ..., names: first} where the first does («Кәсіподаққа | ... хабарлайды»)
+            key = f"{topic}#{k}"
+            if isinstance(pair, dict):
+                key += "#first" if pair.get("names") == "first" else ""
+                pair = [pair.get("first"), pair.get("then")]
+            if not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(p, list) for p in pair):
                 raise LexiconError(f"{topics.where(topic, 'pairs', k)}: a pair is two lists of phrases")
             for layer, phrases in zip(("pair_a", "pair_b"), pair, strict=True):
                 for phrase in phrases:
-                    entries.append(Entry(layer, f"{topic}#{k}", phrase, topics.where(topic, "pairs", k)))
+                    entries.append(Entry(layer, key, phrase, topics.where(topic, "pairs", k)))
         topic_data[topic] = spec
 
     modality = _file(lang, "modality")
@@ -379,6 +388,7 @@ def lexicon(lang: str) -> Lexicon:
         currency_before=unit_lists["currency_before"],
         alone_after_comparator=unit_lists["alone_after_comparator"],
         percent_of=unit_lists["percent_of"],
+        base_before=unit_lists["base_before"],
         parameters=rules,
         conditions=conditions.data,
         topics=topic_data,

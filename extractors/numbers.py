@@ -53,6 +53,8 @@ class _Words:
     halves: tuple[tuple[str, ...], ...]
     connectors: frozenset[str]
     ordinals: frozenset[str]
+    by_lemma: bool  # looked up by lemma too (a stem is no lemma: Kazakh «бірге», "together", is not «бір»)
+    scale_alone: bool  # a scale word opens a number by itself: Kazakh «жүз жиырма» = 120, «мың» = 1000
 
 
 def _table(raw: dict | None) -> dict[str, float]:
@@ -72,6 +74,8 @@ def _words(lang: str) -> _Words:
         halves=tuple(tuple(str(w).lower() for w in h) for h in raw.get("half_suffixes") or ()),
         connectors=frozenset(str(c).lower() for c in raw.get("connectors") or ()),
         ordinals=frozenset(str(o).lower() for o in raw.get("ordinals") or ()),
+        by_lemma=raw.get("by_lemma", True) is not False,
+        scale_alone=bool(raw.get("scale_alone")),
     )
 
 
@@ -134,8 +138,8 @@ class _Reader:
     def word(self, i: int) -> str:
         return self.lower[i]
 
-    def keys(self, i: int) -> tuple[str, str]:
-        return self.lower[i], self.lemma[i]
+    def keys(self, i: int) -> tuple[str, ...]:
+        return (self.lower[i], self.lemma[i]) if self.words.by_lemma else (self.lower[i],)
 
     def lookup(self, table: dict[str, float], i: int) -> float | None:
         for key in self.keys(i):
@@ -218,7 +222,7 @@ class _Reader:
 
     def words_at(self, i: int) -> Number | None:
         w = self.words
-        lower, lemma = self.keys(i)
+        lower = self.lower[i]
         if lower in w.ordinals:
             return None
         value = self.lookup(w.multiples, i)
@@ -250,7 +254,7 @@ class _Reader:
                 current += card
                 last_small = card if card < 100 else None
                 end = j = j + 1
-            elif scale is not None and end > i:
+            elif scale is not None and (end > i or w.scale_alone):
                 current = (current or 1) * scale
                 if scale >= 1000:
                     total += current

@@ -380,6 +380,14 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
                                                f"(the unit named before: '{elided.text}')"))
                 consumed = number.end
                 continue
+            base = _base_before(doc, spans, number.start, lex, used_units) if times or number.kind == "multiple" else None
+            if base is not None:
+                # «ЕТЖ-ның бір еселенген мөлшерінен», «сағаттық мөлшерлеменің екі еселенген мөлшерінде»
+                used_units.update(range(base.start, base.end))
+                quantities.append(Quantity(number.start, skipped, number.value, base.id_, multiple=True,
+                                           how=f"'{doc[base.start:skipped].text}' = {format_value(number.value)} {base.id_}"))
+                consumed = skipped
+                continue
             if times or number.kind == "multiple":
                 quantities.append(Quantity(number.start, number.end, number.value, None, multiple=True,
                                            how=f"'{doc[number.start:number.end].text}' = {format_value(number.value)} times, no unit"))
@@ -407,12 +415,17 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
                 of_unit = base.id_  # «50 % должностного оклада»: the genitive says "of"
                 end = base.end
                 used_units.update(range(base.start, base.end))
+            elif (base := _base_before(doc, spans, number.start, lex, used_units)) is not None and base.id_ in lex.percent_of:
+                of_unit = base.id_  # «лауазымдық айлықақының 50 пайызы»: the base before, in the genitive
+                used_units.update(range(base.start, base.end))
         end = _after_restatement(doc, numbers_at, end)  # "six percent (6%)", "24 days (twenty-four)"
         period = spans.starts("period", end)
         if period is None and end < len(doc) and doc[end].text in (",", "("):
             period = spans.starts("period", end + 1)
+        if period is None:
+            period = _period_before(spans, start)
         period_id = period.id_ if period is not None else None
-        if period is not None:
+        if period is not None and period.start >= end:
             end = period.end
             if unit_id is None and period_id == "month":
                 unit_id = "times_per_month"
@@ -443,8 +456,54 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
             others = tuple(u for u in spans.ids_at("unit", unit) if u != unit.id_)
             quantities.append(Quantity(unit.start, unit.end, 1.0, unit.id_, alternatives=others,
                                        how=f"'{unit.text}' after a comparator = 1 {unit.id_}"))
+            continue
+        # or right before an after-comparator: «ресми инфляция деңгейінен төмен емес», or one its
+        # last word begins: «инфляция деңгейінде»
+        k = next((i for i in range(unit.start + 1, unit.end) if (a := spans.starts("cmp_after", i)) is not None
+                  and a.end >= unit.end), unit.end)
+        while k < len(doc) and k - unit.end < _GAP_LIMIT and spans.starts("cmp_after", k) is None and (
+                spans.is_marker("gap", k) or spans.is_marker("between", k)):
+            k += 1
+        after = spans.starts("cmp_after", k)
+        # a comparator with a number after it is that number's ("a rate of at least 1.5 times")
+        if after is not None and not any(q.start <= after.start < q.end or after.end <= q.start <= after.end + 2
+                                         for q in quantities):
+            others = tuple(u for u in spans.ids_at("unit", unit) if u != unit.id_)
+            quantities.append(Quantity(unit.start, k, 1.0, unit.id_, alternatives=others,
+                                       how=f"'{unit.text}' before a comparator = 1 {unit.id_}"))
     quantities.sort(key=lambda q: q.start)
     return quantities, left_out
+
+
+def _period_before(spans: _Spans, start: int):
+    """A period right before a quantity, past its comparator, as Kazakh puts it: «күніне екі
+    сағаттан», «айына кемінде 12 сағат»; or None."""
+    k = start
+    cmp = spans.ends("cmp", k)
+    if cmp is not None:
+        k = cmp.start
+    return spans.ends("period", k)
+
+
+def _base_before(doc: Doc, spans: _Spans, start: int, lex: Lexicon, used: set[int]):
+    """A unit of ``base_before`` (units.yaml) standing before a multiple or a share, across a
+    comparator and the words a gap may hold: «ЕТЖ-ның бір еселенген», «мөлшерлеменің кемінде
+    екі еселенген», «айлықақының 50 пайызы»; or None."""
+    if not lex.base_before:
+        return None
+    k, steps = start, 0
+    while k > 0 and steps < _GAP_LIMIT:
+        unit = spans.ends("unit", k)
+        if unit is not None:
+            return unit if unit.id_ in lex.base_before and not used & set(range(unit.start, unit.end)) else None
+        cmp = spans.ends("cmp", k)
+        if cmp is not None:
+            k, steps = cmp.start, steps + 1
+            continue
+        if not (spans.is_marker("gap", k - 1) or spans.is_marker("between", k - 1)):
+            return None
+        k, steps = k - 1, steps + 1
+    return None
 
 
 # --------------------------------------------------------------------------- 4. comparators
@@ -453,6 +512,7 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
 def _comparator(doc: Doc, spans: _Spans, q: Quantity, lo: int, taken: set[int]) -> tuple[str, tuple[int, int] | None, str | None]:
     """(comparator, its span, why the quantity is no guarantee) for a quantity in a part starting at ``lo``;
     ``taken`` are tokens read as a condition ("under three years"), never a comparator."""
+    after = _comparator_after(doc, spans, q)
     k, steps = q.start, 0
     while k not in taken and (k - 1) not in taken:
         for marker, why in (("threshold", "a threshold ('{}')"), ("procedure", "a deadline ('{}')")):
@@ -466,6 +526,9 @@ def _comparator(doc: Doc, spans: _Spans, q: Quantity, lo: int, taken: set[int]) 
                 cmp = doc[bound.start:cmp.end]  # "not less than | the rate of two (2) times"
                 cmp.id_ = bound.id_
         if cmp is not None and not taken & set(range(cmp.start, cmp.end)):
+            if cmp.id_ == "=" and after is not None and after.id_ != "=":
+                # «ұзақтығы 8 сағаттан аспайды»: "its length" names the amount, the bound follows it
+                return after.id_, (after.start, after.end), None
             if cmp.id_ in (">", "<") and spans.is_marker("threshold", cmp.start):
                 # "over 24 hours" bounds a part ("the part of leave exceeding 28 days") unless a
                 # prohibition makes it a limit (_under_prohibition)
@@ -475,12 +538,19 @@ def _comparator(doc: Doc, spans: _Spans, q: Quantity, lo: int, taken: set[int]) 
             break
         k -= 1
         steps += 1
-    after = spans.starts("cmp_after", q.end)
-    if after is None and q.end < len(doc) and doc[q.end].text == ",":
-        after = spans.starts("cmp_after", q.end + 1)
     if after is not None:
         return after.id_, (after.start, after.end), None
     return "=", None, None
+
+
+def _comparator_after(doc: Doc, spans: _Spans, q: Quantity) -> Span | None:
+    """A comparator right after a quantity ("5 years or more", «40 сағаттан аспайтын»), past a comma
+    or a few words that may stand between a number and its unit («ЕТЖ-дан кем емес»)."""
+    k = q.end
+    while k < len(doc) and k - q.end < 3 and spans.starts("cmp_after", k) is None and (
+            doc[k].text == "," or spans.is_marker("between", k)):
+        k += 1
+    return spans.starts("cmp_after", k)
 
 
 _FLIP = {">": "<=", "<": ">="}
@@ -715,8 +785,13 @@ def _why_unassigned(q: Quantity, cues: _Cues, part: Part) -> str:
 # --------------------------------------------------------------------------- 5. conditions, assigned
 
 
-def _distance(c: Condition, q: Quantity) -> tuple[int, bool]:
-    return min(abs(c.end - q.start), abs(c.start - q.end)), c.start > q.start
+def _distance(c: Condition, q: Quantity, doc: Doc) -> tuple[int, int, bool]:
+    """How far a condition stands from a quantity: first the commas between them (a condition belongs
+    to the quantity of its own stretch of the sentence: «38 сағаттан аспайтын, ал зиянды еңбек
+    жағдайларында ... 36 сағаттан»), then the words."""
+    lo, hi = (c.end, q.start) if c.end <= q.start else (q.end, c.start)
+    commas = sum(1 for t in doc[lo:hi] if t.text in (",", ";")) if lo < hi else 0
+    return commas, min(abs(c.end - q.start), abs(c.start - q.end)), c.start > q.start
 
 
 def _condition_for(q: Quantity, pid: str, part: Part, parts: list[Part], conditions: list[Condition],
@@ -728,7 +803,7 @@ def _condition_for(q: Quantity, pid: str, part: Part, parts: list[Part], conditi
     # for harmful work 36 hours a week" the harmful condition is the 36 hours'
     rivals = [o for o in quantities if o is not q and part.start <= o.start < part.end]
     usable = [c for c in conditions if c.kind not in implied and not (q.start <= c.start < q.end)
-              and not any(_distance(c, o) < _distance(c, q) for o in rivals if not (o.start <= c.start < o.end))]
+              and not any(_distance(c, o, doc) < _distance(c, q, doc) for o in rivals if not (o.start <= c.start < o.end))]
 
     def nearest(lo: int, hi: int) -> Condition | None:
         inside = [c for c in usable if lo <= c.start < hi]
@@ -845,6 +920,17 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
                 comparator, cmp_span = earlier.comparator, earlier.comparator_span
                 if earlier.parameters and earlier.cue_spans == overtime_cue.get(earlier.parameters[0]):
                     not_guarantee = "a threshold (shared)"  # hours past which overtime begins, said again
+        if cmp_span is None and not_guarantee is None and idx + 1 < len(quantities):
+            # «айына 12 сағаттан және жылына 120 сағаттан аспайды»: a bound after the last of
+            # coordinated quantities is theirs too
+            later = quantities[idx + 1]
+            between = range(q.end, later.start)
+            if later.unit == q.unit and between and all(
+                    spans.is_marker("coordination", i) or spans.starts("period", i) is not None
+                    or any(p.start <= i < p.end for p in spans.layer("period")) for i in between):
+                after = _comparator_after(doc, spans, later)
+                if after is not None:
+                    comparator, cmp_span = after.id_, (after.start, after.end)
         if cmp_span is None and part.kind == "item" and part.lead_in is not None:
             lead = _lead_comparator(doc, spans, parts[part.lead_in])
             if lead and not any(other.start < q.start and part.start <= other.start for other in quantities):
@@ -996,7 +1082,8 @@ def _bound_by_cue(spans: _Spans, cue_spans, context: Context) -> str:
 def _supplement(spans: _Spans, q: Quantity, part: Part, cue_spans) -> bool:
     """Whether a percentage of the rate is paid on top of it: a supplement word ("additional
     payment", "premium", «доплата») stands in the cue or shortly before the quantity."""
-    near = range(max(part.start, q.start - 8), q.start)
+    # before the quantity, or right after it as Kazakh puts it («50 пайызы мөлшерінде қосымша ақы»)
+    near = [*range(max(part.start, q.start - 8), q.start), *range(q.end, min(part.end, q.end + 3))]
     if any(spans.is_marker("supplement", i) for i in near):
         return True
     return any(spans.is_marker("supplement", i) for s, e, w in cue_spans if w == "text" for i in range(s, e))

@@ -112,20 +112,24 @@ def score_topics(doc: Doc, heading: Doc | None, norms, reading=None) -> dict[str
     for span in layer(doc, "ignore"):
         ignored[span.id_].append((span.start, span.end))
 
-    def counted(span: Span, own: Span | None = None) -> bool:
+    def counted(span: Span, owns: tuple[Span, ...] = ()) -> bool:
         # inside an ignored phrase, or naming whose it is right after it ("the reasoned opinion of the
-        # elected body | of the PPO"); ``own``: the words that make it the topic's (a pair's second
-        # phrase: in "notifies the union 90 days before" the verb is also the notice's cue)
+        # elected body | of the PPO"); ``owns``: the words that make it the topic's (a pair's naming
+        # phrase: in "notifies the union 90 days before" the verb is also the notice's cue, the union
+        # is not)
         if any(a <= span.start <= b or a <= span.end - 1 < b for a, b in ignored.get(span.id_, ())):
             return False
-        own = own or span
-        others = sum(1 for i in range(own.start, own.end) if i in claimed and claimed[i] != span.id_)
-        return others * 2 < len(own)
+
+        def free(own: Span) -> bool:
+            others = sum(1 for i in range(own.start, own.end) if i in claimed and claimed[i] != span.id_)
+            return others * 2 < len(own)
+
+        return any(free(own) for own in owns or (span,))
 
     first_end = _first_sentence_end(doc)
     heads: dict[str, list[Span]] = defaultdict(list)
     phrases = layer(doc, "topic")
-    for span, own in [(p, None) for p in phrases] + topic_pairs(doc):
+    for span, own in [(p, ()) for p in phrases] + topic_pairs(doc):
         # the most specific phrase wins: "labour protection" inside "technical inspector of labour
         # protection" is the inspector's, not a second topic
         inside = any(o.id_ != span.id_ and o.start <= span.start and span.end <= o.end and len(o) > len(span)

@@ -228,3 +228,12 @@ def test_property_runs_of_overlapping_cues_are_the_plain_reading(cues):
     from extractors.modality import longest_cues
 
     assert longest_cues(cues) == _longest_plainly(cues)
+
+
+def test_kazakh_allowed_only_is_a_ban():
+    """«... келісімімен ғана жол беріледі» ("allowed only with consent"), like «допускается только»."""
+    from extractors import read
+    from extractors.extensions import get
+
+    doc = read("Үстеме жұмысқа тартуға қызметкердің жазбаша келісімімен ғана жол беріледі.", "kk")
+    assert get(doc, "kel_modality") == "prohibition"

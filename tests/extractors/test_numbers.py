@@ -16,6 +16,14 @@ def test_property_cardinals_in_words(n, lang):
     assert parse_number(num2words(n, lang=lang), lang) == n
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=999_999))
+def test_property_kazakh_cardinals_in_words(n):
+    """«жүз жиырма» (120), «мың» (1000): a hundred or a thousand opening a Kazakh number needs no «бір»;
+    the reader read «жүз жиырма» as 20."""
+    assert parse_number(num2words(n, lang="kz"), "kk") == n
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=1, max_value=9_999), st.sampled_from(["en", "ru"]))
 def test_property_digits_with_words_in_parentheses_are_one_number(n, lang):
@@ -48,6 +56,11 @@ def test_property_decimal_commas_and_points(whole, tenth):
         ("180 000", "ru", 180000),
         ("180,000", "en", 180000),
         ("twenty-six", "en", 26),
+        ("бір жарым", "kk", 1.5),
+        ("екі еселенген", "kk", 2),
+        ("1,5", "kk", 1.5),
+        ("150 000", "kk", 150000),
+        ("30 (отыз)", "kk", 30),
     ],
 )
 def test_hand_written_forms(text, lang, value):

@@ -177,3 +177,73 @@ def test_a_cue_right_after_a_quantity_is_that_quantitys():
 )
 def test_notice_is_a_time_before_an_event(lang, text, expected):
     assert _norms(lang, text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the base in the genitive before its multiple, the comparator after the quantity
+        ("Кіші персоналдың лауазымдық айлықақысы ЕТЖ-ның бір жарым еселенген мөлшерінен кем болмауға тиіс.",
+         ("minimum_pay.floor", ">=", 1.5, "minimum_wage")),
+        ("Түнгі уақыттағы жұмысқа ақы сағаттық мөлшерлеменің кемінде екі еселенген мөлшерінде төленеді.",
+         ("premium_pay.night", ">=", 2.0, "rate_multiple")),
+        # a share of a base named before it
+        ("Еңбек демалысы берілген кезде лауазымдық айлықақының 50 пайызы мөлшерінде сауықтыруға арналған жәрдемақы төленеді.",
+         ("social_benefits.recovery_allowance", "=", 0.5, "official_salary")),
+        # a unit alone before a comparator that follows it
+        ("Жұмыс беруші жалақыны жыл сайын ресми инфляция деңгейінен төмен емес индекстейді.",
+         ("wage_indexation.rate", ">=", 1.0, "inflation")),
+        # "its length" before the amount says only "="; the bound after it decides
+        ("Күнделікті жұмыстың ұзақтығы 8 сағаттан аспайды.", ("working_time.daily_hours", "<=", 8.0, "hours")),
+        # a case ending written apart after a hyphen stands between the unit and its bound
+        ("Бірінші разрядтың тарифтік мөлшерлемесі 1,2 ЕТЖ-дан төмен емес мөлшерде белгіленеді.",
+         ("minimum_pay.floor", ">=", 1.2, "minimum_wage")),
+        # a supplement named after its share of the rate: 1.5 times the rate
+        ("Түнгі уақытта жұмыс істегені үшін сағаттық мөлшерлеменің 50 пайызы мөлшерінде қосымша ақы төленеді.",
+         ("premium_pay.night", "=", 1.5, "rate_multiple")),
+    ],
+)
+def test_kazakh_word_order_base_before_and_comparator_after(text, expected):
+    """Kazakh names a base before its multiple («ЕТЖ-ның екі еселенген мөлшері») and a bound after the
+    quantity («... төмен емес»); the reader knew only the English and Russian order and read none."""
+    assert _norms("kk", text) == [expected]
+
+
+def test_kazakh_seniority_bound_after_the_years():
+    """«10 жылдан асқан», «3 жылға дейін»: Kazakh bounds a range of years after the year word; the
+    reader took every such range for "N years or more"."""
+    doc = read("Еңбек жарақатынан уақытша еңбекке жарамсыздық кезінде айырма төленеді: еңбек өтілі 10 жыл және одан "
+               "жоғары болса – 100 пайыз, 10 жылға дейін – 80 пайыз.", "kk")
+    assert sorted((n.value, n.condition) for n in get(doc, "kel_norms")) == [
+        (80.0, "seniority of less than 10 years"), (100.0, "seniority of 10 years or more")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("kk", "Қызметкерлер үшін аптасына 38 сағаттан аспайтын, ал зиянды еңбек жағдайларында жұмыс істейтін "
+               "қызметкерлер үшін аптасына 36 сағаттан аспайтын қалыпты жұмыс уақыты белгіленеді."),
+        ("ru", "Нормальная продолжительность рабочего времени составляет не более 38 часов в неделю, а работников, "
+               "занятых на работах с вредными условиями труда, – не более 36 часов в неделю."),
+    ],
+)
+def test_a_condition_belongs_to_the_quantity_of_its_own_stretch(lang, text):
+    """Kazakh puts the harmful condition before its 36 hours but nearer, by words, to the 38 hours
+    before the comma; it went to the 38 hours and `check` flagged a lowered weekly limit."""
+    doc = read(text, lang)
+    assert sorted((n.value, n.condition) for n in get(doc, "kel_norms")) == [
+        (36.0, "harmful working conditions"), (38.0, None)]
+
+
+def test_a_kazakh_bound_after_coordinated_quantities_is_theirs():
+    """«айына 12 сағаттан және жылына 120 сағаттан аспайды»: the bound stands once, after the last."""
+    assert _norms("kk", "Үстеме жұмыстардың ұзақтығы айына 12 сағаттан және жылына 120 сағаттан аспайды.") == [
+        ("working_time.overtime_limit", "<=", 12.0, "hours"), ("working_time.overtime_limit", "<=", 120.0, "hours")]
+
+
+def test_a_kazakh_period_before_the_quantity():
+    """«күніне екі сағаттан аспауы тиіс»: Kazakh names the period first; read without it, a daily
+    overtime limit was a limit for every period and `check` took it for the monthly one."""
+    doc = read("Үстеме жұмыс күніне екі сағаттан аспауы тиіс.", "kk")
+    assert [(n.parameter, n.comparator, n.value, n.condition) for n in get(doc, "kel_norms")] == [
+        ("working_time.overtime_limit", "<=", 2.0, "per day")]

@@ -287,3 +287,13 @@ def test_kazakh_pipeline_builds_and_runs(text):
     assert isinstance(get(doc, "kel_topics"), list)
     assert get(doc, "kel_modality") is None or get(doc, "kel_modality") in ("obligation", "prohibition", "permission", "declaration")
     assert all(t.lemma_ for t in doc if t.is_alpha)
+
+
+def test_a_kazakh_pair_named_by_its_first_phrase():
+    """«Кәсіподаққа ... хабарлайды»: the union comes first and the verb, also the notice's cue, last; the
+    pair counted only its second phrase, which the notice had taken, and the union was lost."""
+    from extractors import read
+    from extractors.extensions import get
+
+    doc = read("Жұмыс беруші штатты қысқарту туралы кәсіподаққа кемінде үш ай бұрын хабарлайды.", "kk")
+    assert sorted(get(doc, "kel_topics")) == ["job_security", "union_rights"]

@@ -30,14 +30,14 @@ needs_devset = pytest.mark.skipif(not (DEVSET / "src").is_dir(), reason=f"{DEVSE
 DEVSET_FLOORS = {
     "en": (0.99, 0.99, 0.95, 0.99),
     "ru": (0.94, 0.99, 0.94, 0.95),
-    "kk": (0.21, 0.69, 0.85, 0.20),  # Kazakh belongs to the issue on scans and Kazakh
+    "kk": (0.99, 0.99, 0.96, 0.99),
 }
 # kind, language -> (recall, precision within the gold's parameters)
 FINDINGS_FLOORS = {
     ("check", "en"): (1.0, 1.0),
     ("check", "ru"): (1.0, 1.0),
     ("diff", "ru"): (1.0, 1.0),
-    ("check", "kk"): (0.2, 0.06),
+    ("check", "kk"): (1.0, 1.0),
 }
 # language -> (topic macro-F1, modality accuracy, norm precision, norm recall) on real texts
 REAL_FLOORS = {
@@ -77,8 +77,7 @@ def test_devset_findings_floors(findings, kind, lang):
     assert totals["cases"] > 0
     assert totals["recall"] >= recall, totals
     assert totals["precision"] >= precision, totals
-    if lang != "kk":
-        assert totals["must_not_flag_flagged"] == 0, [c.must_not_flag_flagged for c in findings.cases]
+    assert totals["must_not_flag_flagged"] == 0, [c.must_not_flag_flagged for c in findings.cases]
 
 
 @needs_devset
