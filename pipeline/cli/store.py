@@ -66,10 +66,13 @@ def _summary_text(report: IngestReport) -> str:
     show_default=True,
     help="Parallel parser processes.",
 )
+@click.option(
+    "--allow-empty", is_flag=True, help="Store files from which no clauses were read (scans without a text layer)."
+)
 @db_option
 @output_format("text", "json")
 @verbosity
-def ingest(paths, jobs, db, fmt):
+def ingest(paths, jobs, allow_empty, db, fmt):
     """Parse PDF and DOCX files and folders into the clause database and the search index.
 
     A file whose content is already stored is skipped; a changed file replaces its
@@ -79,7 +82,9 @@ def ingest(paths, jobs, db, fmt):
     """
     on_total, on_file, close = _progress_callbacks(sys.stderr.isatty() and not _quiet())
     try:
-        report = ingest_paths(paths, db, jobs=jobs, on_total=on_total, on_file=on_file)
+        report = ingest_paths(
+            paths, db, jobs=jobs, on_total=on_total, on_file=on_file, allow_empty=allow_empty
+        )
     except DatabaseError as e:
         raise click.ClickException(str(e)) from None
     finally:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.store import database, embedded
+from pipeline.unread import unread_reason
 from schemas import Agreement
 
 _log = logging.getLogger(__name__)
@@ -105,8 +106,13 @@ def ingest_paths(
     on_total: Callable[[int], None] | None = None,
     on_file: Callable[[str], None] | None = None,
     update_index: bool = True,
+    allow_empty: bool = False,
 ) -> IngestReport:
-    """Parse and store files and folders; skip unchanged ones; then bring the search index up to date."""
+    """Parse and store files and folders; skip unchanged ones; then bring the search index up to date.
+
+    A file whose text was not read (no clauses: a scan without a text layer) is refused
+    unless ``allow_empty``: stored, it would answer every search and check as if it said nothing.
+    """
     from pipeline.analyze import expand_paths
 
     files = expand_paths(paths)
@@ -119,8 +125,11 @@ def ingest_paths(
             on_total(len(todo))
         changed, removed = [], []
         for path, digest, agreement, error in _outcomes(todo, jobs, reader or _default_reader()):
+            unread = unread_reason(agreement) if agreement is not None and not allow_empty else None
             if agreement is None:
                 report.failed.append(error or f"{path}: could not be read")
+            elif unread is not None:
+                report.failed.append(f"{path}: {unread}; not stored (--allow-empty stores it)")
             else:
                 stored = database.store_agreement(conn, _with_digest(agreement, digest), _key(path))
                 changed.append(stored.agreement_id)
