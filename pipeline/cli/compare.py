@@ -18,16 +18,25 @@ from rich.console import Console
 
 from pipeline import compliance
 from pipeline.cli.app import cli
-from pipeline.cli.options import db_option, emit_json, is_terminal, output_format, verbosity
+from pipeline.cli.options import (
+    EXIT_FINDINGS,
+    EXIT_UNREADABLE,
+    Unreadable,
+    db_option,
+    emit_json,
+    is_terminal,
+    output_format,
+    verbosity,
+)
 from pipeline.compliance.references import ReferenceNotFound, ReferenceRefused
 from pipeline.errors import InputError
 from pipeline.report import RENDERERS
 from pipeline.report.table import print_report
+from pipeline.store import DatabaseError
 from schemas.models import Report
 
 _log = logging.getLogger(__name__)
 
-EXIT_FLAGGED, EXIT_USAGE, EXIT_UNREADABLE = 1, 2, 3
 _PLAIN_WIDTH = 160
 
 
@@ -93,7 +102,7 @@ def _finish(
     if report.failures:
         sys.exit(EXIT_UNREADABLE)
     if compliance.flagged(shown, fail_on):
-        sys.exit(EXIT_FLAGGED)
+        sys.exit(EXIT_FINDINGS)
 
 
 class _Progress:
@@ -161,6 +170,8 @@ def check(targets, against, force, jobs, fmt, output, show_all, fail_on, db):
     except InputError as error:
         click.echo(f"kelisim: could not read the reference {error}", err=True)
         sys.exit(EXIT_UNREADABLE)
+    except DatabaseError as error:
+        raise Unreadable(str(error)) from None
     _finish(report, fmt=fmt, output=output, show_all=show_all, fail_on=fail_on, per_agreement=True)
 
 
@@ -184,4 +195,6 @@ def diff(old, new, fmt, output, show_all, fail_on, db):
     except InputError as error:
         click.echo(f"kelisim: could not read {error}", err=True)
         sys.exit(EXIT_UNREADABLE)
+    except DatabaseError as error:
+        raise Unreadable(str(error)) from None
     _finish(report, fmt=fmt, output=output, show_all=show_all, fail_on=fail_on, per_agreement=False)

@@ -8,7 +8,7 @@ import click
 
 from pipeline.analyze import expand_paths, read_outcome
 from pipeline.cli.app import cli
-from pipeline.cli.options import emit_json, output_format, verbosity
+from pipeline.cli.options import EXIT_OK, EXIT_UNREADABLE, emit_json, output_format, verbosity
 from pipeline.render import agreement_text
 
 
@@ -37,4 +37,4 @@ def show(files, fmt, explain):
             click.echo(agreement_text(agreement, explain=explain))
     if fmt == "json" and results:
         emit_json(results[0] if len(results) == 1 else [a.model_dump(mode="json") for a in results])
-    sys.exit(3 if failed else 0)
+    sys.exit(EXIT_UNREADABLE if failed else EXIT_OK)

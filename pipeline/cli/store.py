@@ -10,7 +10,16 @@ import sys
 import click
 
 from pipeline.cli.app import cli
-from pipeline.cli.options import backend_options, db_option, emit_json, output_format, verbosity
+from pipeline.cli.options import (
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    Unreadable,
+    backend_options,
+    db_option,
+    emit_json,
+    output_format,
+    verbosity,
+)
 from pipeline.store import DatabaseError, QueryError, SearchQuery, api
 from pipeline.store.ingest import IngestReport, ingest_paths
 
@@ -86,14 +95,14 @@ def ingest(paths, jobs, allow_empty, db, fmt):
             paths, db, jobs=jobs, on_total=on_total, on_file=on_file, allow_empty=allow_empty
         )
     except DatabaseError as e:
-        raise click.ClickException(str(e)) from None
+        raise Unreadable(str(e)) from None
     finally:
         close()
     if fmt == "json":
         emit_json(report.to_json())
     else:
         click.echo(_summary_text(report))
-    sys.exit(3 if report.failed else 0)
+    sys.exit(EXIT_UNREADABLE if report.failed else EXIT_OK)
 
 
 def _snippet_text(snippet: str):
@@ -164,7 +173,7 @@ def search(query, topic, level, sector, region, year, agreement, like, limit, db
     except QueryError as e:
         raise click.UsageError(str(e)) from None
     except (DatabaseError, api.BackendError) as e:
-        raise click.ClickException(str(e)) from None
+        raise Unreadable(str(e)) from None
     for warning in results.warnings:
         click.echo(f"warning: {warning}", err=True)
     if fmt == "json":
@@ -201,7 +210,7 @@ def index(db, backend, es_url, fmt):
     except QueryError as e:
         raise click.UsageError(str(e)) from None
     except (DatabaseError, api.BackendError) as e:
-        raise click.ClickException(str(e)) from None
+        raise Unreadable(str(e)) from None
     if fmt == "json":
         emit_json(summary)
     else:
@@ -210,4 +219,4 @@ def index(db, backend, es_url, fmt):
         )
         for line in summary.get("errors", [])[:20]:
             click.echo(f"  error {line}", err=True)
-    sys.exit(3 if summary.get("errors") else 0)
+    sys.exit(EXIT_UNREADABLE if summary.get("errors") else EXIT_OK)

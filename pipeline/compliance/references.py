@@ -91,13 +91,8 @@ def _stored(agreement_id: str, db: str | Path | None) -> Agreement:
             f"{agreement_id}: stored agreements need the clause database, which is not available ({error})"
         ) from None
     if db is None or not Path(db).exists():
-        raise ReferenceNotFound(
-            f"{agreement_id}: no clause database at {db}; run `kelisim ingest` or pass --db"
-        )
-    try:
-        agreement = load_agreement(db, agreement_id)
-    except DatabaseError as error:
-        raise ReferenceNotFound(f"{agreement_id}: {error}") from None
+        raise DatabaseError(f"{agreement_id}: no clause database at {db}; run `kelisim ingest` or pass --db")
+    agreement = load_agreement(db, agreement_id)  # a broken database raises DatabaseError
     if agreement is None:
         raise ReferenceNotFound(f"{agreement_id}: no such agreement in {db}")
     return agreement

@@ -117,6 +117,8 @@ def ingest_paths(
 
     files = expand_paths(paths)
     report = IngestReport()
+    if not files:
+        report.failed.append(f"{', '.join(map(str, paths)) or '(none)'}: no PDF or DOCX files found")
     conn = database.connect(db_path)
     try:
         since = database.generation(conn)
