@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -40,10 +41,27 @@ _log = logging.getLogger(__name__)
 _PLAIN_WIDTH = 160
 
 
+def _writable_output(ctx, param, value: str | None) -> str | None:
+    """Refuse an --output that cannot be written before any work is done: a failure after the
+    whole check would end with a traceback and exit 1, which means "findings"."""
+    if value is None:
+        return None
+    folder = Path(value).parent
+    if not folder.is_dir():
+        raise click.BadParameter(f"{value}: folder {folder} does not exist", ctx=ctx, param=param)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise click.BadParameter(f"{value}: folder {folder} is not writable", ctx=ctx, param=param)
+    return value
+
+
 def _report_options(f):
     f = output_format("text", "json", "csv", "html")(f)
     f = click.option(
-        "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE."
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, writable=True),
+        callback=_writable_output,
+        help="Write the report to FILE (its folder must exist).",
     )(f)
     f = click.option("--all", "show_all", is_flag=True, help="Also list ok findings.")(f)
     f = click.option(

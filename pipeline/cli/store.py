@@ -147,7 +147,9 @@ def _markup(text: str):
 )
 @click.option("--sector", help="Only agreements of this sector id.")
 @click.option("--region", help='Only agreements of this region ("Karaganda").')
-@click.option("--year", type=int, help="Only agreements whose validity starts in this year.")
+@click.option(
+    "--year", type=click.IntRange(1, 9999), help="Only agreements whose validity starts in this year."
+)
 @click.option("--agreement", help="Only clauses of this agreement id.")
 @click.option("--like", metavar="CLAUSE_ID", help="Clauses similar to this one, in other agreements too.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
