@@ -62,6 +62,8 @@ def _summary_text(report: IngestReport) -> str:
     lines += [f"  failed {line}" for line in report.failed]
     if report.index.startswith("failed"):
         lines.append(f"search index update {report.index}")
+    if report.stopped:
+        lines += [f"  stored {path}" for path in report.ingested]
     return "\n".join(lines)
 
 
@@ -102,6 +104,8 @@ def ingest(paths, jobs, allow_empty, db, fmt):
         emit_json(report.to_json())
     else:
         click.echo(_summary_text(report))
+    if report.stopped:
+        click.echo(f"kelisim: {report.stopped}; {len(report.ingested)} files stored before it", err=True)
     sys.exit(EXIT_UNREADABLE if report.failed else EXIT_OK)
 
 

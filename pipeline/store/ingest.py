@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -30,6 +31,8 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
     failed: list[str] = field(default_factory=list)  # one line each: "path: reason"
     index: str = "current"  # what happened to the embedded index: updated, rebuilt, current, or an error line
+    stopped: str = ""  # why storing stopped before the end of the batch (a full disk): one line
+
 
     def to_json(self) -> dict:
         return {
@@ -37,6 +40,7 @@ class IngestReport:
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
             "failed": self.failed,
             "index": self.index,
+            "stopped": self.stopped or None,
         }
 
 
@@ -126,6 +130,7 @@ def ingest_paths(
         if on_total:
             on_total(len(todo))
         changed, removed = [], []
+        seen: set[Path] = set()
         for path, digest, agreement, error in _outcomes(todo, jobs, reader or _default_reader()):
             unread = unread_reason(agreement) if agreement is not None and not allow_empty else None
             if agreement is None:
@@ -133,10 +138,20 @@ def ingest_paths(
             elif unread is not None:
                 report.failed.append(f"{path}: {unread}; not stored (--allow-empty stores it)")
             else:
-                stored = database.store_agreement(conn, _with_digest(agreement, digest), _key(path))
+                try:
+                    stored = database.store_agreement(conn, _with_digest(agreement, digest), _key(path))
+                except (sqlite3.OperationalError, OSError) as e:
+                    # A full disk or a failing device: this file's transaction was rolled back and the
+                    # next would fail alike. What is committed stays; the rest of the batch is not stored.
+                    report.stopped = f"{db_path}: {e} while storing {path}; the batch stopped"
+                    report.failed.append(f"{path}: not stored ({e})")
+                    seen.add(path)
+                    report.failed.extend(f"{p}: not stored (the batch stopped)" for p, _ in todo if p not in seen)
+                    break
                 changed.append(stored.agreement_id)
                 removed.extend(stored.replaced)
                 report.ingested.append(str(path))
+            seen.add(path)
             if on_file:
                 on_file(str(path))
         report.failed.sort()
@@ -159,5 +174,5 @@ def _update_index(conn, db_path, changed: list[str], removed: list[str], since: 
     try:
         return embedded.update(conn, db_path, changed, removed, since)
     except Exception as e:  # the database is committed; a broken index is rebuilt later by `kelisim index`
-        _log.exception("search index update failed")
+        _log.debug("search index update failed", exc_info=True)  # the report carries the error line
         return f"failed ({type(e).__name__}: {e}); run `kelisim index` to rebuild it"
