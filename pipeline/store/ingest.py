@@ -76,6 +76,21 @@ def _triage(conn, paths: Iterable[Path], report: IngestReport) -> list[tuple[Pat
     return todo
 
 
+def _copies_of_failures(report: IngestReport, todo: list[tuple[Path, str]]) -> None:
+    """A copy of a file of this batch was skipped as "same content" before the file was read;
+    when the file then failed, the copy is not stored either, and says so."""
+    stored = {_key(Path(p)) for p in report.ingested}
+    failed = {_key(p) for p, _ in todo} - stored
+    kept = []
+    for path, why in report.skipped:
+        original = why.removeprefix("same content as ")
+        if original != why and original in failed:
+            report.failed.append(f"{path}: not stored: same content as {original}, which was not stored")
+        else:
+            kept.append((path, why))
+    report.skipped[:] = kept
+
+
 def _key(path: Path) -> str:
     return str(path.resolve())
 
@@ -154,6 +169,7 @@ def ingest_paths(
             seen.add(path)
             if on_file:
                 on_file(str(path))
+        _copies_of_failures(report, todo)
         report.failed.sort()
         if update_index:
             report.index = _update_index(conn, db_path, changed, removed, since)
