@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
-from extractors import extensions
+from extractors import MAX_CHARS, extensions
 from extractors.component import Component
 from extractors.lexicon import SPANS_KEY, lexicon
 from extractors.morphology import lemma, russian_morph
@@ -106,7 +106,6 @@ def get_nlp(lang: str) -> Language:
 
 _WORD_PIPES = ("kel_words", "kel_lemmas", "kel_lexicon")
 
-
 @lru_cache(maxsize=4096)
 def words_doc(text: str, lang: str) -> Doc:
     """A short text (a heading, a lead-in, a table cell) with lemmas and lexicon spans only.
@@ -114,7 +113,7 @@ def words_doc(text: str, lang: str) -> Doc:
     Headings repeat over every clause of a section, so the Docs are remembered.
     """
     nlp = get_nlp(lang)
-    doc = nlp.make_doc(text)
+    doc = nlp.make_doc(text[:MAX_CHARS])
     for name in _WORD_PIPES:
         if name in nlp.pipe_names:
             doc = nlp.get_pipe(name)(doc)

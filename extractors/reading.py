@@ -628,7 +628,10 @@ class _Cues:
         self.text = _cue_list(spans)
         self.heading = _cue_list(heading) if heading else []
         self.outer = _cue_list(outer) if outer else []
-        self.blocks = [(s.start, s.end, s.id_) for s in spans.layer("block")]
+        # where each parameter is blocked, by parameter: a clause of an annex may hold thousands
+        self.blocks: dict[str, list[int]] = {}
+        for s in spans.layer("block"):
+            self.blocks.setdefault(s.id_, []).append(s.start)
         self.topic_words = topic_words
         self.conditions = conditions
         tax = taxonomy()
@@ -648,7 +651,7 @@ class _Cues:
         if not rule.periods and q.period is not None and q.unit == "hours" and pid != "job_security.job_search_time":
             return None
         scopes = [part] + ([self.parts[part.lead_in]] if part.lead_in is not None else [])
-        if any(p == pid and sc.start <= s < sc.end for s, _, p in self.blocks for sc in scopes):
+        if any(sc.start <= s < sc.end for s in self.blocks.get(pid, ()) for sc in scopes):
             return None
         if rule.requires and not (set(rule.requires) & (self.topic_words | self.conditions)):
             return None

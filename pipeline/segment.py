@@ -24,6 +24,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from pipeline.ingest.common import page_list
 from pipeline.metadata import read_metadata
 from pipeline.numbering import APPENDIX, Marker, follows, number_key, parse_label, parse_marker, roman_to_int
 from schemas import Agreement, Block, Clause, Document, Table
@@ -345,13 +346,24 @@ def _section_label(marker: Marker, key: tuple[int, ...] | None) -> str:
 
 
 def _unique_numbers(clauses: list[_Draft], warnings: list[str]) -> list[_Draft]:
-    """Clause ids must be unique: a number printed twice gets a suffix and a warning."""
+    """Clause ids must be unique: a number printed twice gets a suffix, and one warning per
+    number says how often and where (a number repeated on 500 pages is one warning, not 499)."""
     seen: dict[str, int] = {}
+    pages: dict[str, list[int]] = {}
     for c in clauses:
+        if c.page is not None:
+            pages.setdefault(c.number, []).append(c.page)
         if c.number in seen:
             seen[c.number] += 1
-            warnings.append(f"clause number {c.number} appears more than once")
             c.number = f"{c.number}~{seen[c.number]}"
         else:
             seen[c.number] = 1
+    for number, times in seen.items():
+        if times == 2:
+            warnings.append(f"clause number {number} appears more than once")
+        elif times > 2:
+            where = sorted(set(pages.get(number, ())))
+            on = f" (pages {page_list(where)})" if len(where) > 1 else ""
+            warnings.append(f"clause number {number} appears {times} times{on}")
     return clauses
+

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -18,23 +19,49 @@ from rich.console import Console
 
 from pipeline import compliance
 from pipeline.cli.app import cli
-from pipeline.cli.options import db_option, emit_json, is_terminal, output_format, verbosity
+from pipeline.cli.options import (
+    EXIT_FINDINGS,
+    EXIT_UNREADABLE,
+    Unreadable,
+    db_option,
+    emit_json,
+    is_terminal,
+    output_format,
+    verbosity,
+)
 from pipeline.compliance.references import ReferenceNotFound, ReferenceRefused
 from pipeline.errors import InputError
 from pipeline.report import RENDERERS
 from pipeline.report.table import print_report
+from pipeline.store import DatabaseError
 from schemas.models import Report
 
 _log = logging.getLogger(__name__)
 
-EXIT_FLAGGED, EXIT_USAGE, EXIT_UNREADABLE = 1, 2, 3
 _PLAIN_WIDTH = 160
+
+
+def _writable_output(ctx, param, value: str | None) -> str | None:
+    """Refuse an --output that cannot be written before any work is done: a failure after the
+    whole check would end with a traceback and exit 1, which means "findings"."""
+    if value is None:
+        return None
+    folder = Path(value).parent
+    if not folder.is_dir():
+        raise click.BadParameter(f"{value}: folder {folder} does not exist", ctx=ctx, param=param)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise click.BadParameter(f"{value}: folder {folder} is not writable", ctx=ctx, param=param)
+    return value
 
 
 def _report_options(f):
     f = output_format("text", "json", "csv", "html")(f)
     f = click.option(
-        "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE."
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, writable=True),
+        callback=_writable_output,
+        help="Write the report to FILE (its folder must exist).",
     )(f)
     f = click.option("--all", "show_all", is_flag=True, help="Also list ok findings.")(f)
     f = click.option(
@@ -93,7 +120,7 @@ def _finish(
     if report.failures:
         sys.exit(EXIT_UNREADABLE)
     if compliance.flagged(shown, fail_on):
-        sys.exit(EXIT_FLAGGED)
+        sys.exit(EXIT_FINDINGS)
 
 
 class _Progress:
@@ -161,6 +188,8 @@ def check(targets, against, force, jobs, fmt, output, show_all, fail_on, db):
     except InputError as error:
         click.echo(f"kelisim: could not read the reference {error}", err=True)
         sys.exit(EXIT_UNREADABLE)
+    except DatabaseError as error:
+        raise Unreadable(str(error)) from None
     _finish(report, fmt=fmt, output=output, show_all=show_all, fail_on=fail_on, per_agreement=True)
 
 
@@ -184,4 +213,6 @@ def diff(old, new, fmt, output, show_all, fail_on, db):
     except InputError as error:
         click.echo(f"kelisim: could not read {error}", err=True)
         sys.exit(EXIT_UNREADABLE)
+    except DatabaseError as error:
+        raise Unreadable(str(error)) from None
     _finish(report, fmt=fmt, output=output, show_all=show_all, fail_on=fail_on, per_agreement=False)

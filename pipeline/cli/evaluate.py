@@ -12,7 +12,7 @@ from rich.table import Table
 
 from pipeline import evaluate as evaluation
 from pipeline.cli.app import cli
-from pipeline.cli.options import output_format, verbosity
+from pipeline.cli.options import EXIT_OK, EXIT_UNREADABLE, output_format, verbosity
 
 
 @cli.command("eval")
@@ -80,7 +80,7 @@ def eval_command(gold_dir, fmt, from_text, findings, real, texts, details):
             _print_findings(scored, details=details)
     for doc in report.failed:
         click.echo(f"error: {doc.source}: {doc.error}", err=True)
-    sys.exit(3 if report.failed else 0)
+    sys.exit(EXIT_UNREADABLE if report.failed else EXIT_OK)
 
 
 def _pct(value: float | None) -> str:
@@ -131,7 +131,7 @@ def _real(labels_dir: Path, texts: list[Path] | None, fmt: str, details: bool) -
                     click.echo(f"{d.doc} {m['number']}: " + "; ".join(m["problems"]))
     for absent in report.absent:
         click.echo(f"absent: {absent}", err=True)
-    sys.exit(0 if report.documents else 3)
+    sys.exit(EXIT_OK if report.documents else EXIT_UNREADABLE)
 
 
 def _print_text(report: evaluation.EvalReport, *, details: bool) -> None:

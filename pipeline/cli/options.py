@@ -9,6 +9,21 @@ import sys
 
 import click
 
+# What the exit status of every command means (../shared/spec/interface.md): one meaning each.
+EXIT_OK = 0  # done, and nothing to flag
+EXIT_FINDINGS = 1  # check, diff: a finding at or above --fail-on
+EXIT_USAGE = 2  # the command line cannot be used as given (click's own code for usage errors)
+EXIT_UNREADABLE = 3  # an input could not be read, or the clause database or search index could not be used
+
+
+class Unreadable(click.ClickException):
+    """An input, the clause database or the search index could not be read or written: one line, exit 3."""
+
+    exit_code = EXIT_UNREADABLE
+
+    def show(self, file=None) -> None:
+        click.echo(f"kelisim: {self.format_message()}", err=True)
+
 
 def output_format(*choices: str, default: str = "text"):
     return click.option(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from pipeline.analyze import expand_paths, read_outcome
 from pipeline.cli.app import cli
-from pipeline.cli.options import emit_json, output_format, verbosity
+from pipeline.cli.options import EXIT_OK, EXIT_UNREADABLE, emit_json, output_format, verbosity
 from pipeline.render import agreement_text
 
 
@@ -25,7 +26,11 @@ def show(files, fmt, explain):
     Example: kelisim show corpora/samples/kazmetall-2024.pdf --format json
     """
     results, failed = [], False
-    for path in expand_paths(files):
+    paths = expand_paths(files)
+    # One FILE named gives one object; several, a folder or a glob give a list, even when
+    # only one of them could be read, so a script sees one shape for one way of asking.
+    single = len(files) == 1 and paths == [Path(files[0])]
+    for path in paths:
         _, agreement, error = read_outcome(path)
         if error:
             click.echo(f"error: {error}", err=True)
@@ -35,6 +40,8 @@ def show(files, fmt, explain):
             results.append(agreement)
         else:
             click.echo(agreement_text(agreement, explain=explain))
-    if fmt == "json" and results:
-        emit_json(results[0] if len(results) == 1 else [a.model_dump(mode="json") for a in results])
-    sys.exit(3 if failed else 0)
+    if fmt == "json" and single and results:
+        emit_json(results[0])
+    elif fmt == "json" and not single:
+        emit_json([a.model_dump(mode="json") for a in results])
+    sys.exit(EXIT_UNREADABLE if failed else EXIT_OK)

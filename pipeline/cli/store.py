@@ -10,7 +10,16 @@ import sys
 import click
 
 from pipeline.cli.app import cli
-from pipeline.cli.options import backend_options, db_option, emit_json, output_format, verbosity
+from pipeline.cli.options import (
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    Unreadable,
+    backend_options,
+    db_option,
+    emit_json,
+    output_format,
+    verbosity,
+)
 from pipeline.store import DatabaseError, QueryError, SearchQuery, api
 from pipeline.store.ingest import IngestReport, ingest_paths
 
@@ -53,6 +62,8 @@ def _summary_text(report: IngestReport) -> str:
     lines += [f"  failed {line}" for line in report.failed]
     if report.index.startswith("failed"):
         lines.append(f"search index update {report.index}")
+    if report.stopped:
+        lines += [f"  stored {path}" for path in report.ingested]
     return "\n".join(lines)
 
 
@@ -66,10 +77,13 @@ def _summary_text(report: IngestReport) -> str:
     show_default=True,
     help="Parallel parser processes.",
 )
+@click.option(
+    "--allow-empty", is_flag=True, help="Store files from which no clauses were read (scans without a text layer)."
+)
 @db_option
 @output_format("text", "json")
 @verbosity
-def ingest(paths, jobs, db, fmt):
+def ingest(paths, jobs, allow_empty, db, fmt):
     """Parse PDF and DOCX files and folders into the clause database and the search index.
 
     A file whose content is already stored is skipped; a changed file replaces its
@@ -79,16 +93,20 @@ def ingest(paths, jobs, db, fmt):
     """
     on_total, on_file, close = _progress_callbacks(sys.stderr.isatty() and not _quiet())
     try:
-        report = ingest_paths(paths, db, jobs=jobs, on_total=on_total, on_file=on_file)
+        report = ingest_paths(
+            paths, db, jobs=jobs, on_total=on_total, on_file=on_file, allow_empty=allow_empty
+        )
     except DatabaseError as e:
-        raise click.ClickException(str(e)) from None
+        raise Unreadable(str(e)) from None
     finally:
         close()
     if fmt == "json":
         emit_json(report.to_json())
     else:
         click.echo(_summary_text(report))
-    sys.exit(3 if report.failed else 0)
+    if report.stopped:
+        click.echo(f"kelisim: {report.stopped}; {len(report.ingested)} files stored before it", err=True)
+    sys.exit(EXIT_UNREADABLE if report.failed else EXIT_OK)
 
 
 def _snippet_text(snippet: str):
@@ -133,7 +151,9 @@ def _markup(text: str):
 )
 @click.option("--sector", help="Only agreements of this sector id.")
 @click.option("--region", help='Only agreements of this region ("Karaganda").')
-@click.option("--year", type=int, help="Only agreements whose validity starts in this year.")
+@click.option(
+    "--year", type=click.IntRange(1, 9999), help="Only agreements whose validity starts in this year."
+)
 @click.option("--agreement", help="Only clauses of this agreement id.")
 @click.option("--like", metavar="CLAUSE_ID", help="Clauses similar to this one, in other agreements too.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
@@ -159,7 +179,7 @@ def search(query, topic, level, sector, region, year, agreement, like, limit, db
     except QueryError as e:
         raise click.UsageError(str(e)) from None
     except (DatabaseError, api.BackendError) as e:
-        raise click.ClickException(str(e)) from None
+        raise Unreadable(str(e)) from None
     for warning in results.warnings:
         click.echo(f"warning: {warning}", err=True)
     if fmt == "json":
@@ -196,7 +216,7 @@ def index(db, backend, es_url, fmt):
     except QueryError as e:
         raise click.UsageError(str(e)) from None
     except (DatabaseError, api.BackendError) as e:
-        raise click.ClickException(str(e)) from None
+        raise Unreadable(str(e)) from None
     if fmt == "json":
         emit_json(summary)
     else:
@@ -205,4 +225,4 @@ def index(db, backend, es_url, fmt):
         )
         for line in summary.get("errors", [])[:20]:
             click.echo(f"  error {line}", err=True)
-    sys.exit(3 if summary.get("errors") else 0)
+    sys.exit(EXIT_UNREADABLE if summary.get("errors") else EXIT_OK)

@@ -37,6 +37,7 @@ def check_agreements(targets: Iterable[Agreement], reference: Agreement, *, forc
     improved = 0
     checked = []
     guarantees = 0
+    unread: list[str] = []
     for target in targets:
         references.check_levels(target, reference, force=force)
         target = incorporate(target, reference)  # what it applies of the reference by reference, made explicit
@@ -44,12 +45,13 @@ def check_agreements(targets: Iterable[Agreement], reference: Agreement, *, forc
         findings.extend(comparison.findings)
         improved += comparison.improved
         guarantees = comparison.guarantees
+        unread.extend(comparison.unread)
         checked.append(target)
     summary = summarise(findings, reference=reference.id, reference_title=reference.title, improved=improved,
                         guarantees=guarantees)
     for target in checked:
         summary["by_agreement"].setdefault(target.id, agreement_entry(target.title, target.source.path))
-    return Report(findings=order(findings), summary=summary)
+    return Report(findings=order(findings), summary=summary, failures=tuple(unread))
 
 
 def check(
@@ -81,4 +83,4 @@ def check(
     if not paths:
         failures.append(f"{', '.join(map(str, targets)) or '(none)'}: no PDF or DOCX files found")
     report = check_agreements(agreements, reference, force=force)
-    return report.model_copy(update={"failures": tuple(failures)})
+    return report.model_copy(update={"failures": (*failures, *report.failures)})

@@ -28,9 +28,9 @@ def diff_agreements(old: Agreement, new: Agreement) -> Report:
         improved=comparison.improved,
         guarantees=comparison.guarantees,
     )
-    return Report(findings=order(comparison.findings), summary=summary)
+    return Report(findings=order(comparison.findings), summary=summary, failures=comparison.unread)
 
 
 def diff(old: str | Path, new: str | Path, *, db: str | Path | None = None) -> Report:
     """Diff two versions named by file paths or stored ids (``ag_...``)."""
-    return diff_agreements(references.load(old, db=db), references.load(new, db=db))
+    return diff_agreements(references.load(old, db=db), references.load(new, db=db, as_reference=False))

@@ -42,6 +42,7 @@ from typing import Literal
 from pipeline.compliance.names import Named, named_words
 from pipeline.compliance.severity import severity
 from pipeline.compliance.wording import describe, label, sets
+from pipeline.unread import unread_reason
 from schemas.models import Agreement, Clause, Finding, Norm, NormValue
 from schemas.taxonomy import taxonomy
 
@@ -179,6 +180,7 @@ class Comparison:
     guarantees: int = 0
     improved: int = 0
     improvements: tuple[Finding, ...] = field(default=())
+    unread: tuple[str, ...] = ()  # "file: reason" when the target's text was not read
 
 
 def _value(norm: Norm) -> NormValue:
@@ -383,8 +385,25 @@ def compare(
         if improved:
             improvements.append(finding)
     _log.debug("%s against %s: %d guarantees", target.id, reference.id, len(items))
+    unread = unread_reason(target)
+    if unread is not None:
+        findings = [_not_read(f, target, unread) for f in findings]
     return Comparison(findings=tuple(findings), guarantees=len(items), improved=len(improvements),
-                      improvements=tuple(improvements))
+                      improvements=tuple(improvements),
+                      unread=(f"{target.source.path}: {unread}",) if unread else ())
+
+
+def _not_read(finding: Finding, target: Agreement, reason: str) -> Finding:
+    """A guarantee found nowhere in a target whose text was not read is unverifiable, not missing:
+    the lawyer must not read "the agreement drops it" when nobody read the agreement."""
+    if finding.kind not in ("missing", "removed"):
+        return finding
+    return finding.model_copy(update={
+        "kind": "unverifiable",
+        "severity": severity("unverifiable", finding.topic),
+        "explanation": f"Not read from {target.source.path}: {reason}. Whether it keeps this guarantee "
+                       "cannot be told. " + finding.explanation,
+    })  # fmt: skip
 
 
 # The name the rest of the package knows the engine by.

@@ -91,27 +91,40 @@ def _stored(agreement_id: str, db: str | Path | None) -> Agreement:
             f"{agreement_id}: stored agreements need the clause database, which is not available ({error})"
         ) from None
     if db is None or not Path(db).exists():
-        raise ReferenceNotFound(
-            f"{agreement_id}: no clause database at {db}; run `kelisim ingest` or pass --db"
-        )
-    try:
-        agreement = load_agreement(db, agreement_id)
-    except DatabaseError as error:
-        raise ReferenceNotFound(f"{agreement_id}: {error}") from None
+        raise DatabaseError(f"{agreement_id}: no clause database at {db}; run `kelisim ingest` or pass --db")
+    agreement = load_agreement(db, agreement_id)  # a broken database raises DatabaseError
     if agreement is None:
         raise ReferenceNotFound(f"{agreement_id}: no such agreement in {db}")
     return agreement
 
 
-def load(spec: str | Path, *, db: str | Path | None = None) -> Agreement:
-    """An agreement named by a file path or a stored id (``ag_...``)."""
+def load(spec: str | Path, *, db: str | Path | None = None, as_reference: bool = True) -> Agreement:
+    """An agreement named by a file path or a stored id (``ag_...``).
+
+    As a reference (or the old version of a diff) an agreement whose text was not read
+    (:func:`pipeline.unread.unread_reason`) is an InputError: compared with it, anything
+    would look clean. A target is loaded anyway; its verdicts say it was not read.
+    """
     text = str(spec)
     if text.startswith("ag_") and not Path(text).exists():
-        return _stored(text, db)
-    path = Path(text)
-    if not path.exists():
-        raise ReferenceNotFound(f"{text}: no such file, and not a stored agreement id (ag_...)")
-    return _read(path)
+        agreement = _stored(text, db)
+    else:
+        path = Path(text)
+        if not path.exists():
+            raise ReferenceNotFound(f"{text}: no such file, and not a stored agreement id (ag_...)")
+        agreement = _read(path)
+    if as_reference:
+        _require_text(agreement, text)
+    return agreement
+
+
+def _require_text(agreement: Agreement, name: str) -> None:
+    from pipeline.errors import InputError
+    from pipeline.unread import unread_reason
+
+    reason = unread_reason(agreement)
+    if reason is not None:
+        raise InputError(name, f"{reason}: nothing to compare with")
 
 
 def resolve(against: str, *, db: str | Path | None = None) -> Agreement:

@@ -21,3 +21,14 @@ def sha256_of(path: Path) -> str:
 
 def file_source(path: Path, fmt: str, pages: int | None = None, sha256: str | None = None) -> Source:
     return Source(path=str(path), sha256=sha256 or sha256_of(path), format=fmt, pages=pages)
+
+
+def page_list(numbers: list[int]) -> str:
+    """1, 2, 3, 7 -> '1-3, 7'."""
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)

@@ -35,10 +35,12 @@ _log = logging.getLogger(__name__)
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_MEMBER_BYTES = 100 * 1024 * 1024
 MAX_MEMBERS = 5000
-# XML and text compress 5-20:1; zeros compress 1000:1. Small members may have any
-# ratio (an empty settings.xml is all repetition), so only large ones are judged.
+# XML and text compress 5-20:1; zeros compress 1000:1. A part is refused by its ratio only
+# when it is also large: what a bomb costs is the inflated size, and an honest part may be
+# all repetition (an empty settings.xml; a 5 MiB document.xml of one repeated table row
+# compresses 300:1). Above the size limits a part is refused whatever its ratio.
 MAX_RATIO = 100
-RATIO_FLOOR_BYTES = 1024 * 1024
+RATIO_FLOOR_BYTES = 16 * 1024 * 1024
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _W = f"{{{W}}}"

@@ -22,7 +22,7 @@ import pypdfium2.raw as pdfium_c
 from pipeline.errors import InputError
 from pipeline.ingest import _pdf_hyphens, _pdf_margins, _pdf_tables
 from pipeline.ingest._pdf_layout import Line, Region, Word, reading_order
-from pipeline.ingest.common import file_source, sha256_of
+from pipeline.ingest.common import file_source, page_list, sha256_of
 from schemas import Block, Document, Table
 
 _log = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ def parse(path: str | Path) -> Document:
         raise InputError(path, "corrupt PDF: no page can be read")
     warnings = _text_layer_warnings(scanned, n_pages - len(unreadable), pages) + tables.warnings
     if unreadable:
-        warnings.append(f"unreadable page(s): {_page_list(unreadable)}")
+        warnings.append(f"unreadable page(s): {page_list(unreadable)}")
     blocks = _blocks(_drop_furniture(pages, heights))
     return Document(
         source=file_source(path, "pdf", pages=n_pages, sha256=sha256),
@@ -349,16 +349,6 @@ def _text_layer_warnings(empty: list[int], readable_pages: int, pages: list[list
         return []
     if len(empty) == readable_pages:
         return [NO_TEXT_LAYER]
-    pages_named = f"page {empty[0]}" if len(empty) == 1 else f"pages {_page_list(empty)}"
+    pages_named = f"page {empty[0]}" if len(empty) == 1 else f"pages {page_list(empty)}"
     return [f"no text layer on {pages_named}: OCR needed"]
 
-
-def _page_list(numbers: list[int]) -> str:
-    """1, 2, 3, 7 -> '1-3, 7'."""
-    spans: list[list[int]] = []
-    for n in numbers:
-        if spans and n == spans[-1][1] + 1:
-            spans[-1][1] = n
-        else:
-            spans.append([n, n])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)

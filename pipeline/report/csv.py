@@ -19,21 +19,34 @@ COLUMNS = (
 )  # fmt: skip
 
 
+#: A cell starting with one of these is run as a formula by spreadsheets (OWASP, CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str | None) -> str:
+    """A cell whose words come from a document (titles, clause numbers and texts, conditions,
+    explanations quoting them, file names): prefixed with a single quote when a spreadsheet would
+    run it as a formula. JSON keeps the raw text."""
+    if not value:
+        return ""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def _norm_cells(value: NormValue | None) -> list:
     if value is None:
         return ["", "", "", ""]
-    return [value.comparator, format_value(value.value), value.unit, value.condition or ""]
+    return [value.comparator, format_value(value.value), value.unit, _text(value.condition)]
 
 
 def row(finding: Finding) -> list:
     f = finding
     return [
         f.kind, f.severity, f.topic or "", f.parameter or "",
-        f.agreement, f.agreement_title or "", f.clause or "", f.page or "",
-        f.reference, f.reference_title or "", f.reference_clause or "", f.reference_page or "",
+        f.agreement, _text(f.agreement_title), _text(f.clause), f.page or "",
+        f.reference, _text(f.reference_title), _text(f.reference_clause), f.reference_page or "",
         *_norm_cells(f.expected), *_norm_cells(f.found),
-        f.explanation, " | ".join(f.evidence), f.clause_text or "", f.reference_clause_text or "",
-        f.agreement_file or "",
+        _text(f.explanation), _text(" | ".join(f.evidence)), _text(f.clause_text), _text(f.reference_clause_text),
+        _text(f.agreement_file),
     ]  # fmt: skip
 
 

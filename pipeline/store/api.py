@@ -36,6 +36,19 @@ def _open_db(db_path: str | Path) -> sqlite3.Connection:
     return database.connect(db_path)
 
 
+def _damaged(error: BaseException) -> bool:
+    """tantivy reports a damaged index folder as a ValueError or an OSError, or as a Rust panic
+    (``pyo3_runtime.PanicException``, a BaseException that cannot be imported by name)."""
+    return isinstance(error, ValueError | OSError) or type(error).__name__ == "PanicException"
+
+
+def _damaged_index(db_path, error: BaseException) -> database.DatabaseError:
+    return database.DatabaseError(
+        f"{embedded.index_dir(db_path)}: the search index is damaged ({type(error).__name__}: {error});"
+        " run `kelisim index` to rebuild it"
+    )
+
+
 def _normalise_filters(conn: sqlite3.Connection, query: SearchQuery) -> SearchQuery:
     """Match filter values to stored spellings ("karaganda" -> "Karaganda"), so both backends filter alike."""
     updates = {}
@@ -96,16 +109,20 @@ def search(
     try:
         query = _normalise_filters(conn, query)
         db_gen = database.generation(conn)
-        if backend == "embedded":
-            index = _embedded_index(conn, db_path, db_gen, warnings)
-        else:
-            index = _elasticsearch_index(es_url, db_gen, warnings)
         try:
+            if backend == "embedded":
+                index = _embedded_index(conn, db_path, db_gen, warnings)
+            else:
+                index = _elasticsearch_index(es_url, db_gen, warnings)
             result = index.search(query, parsed)
         except LookupError:
             raise QueryError(f"--like: no clause {query.like!r} in the index") from None
         except _backend_errors() as e:
             raise BackendError(f"{backend} at {es_url}: {e}") from None
+        except BaseException as e:
+            if backend == "embedded" and _damaged(e):
+                raise _damaged_index(db_path, e) from None
+            raise
     finally:
         conn.close()
     return replace(result, warnings=tuple(warnings))

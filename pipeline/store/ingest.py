@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.store import database, embedded
+from pipeline.unread import unread_reason
 from schemas import Agreement
 
 _log = logging.getLogger(__name__)
@@ -29,6 +31,8 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
     failed: list[str] = field(default_factory=list)  # one line each: "path: reason"
     index: str = "current"  # what happened to the embedded index: updated, rebuilt, current, or an error line
+    stopped: str = ""  # why storing stopped before the end of the batch (a full disk): one line
+
 
     def to_json(self) -> dict:
         return {
@@ -36,6 +40,7 @@ class IngestReport:
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
             "failed": self.failed,
             "index": self.index,
+            "stopped": self.stopped or None,
         }
 
 
@@ -69,6 +74,21 @@ def _triage(conn, paths: Iterable[Path], report: IngestReport) -> list[tuple[Pat
             batch[digest] = _key(path)
             todo.append((path, digest))
     return todo
+
+
+def _copies_of_failures(report: IngestReport, todo: list[tuple[Path, str]]) -> None:
+    """A copy of a file of this batch was skipped as "same content" before the file was read;
+    when the file then failed, the copy is not stored either, and says so."""
+    stored = {_key(Path(p)) for p in report.ingested}
+    failed = {_key(p) for p, _ in todo} - stored
+    kept = []
+    for path, why in report.skipped:
+        original = why.removeprefix("same content as ")
+        if original != why and original in failed:
+            report.failed.append(f"{path}: not stored: same content as {original}, which was not stored")
+        else:
+            kept.append((path, why))
+    report.skipped[:] = kept
 
 
 def _key(path: Path) -> str:
@@ -105,12 +125,19 @@ def ingest_paths(
     on_total: Callable[[int], None] | None = None,
     on_file: Callable[[str], None] | None = None,
     update_index: bool = True,
+    allow_empty: bool = False,
 ) -> IngestReport:
-    """Parse and store files and folders; skip unchanged ones; then bring the search index up to date."""
+    """Parse and store files and folders; skip unchanged ones; then bring the search index up to date.
+
+    A file whose text was not read (no clauses: a scan without a text layer) is refused
+    unless ``allow_empty``: stored, it would answer every search and check as if it said nothing.
+    """
     from pipeline.analyze import expand_paths
 
     files = expand_paths(paths)
     report = IngestReport()
+    if not files:
+        report.failed.append(f"{', '.join(map(str, paths)) or '(none)'}: no PDF or DOCX files found")
     conn = database.connect(db_path)
     try:
         since = database.generation(conn)
@@ -118,16 +145,31 @@ def ingest_paths(
         if on_total:
             on_total(len(todo))
         changed, removed = [], []
+        seen: set[Path] = set()
         for path, digest, agreement, error in _outcomes(todo, jobs, reader or _default_reader()):
+            unread = unread_reason(agreement) if agreement is not None and not allow_empty else None
             if agreement is None:
                 report.failed.append(error or f"{path}: could not be read")
+            elif unread is not None:
+                report.failed.append(f"{path}: {unread}; not stored (--allow-empty stores it)")
             else:
-                stored = database.store_agreement(conn, _with_digest(agreement, digest), _key(path))
+                try:
+                    stored = database.store_agreement(conn, _with_digest(agreement, digest), _key(path))
+                except (sqlite3.OperationalError, OSError) as e:
+                    # A full disk or a failing device: this file's transaction was rolled back and the
+                    # next would fail alike. What is committed stays; the rest of the batch is not stored.
+                    report.stopped = f"{db_path}: {e} while storing {path}; the batch stopped"
+                    report.failed.append(f"{path}: not stored ({e})")
+                    seen.add(path)
+                    report.failed.extend(f"{p}: not stored (the batch stopped)" for p, _ in todo if p not in seen)
+                    break
                 changed.append(stored.agreement_id)
                 removed.extend(stored.replaced)
                 report.ingested.append(str(path))
+            seen.add(path)
             if on_file:
                 on_file(str(path))
+        _copies_of_failures(report, todo)
         report.failed.sort()
         if update_index:
             report.index = _update_index(conn, db_path, changed, removed, since)
@@ -148,5 +190,5 @@ def _update_index(conn, db_path, changed: list[str], removed: list[str], since: 
     try:
         return embedded.update(conn, db_path, changed, removed, since)
     except Exception as e:  # the database is committed; a broken index is rebuilt later by `kelisim index`
-        _log.exception("search index update failed")
+        _log.debug("search index update failed", exc_info=True)  # the report carries the error line
         return f"failed ({type(e).__name__}: {e}); run `kelisim index` to rebuild it"

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from schemas.taxonomy import taxonomy
+
 FACETS = ("topic", "level", "sector", "region", "year")
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 32
@@ -173,10 +175,22 @@ def parse_user_text(text: str) -> ParsedText:
     return ParsedText(tuple(terms), tuple(phrases))
 
 
+LEVELS = ("general", "sectoral", "regional", "collective")
+
+
+def _known(option: str, value: str | None, ids: tuple[str, ...]) -> None:
+    """An id that no clause can carry is a mistake (a typo), not a search with no hits."""
+    if value and value.strip().lower() not in ids:
+        raise QueryError(f"{option} {value!r} is not one of: {', '.join(ids)}")
+
+
 def validate(query: SearchQuery) -> ParsedText:
     """Check a request before any backend sees it; returns its parsed text."""
     if not 1 <= query.limit <= MAX_LIMIT:
         raise QueryError(f"--limit must be between 1 and {MAX_LIMIT}")
+    _known("--topic", query.topic, taxonomy().topics)
+    _known("--sector", query.sector, taxonomy().sectors)
+    _known("--level", query.level, LEVELS)
     parsed = parse_user_text(query.text or "")
     if query.like:
         return parsed

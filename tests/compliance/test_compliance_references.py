@@ -81,5 +81,7 @@ def test_against_a_file_that_does_not_exist_is_a_clear_error(tmp_path):
 
 
 def test_a_stored_id_without_a_database_is_a_clear_error(tmp_path):
-    with pytest.raises(ReferenceNotFound, match="ag_0123"):
+    from pipeline.store import DatabaseError
+
+    with pytest.raises(DatabaseError, match="ag_0123.*no clause database"):
         references.resolve("ag_0123", db=tmp_path / "missing.db")

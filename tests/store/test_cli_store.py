@@ -80,7 +80,7 @@ def test_cli_search_without_words_is_a_usage_error(runner, files, tmp_path, text
 
 def test_cli_search_without_database_says_how_to_make_one(runner, tmp_path):
     result = runner.invoke(cli, ["search", "wages", "--db", str(tmp_path / "none.db")])
-    assert result.exit_code == 1 and "kelisim ingest" in result.output
+    assert result.exit_code == 3 and "kelisim ingest" in result.output
 
 
 def test_cli_search_stale_index_warns_on_stderr(runner, files, tmp_path):
@@ -113,7 +113,7 @@ def test_cli_search_unreachable_elasticsearch_is_one_line(runner, files, tmp_pat
     result = runner.invoke(
         cli, ["search", "wages", "--db", db, "--backend", "elasticsearch", "--es-url", "http://127.0.0.1:9"]
     )
-    assert result.exit_code == 1 and "elasticsearch at http://127.0.0.1:9" in result.output
+    assert result.exit_code == 3 and "elasticsearch at http://127.0.0.1:9" in result.output
     assert "Traceback" not in result.output
 
 

@@ -1,0 +1,10 @@
+"""Paths and file builders of the reliability suite (imported by its tests and its conftest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "corpora" / "samples"
+FIXTURES = REPO / "tests" / "fixtures"
+SCAN = FIXTURES / "pdf" / "image_only.pdf"
