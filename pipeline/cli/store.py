@@ -51,7 +51,10 @@ def _summary_text(report: IngestReport) -> str:
     lines = [f"ingested {len(report.ingested)}, skipped {len(report.skipped)}, failed {len(report.failed)}"]
     lines += [f"  skipped {path}: {why}" for path, why in report.skipped if why != "unchanged"]
     lines += [f"  failed {line}" for line in report.failed]
-    if report.index.startswith("failed"):
+    if report.stopped:
+        stored = ", ".join(report.ingested) or "none"
+        lines.append(f"stopped: {report.stopped}; files stored before it: {stored}")
+    if report.index_failed:
         lines.append(f"search index update {report.index}")
     return "\n".join(lines)
 
@@ -81,14 +84,14 @@ def ingest(paths, jobs, db, fmt):
     try:
         report = ingest_paths(paths, db, jobs=jobs, on_total=on_total, on_file=on_file)
     except DatabaseError as e:
-        raise click.ClickException(str(e)) from None
+        raise click.ClickException(f"{e}; nothing was stored") from None
     finally:
         close()
     if fmt == "json":
         emit_json(report.to_json())
     else:
         click.echo(_summary_text(report))
-    sys.exit(3 if report.failed else 0)
+    sys.exit(3 if report.failed or report.stopped or report.index_failed else 0)
 
 
 def _snippet_text(snippet: str):

@@ -57,8 +57,7 @@ def _embedded_index(conn: sqlite3.Connection, db_path, db_gen: int, warnings: li
     index = embedded.EmbeddedIndex(path) if embedded.exists(path) else None
     index_gen = index.generation() if index is not None else None
     if index_gen is None:
-        _log.info("no usable embedded index for %s; building it", db_path)
-        embedded.rebuild(conn, db_path)
+        embedded.build_if_missing(conn, db_path)
         return embedded.EmbeddedIndex(path)
     if index_gen != db_gen:
         warnings.append(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,11 +25,13 @@ _log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 
-# Each entry migrates from user_version == index to index + 1.
+# Each entry migrates from user_version == index to index + 1. The statements are
+# idempotent (IF NOT EXISTS, OR IGNORE) as well as run under the write lock, so two
+# processes creating one new database at once both end with the same schema.
 _MIGRATIONS: tuple[str, ...] = (
     """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE sources (
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS sources (
         id INTEGER PRIMARY KEY,
         path TEXT NOT NULL UNIQUE,          -- the key a changed file is replaced by
         given_path TEXT NOT NULL,           -- Source.path as the parser wrote it
@@ -37,8 +40,8 @@ _MIGRATIONS: tuple[str, ...] = (
         pages INTEGER,
         ingested_at TEXT NOT NULL
     );
-    CREATE INDEX sources_sha256 ON sources(sha256);
-    CREATE TABLE agreements (
+    CREATE INDEX IF NOT EXISTS sources_sha256 ON sources(sha256);
+    CREATE TABLE IF NOT EXISTS agreements (
         id TEXT PRIMARY KEY,
         source_id INTEGER NOT NULL UNIQUE REFERENCES sources(id) ON DELETE CASCADE,
         title TEXT, level TEXT, language TEXT, parties TEXT NOT NULL DEFAULT '[]',
@@ -46,7 +49,7 @@ _MIGRATIONS: tuple[str, ...] = (
         warnings TEXT NOT NULL DEFAULT '[]',
         clause_count INTEGER NOT NULL
     );
-    CREATE TABLE clauses (
+    CREATE TABLE IF NOT EXISTS clauses (
         rowid INTEGER PRIMARY KEY,
         id TEXT NOT NULL,                   -- not UNIQUE: a parser may number two clauses alike
         agreement_id TEXT NOT NULL REFERENCES agreements(id) ON DELETE CASCADE,
@@ -56,24 +59,24 @@ _MIGRATIONS: tuple[str, ...] = (
         tables TEXT NOT NULL DEFAULT '[]', evidence TEXT NOT NULL DEFAULT '[]',
         UNIQUE (agreement_id, position)
     );
-    CREATE INDEX clauses_id ON clauses(id);
-    CREATE TABLE clause_topics (
+    CREATE INDEX IF NOT EXISTS clauses_id ON clauses(id);
+    CREATE TABLE IF NOT EXISTS clause_topics (
         clause_rowid INTEGER NOT NULL REFERENCES clauses(rowid) ON DELETE CASCADE,
         topic TEXT NOT NULL,
         position INTEGER NOT NULL,
         PRIMARY KEY (clause_rowid, topic)
     ) WITHOUT ROWID;
-    CREATE INDEX clause_topics_topic ON clause_topics(topic);
-    CREATE TABLE norms (
+    CREATE INDEX IF NOT EXISTS clause_topics_topic ON clause_topics(topic);
+    CREATE TABLE IF NOT EXISTS norms (
         id INTEGER PRIMARY KEY,
         clause_rowid INTEGER NOT NULL REFERENCES clauses(rowid) ON DELETE CASCADE,
         position INTEGER NOT NULL,
         parameter TEXT NOT NULL, comparator TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL,
         condition TEXT, text TEXT NOT NULL DEFAULT ''
     );
-    CREATE INDEX norms_clause ON norms(clause_rowid);
-    CREATE INDEX norms_parameter ON norms(parameter);
-    CREATE TABLE findings (
+    CREATE INDEX IF NOT EXISTS norms_clause ON norms(clause_rowid);
+    CREATE INDEX IF NOT EXISTS norms_parameter ON norms(parameter);
+    CREATE TABLE IF NOT EXISTS findings (
         id INTEGER PRIMARY KEY,
         agreement_id TEXT NOT NULL REFERENCES agreements(id) ON DELETE CASCADE,
         reference TEXT NOT NULL,
@@ -81,8 +84,8 @@ _MIGRATIONS: tuple[str, ...] = (
         finding TEXT NOT NULL,              -- the Finding as JSON
         created_at TEXT NOT NULL
     );
-    CREATE INDEX findings_agreement ON findings(agreement_id);
-    INSERT INTO meta (key, value) VALUES ('generation', '0');
+    CREATE INDEX IF NOT EXISTS findings_agreement ON findings(agreement_id);
+    INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', '0');
     """,
 )
 
@@ -100,14 +103,18 @@ class Stored:
     generation: int
 
 
+# How long a connection waits for another process's write lock before giving up.
+BUSY_TIMEOUT_S = 30
+
+
 def connect(db_path: str | Path) -> sqlite3.Connection:
     """Open (creating and migrating if needed) the clause database."""
     db_path = Path(db_path)
     if db_path.parent and not db_path.parent.exists():
         raise DatabaseError(f"{db_path}: folder {db_path.parent} does not exist")
     try:
-        conn = sqlite3.connect(db_path, timeout=30, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
+        conn = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        _use_wal(conn)
         conn.execute("PRAGMA foreign_keys=ON")
         # WAL + NORMAL is durable against process death, which is what ingest needs.
         conn.execute("PRAGMA synchronous=NORMAL")
@@ -118,14 +125,55 @@ def connect(db_path: str | Path) -> sqlite3.Connection:
     return conn
 
 
+def _use_wal(conn: sqlite3.Connection) -> None:
+    # Switching a new database to WAL needs it to itself, and SQLite answers "locked" at once
+    # rather than through the busy timeout when another process is creating it too: retry.
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
+
+
+def _user_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a migration script, to run one by one inside a transaction of ours
+    (``executescript`` would commit it first)."""
+    out, current = [], ""
+    for part in script.split(";"):
+        current += part + ";"
+        if sqlite3.complete_statement(current):
+            if current.strip(" \n;"):
+                out.append(current.strip())
+            current = ""
+    return out
+
+
 def _migrate(conn: sqlite3.Connection) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > len(_MIGRATIONS):
-        raise DatabaseError(f"database schema {version} is newer than this kelisim ({len(_MIGRATIONS)})")
-    for target in range(version, len(_MIGRATIONS)):
-        _log.info("migrating clause database to schema %d", target + 1)
-        # executescript commits first, so the version bump rides in the same script.
-        conn.executescript(f"BEGIN; {_MIGRATIONS[target]}; PRAGMA user_version = {target + 1}; COMMIT;")
+    if _user_version(conn) == len(_MIGRATIONS):
+        return
+    # The write lock first, then the version read again: a process that was creating the
+    # same new database while we waited has already done the work.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = _user_version(conn)
+        if version > len(_MIGRATIONS):
+            raise DatabaseError(f"database schema {version} is newer than this kelisim ({len(_MIGRATIONS)})")
+        for target in range(version, len(_MIGRATIONS)):
+            _log.info("migrating clause database to schema %d", target + 1)
+            for statement in _statements(_MIGRATIONS[target]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {target + 1}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 @contextmanager
@@ -138,6 +186,19 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+@contextmanager
+def snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A read transaction: every query inside sees the database as it was at the first one.
+
+    Unlike ``transaction`` it takes no write lock, so it works on a read-only database too.
+    """
+    conn.execute("BEGIN DEFERRED")
+    try:
+        yield conn
+    finally:
+        conn.execute("COMMIT")
 
 
 def generation(conn: sqlite3.Connection) -> int:

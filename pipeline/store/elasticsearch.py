@@ -244,7 +244,7 @@ class ElasticsearchIndex:
             name=ALIAS, index_patterns=tmpl["index_patterns"], priority=tmpl["priority"],
             template=tmpl["template"], meta=tmpl["_meta"],
         )  # fmt: skip
-        with database.transaction(conn):  # one consistent snapshot of the database
+        with database.snapshot(conn):  # one consistent view of the database
             generation = database.generation(conn)
             rows = list(database.index_rows(conn))
         old = self._current()

@@ -9,12 +9,16 @@ which has no stemmer here, gets plain lowercase tokens in its own field.
 
 from __future__ import annotations
 
+import fcntl
 import html
 import json
 import logging
+import os
 import shutil
 import sqlite3
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import tantivy
@@ -35,8 +39,51 @@ _SNIPPET_CHARS = 240
 _WRITER_HEAP = 64_000_000
 
 
+# How long a process waits for another one to finish writing the index; $KELISIM_INDEX_LOCK_TIMEOUT overrides.
+LOCK_TIMEOUT_S = 120.0
+
+
+def _lock_timeout() -> float:
+    try:
+        return float(os.environ.get("KELISIM_INDEX_LOCK_TIMEOUT", LOCK_TIMEOUT_S))
+    except ValueError:
+        return LOCK_TIMEOUT_S
+
+
+class IndexBusy(Exception):
+    """Another process kept the index's writer lock for longer than we wait; one line for the user."""
+
+
 def index_dir(db_path: str | Path) -> Path:
     return Path(f"{db_path}.index")
+
+
+@contextmanager
+def writer_lock(db_path: str | Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold the one lock every index writer takes, so two processes never build or swap the index at once.
+
+    An flock on ``<db>.index.lock`` (beside the index folder, which a rebuild renames);
+    the kernel drops it when its holder dies, so a killed ingest never leaves it taken.
+    """
+    timeout = _lock_timeout() if timeout is None else timeout
+    path = Path(f"{db_path}.index.lock")
+    with open(path, "a+b") as f:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(
+                        f"{index_dir(db_path)}: another kelisim process has been writing the search index"
+                        f" for over {timeout:g} s"
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
@@ -399,12 +446,30 @@ def _hit(doc: Document, score: float, snippets: _Snippets) -> Hit:
 # --------------------------------------------------------------------------- building
 
 
-def rebuild(conn: sqlite3.Connection, db_path: str | Path) -> tuple[int, int]:
+def rebuild(
+    conn: sqlite3.Connection, db_path: str | Path, lock_timeout: float | None = None
+) -> tuple[int, int]:
     """Build the index afresh from the database beside it and swap it in; returns (clauses, generation)."""
+    with writer_lock(db_path, lock_timeout):
+        return _rebuild(conn, db_path)
+
+
+def build_if_missing(
+    conn: sqlite3.Connection, db_path: str | Path, lock_timeout: float | None = None
+) -> None:
+    """Build the index when there is none of this layout (unless another process built it while we waited)."""
+    with writer_lock(db_path, lock_timeout):
+        path = index_dir(db_path)
+        if not exists(path) or EmbeddedIndex(path).generation() is None:
+            _log.info("no usable embedded index for %s; building it", db_path)
+            _rebuild(conn, db_path)
+
+
+def _rebuild(conn: sqlite3.Connection, db_path: str | Path) -> tuple[int, int]:
     target = index_dir(db_path)
     building = target.with_name(target.name + ".building")
     shutil.rmtree(building, ignore_errors=True)
-    with database.transaction(conn):  # a consistent snapshot: no writer changes the rows while we read
+    with database.snapshot(conn):  # one consistent view of the rows, whatever writers do meanwhile
         generation = database.generation(conn)
         rows = list(database.index_rows(conn))
     n = EmbeddedIndex(building, create=True).add(rows, generation=generation)
@@ -419,24 +484,34 @@ def rebuild(conn: sqlite3.Connection, db_path: str | Path) -> tuple[int, int]:
 
 
 def update(
-    conn: sqlite3.Connection, db_path: str | Path, changed: Iterable[str], removed: Iterable[str], since: int
+    conn: sqlite3.Connection,
+    db_path: str | Path,
+    changed: Iterable[str],
+    removed: Iterable[str],
+    since: int,
+    own: Iterable[int] | None = None,
+    lock_timeout: float | None = None,
 ) -> str:
     """Bring the index up to date after ingest: incrementally when it was current at ``since``, else rebuilt.
 
-    Returns "updated", "rebuilt" or "current".
+    ``own`` are the database generations this ingest made; when another process
+    wrote in between, its agreements are not in ``changed`` and the index is
+    rebuilt instead. Returns "updated", "rebuilt" or "current".
     """
     changed, removed = list(dict.fromkeys(changed)), list(dict.fromkeys(removed))
-    generation = database.generation(conn)
-    path = index_dir(db_path)
-    index = EmbeddedIndex(path) if exists(path) else None
-    if index is not None and index.generation() == generation:
-        return "current"
-    if index is None or index.generation() != since:
-        rebuild(conn, db_path)
-        return "rebuilt"
-    rows = list(database.index_rows(conn, changed))
-    index.add(rows, delete_agreements=changed + removed, generation=generation)
-    return "updated"
+    with writer_lock(db_path, lock_timeout):
+        generation = database.generation(conn)
+        path = index_dir(db_path)
+        index = EmbeddedIndex(path) if exists(path) else None
+        if index is not None and index.generation() == generation:
+            return "current"
+        only_ours = own is None or set(own) == set(range(since + 1, generation + 1))
+        if index is None or index.generation() != since or not only_ours:
+            _rebuild(conn, db_path)
+            return "rebuilt"
+        rows = list(database.index_rows(conn, changed))
+        index.add(rows, delete_agreements=changed + removed, generation=generation)
+        return "updated"
 
 
 def status(conn: sqlite3.Connection, db_path: str | Path) -> tuple[int | None, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -29,6 +30,11 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
     failed: list[str] = field(default_factory=list)  # one line each: "path: reason"
     index: str = "current"  # what happened to the embedded index: updated, rebuilt, current, or an error line
+    stopped: str | None = None  # why the batch stopped before storing every file, if it did
+
+    @property
+    def index_failed(self) -> bool:
+        return self.index.startswith("failed")
 
     def to_json(self) -> dict:
         return {
@@ -36,6 +42,7 @@ class IngestReport:
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
             "failed": self.failed,
             "index": self.index,
+            "stopped": self.stopped,
         }
 
 
@@ -82,7 +89,8 @@ def _outcomes(todo: list[tuple[Path, str]], jobs: int, reader: Reader):
         for path, digest in todo:
             yield (path, digest, *reader(path)[1:])
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    try:
         futures = {pool.submit(reader, path): path for path, _ in todo}
         for fut in as_completed(futures):
             path = futures[fut]
@@ -94,6 +102,9 @@ def _outcomes(todo: list[tuple[Path, str]], jobs: int, reader: Reader):
                 _log.exception("worker failed on %s", path)
                 agreement, error = None, f"{path}: internal error ({type(e).__name__}: {e})"
             yield path, digests[path], agreement, error
+    finally:
+        # A batch that stops early (the database failed) does not wait for the files still queued.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def ingest_paths(
@@ -117,20 +128,28 @@ def ingest_paths(
         todo = _triage(conn, files, report)
         if on_total:
             on_total(len(todo))
-        changed, removed = [], []
-        for path, digest, agreement, error in _outcomes(todo, jobs, reader or _default_reader()):
+        changed, removed, own = [], [], []
+        outcomes = _outcomes(todo, jobs, reader or _default_reader())
+        for path, digest, agreement, error in outcomes:
             if agreement is None:
                 report.failed.append(error or f"{path}: could not be read")
             else:
-                stored = database.store_agreement(conn, _with_digest(agreement, digest), _key(path))
+                try:
+                    stored = database.store_agreement(conn, _with_digest(agreement, digest), _key(path))
+                except sqlite3.Error as e:
+                    # Every file stored before this one is committed; the report lists them.
+                    report.stopped = f"{db_path}: storing {path} failed ({e})"
+                    outcomes.close()
+                    break
                 changed.append(stored.agreement_id)
                 removed.extend(stored.replaced)
+                own.append(stored.generation)
                 report.ingested.append(str(path))
             if on_file:
                 on_file(str(path))
         report.failed.sort()
         if update_index:
-            report.index = _update_index(conn, db_path, changed, removed, since)
+            report.index = _update_index(conn, db_path, changed, removed, since, own)
     finally:
         conn.close()
     return report
@@ -144,9 +163,12 @@ def _with_digest(agreement: Agreement, digest: str) -> Agreement:
     return agreement.model_copy(update={"source": agreement.source.model_copy(update={"sha256": digest})})
 
 
-def _update_index(conn, db_path, changed: list[str], removed: list[str], since: int) -> str:
+def _update_index(conn, db_path, changed: list[str], removed: list[str], since: int, own: list[int]) -> str:
     try:
-        return embedded.update(conn, db_path, changed, removed, since)
+        return embedded.update(conn, db_path, changed, removed, since, own)
+    except embedded.IndexBusy as e:
+        reason = str(e)
     except Exception as e:  # the database is committed; a broken index is rebuilt later by `kelisim index`
-        _log.exception("search index update failed")
-        return f"failed ({type(e).__name__}: {e}); run `kelisim index` to rebuild it"
+        _log.debug("search index update failed", exc_info=True)
+        reason = f"{type(e).__name__}: {e}"
+    return f"failed ({reason}); the clauses are stored: run `kelisim index` to rebuild it"
