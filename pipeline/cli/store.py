@@ -141,10 +141,17 @@ def _markup(text: str):
 @click.option("--like", metavar="CLAUSE_ID", help="Clauses similar to this one, in other agreements too.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @db_option
+@click.option(
+    "--read-only",
+    is_flag=True,
+    help="Open the database for reading only (automatic when it is not writable).",
+)
 @backend_options
 @output_format("text", "json")
 @verbosity
-def search(query, topic, level, sector, region, year, agreement, like, limit, db, backend, es_url, fmt):
+def search(
+    query, topic, level, sector, region, year, agreement, like, limit, db, read_only, backend, es_url, fmt
+):
     """Full-text search over stored clauses, with filters and facet counts.
 
     Words are stemmed (English, Russian); "quoted words" match as a phrase,
@@ -158,7 +165,7 @@ def search(query, topic, level, sector, region, year, agreement, like, limit, db
         agreement=agreement, limit=limit, like=like,
     )  # fmt: skip
     try:
-        results = api.search(db, request, backend=backend, es_url=es_url)
+        results = api.search(db, request, backend=backend, es_url=es_url, read_only=read_only)
     except QueryError as e:
         raise click.UsageError(str(e)) from None
     except (DatabaseError, api.BackendError) as e:

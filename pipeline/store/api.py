@@ -28,12 +28,12 @@ def _backend_errors():
     return (TransportError, ApiError)
 
 
-def _open_db(db_path: str | Path) -> sqlite3.Connection:
+def _open_db(db_path: str | Path, read_only: bool | None = None) -> sqlite3.Connection:
     if not Path(db_path).exists():
         raise database.DatabaseError(
             f"{db_path}: no clause database here; run `kelisim ingest PATH...` first"
         )
-    return database.connect(db_path)
+    return database.connect(db_path, read_only=read_only)
 
 
 def _normalise_filters(conn: sqlite3.Connection, query: SearchQuery) -> SearchQuery:
@@ -57,6 +57,11 @@ def _embedded_index(conn: sqlite3.Connection, db_path, db_gen: int, warnings: li
     index = embedded.EmbeddedIndex(path) if embedded.exists(path) else None
     index_gen = index.generation() if index is not None else None
     if index_gen is None:
+        if database.is_read_only(conn):
+            raise database.DatabaseError(
+                f"{db_path}: the database is opened read-only and has no search index beside it;"
+                " build one with `kelisim index` where it is writable"
+            )
         embedded.build_if_missing(conn, db_path)
         return embedded.EmbeddedIndex(path)
     if index_gen != db_gen:
@@ -84,13 +89,20 @@ def _elasticsearch_index(es_url: str | None, db_gen: int, warnings: list[str]):
 
 
 def search(
-    db_path: str | Path, query: SearchQuery, backend: str = "embedded", es_url: str | None = None
+    db_path: str | Path,
+    query: SearchQuery,
+    backend: str = "embedded",
+    es_url: str | None = None,
+    read_only: bool | None = None,
 ) -> SearchResults:
-    """Run one search; stale indexes are reported in ``warnings``, bad requests raise QueryError."""
+    """Run one search; stale indexes are reported in ``warnings``, bad requests raise QueryError.
+
+    The database is opened read-only when ``read_only`` or when it is not writable.
+    """
     if backend not in BACKENDS:
         raise QueryError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
     parsed = validate(query)
-    conn = _open_db(db_path)
+    conn = _open_db(db_path, read_only or None)
     warnings: list[str] = []
     try:
         query = _normalise_filters(conn, query)
@@ -111,7 +123,7 @@ def search(
 
 
 def build_index(db_path: str | Path, backend: str = "embedded", es_url: str | None = None) -> dict:
-    """Rebuild a backend's index from the database; returns a summary."""
+    """Rebuild a backend's index from the database (which it only reads); returns a summary."""
     conn = _open_db(db_path)
     try:
         if backend == "embedded":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from schemas import Agreement, Clause, Evidence, Finding, Norm, Source, Table
 
@@ -107,11 +109,24 @@ class Stored:
 BUSY_TIMEOUT_S = 30
 
 
-def connect(db_path: str | Path) -> sqlite3.Connection:
-    """Open (creating and migrating if needed) the clause database."""
+def connect(db_path: str | Path, *, read_only: bool | None = None) -> sqlite3.Connection:
+    """Open (creating and migrating if needed) the clause database.
+
+    ``read_only``: True opens an existing database for reading only; False insists on
+    write access and says plainly when there is none; None (the default) opens
+    read-only when the file or its folder is not writable (a read-only share), else
+    for writing.
+    """
     db_path = Path(db_path)
     if db_path.parent and not db_path.parent.exists():
         raise DatabaseError(f"{db_path}: folder {db_path.parent} does not exist")
+    unwritable = _unwritable(db_path)
+    if read_only is False and unwritable:
+        raise DatabaseError(
+            f"{db_path}: the clause database is read-only ({unwritable}); storing needs write access"
+        )
+    if read_only or (read_only is None and unwritable and db_path.exists()):
+        return _connect_read_only(db_path)
     try:
         conn = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         _use_wal(conn)
@@ -123,6 +138,49 @@ def connect(db_path: str | Path) -> sqlite3.Connection:
         raise DatabaseError(f"{db_path}: not a usable clause database ({e})") from e
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def _unwritable(db_path: Path) -> str | None:
+    """Why this process cannot write the database (SQLite also writes its -wal and -shm beside it), or None."""
+    folder = db_path.parent
+    if os.statvfs(folder).f_flag & os.ST_RDONLY:
+        return "on a read-only file system"
+    if db_path.exists() and not os.access(db_path, os.W_OK):
+        return "the file is not writable"
+    if not os.access(folder, os.W_OK):
+        return f"its folder {folder} is not writable"
+    return None
+
+
+def _connect_read_only(db_path: Path) -> sqlite3.Connection:
+    """Open without writing anything: no journal-mode switch, no migration, every write refused."""
+    if not db_path.exists():
+        raise DatabaseError(f"{db_path}: no clause database here; run `kelisim ingest PATH...` first")
+    uri = f"file:{quote(str(db_path.resolve()))}"
+    try:
+        try:
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            version = _user_version(conn)
+        except sqlite3.OperationalError:
+            # A WAL database without its -shm file cannot be opened read-only. No -shm means no
+            # process has it open for writing (the last one deletes it), so it is read as immutable.
+            conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+            version = _user_version(conn)
+        conn.execute("PRAGMA query_only=ON")
+    except sqlite3.DatabaseError as e:
+        raise DatabaseError(f"{db_path}: not a usable clause database ({e})") from e
+    if version != len(_MIGRATIONS):
+        conn.close()
+        raise DatabaseError(
+            f"{db_path}: database schema {version}, this kelisim reads {len(_MIGRATIONS)}; it is opened"
+            " read-only, so it cannot be migrated here"
+        )
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def is_read_only(conn: sqlite3.Connection) -> bool:
+    return bool(conn.execute("PRAGMA query_only").fetchone()[0])
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:
@@ -365,7 +423,7 @@ def load_agreement(db_path: str | Path, agreement_id: str) -> Agreement | None:
     """Read one stored agreement back as the full model; None when the id is unknown."""
     if not Path(db_path).exists():
         return None
-    conn = connect(db_path)
+    conn = connect(db_path, read_only=True)
     try:
         return read_agreement_row(conn, agreement_id)
     finally:

@@ -16,7 +16,9 @@ import logging
 import os
 import shutil
 import sqlite3
+import tempfile
 import time
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,7 +69,13 @@ def writer_lock(db_path: str | Path, timeout: float | None = None) -> Iterator[N
     """
     timeout = _lock_timeout() if timeout is None else timeout
     path = Path(f"{db_path}.index.lock")
-    with open(path, "a+b") as f:
+    try:
+        f = open(path, "a+b")  # noqa: SIM115 - closed below, after the lock is released
+    except OSError as e:
+        raise database.DatabaseError(
+            f"{index_dir(db_path)}: the search index cannot be written here ({e.strerror or e})"
+        ) from None
+    with f:
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -189,11 +197,25 @@ class EmbeddedIndex:
             self.path.mkdir(parents=True, exist_ok=True)
         elif not exists(self.path):
             raise FileNotFoundError(f"{self.path}: no search index; run `kelisim index`")
-        self.index = Index(self.schema, path=str(self.path), reuse=not create)
+        try:
+            self.index = Index(self.schema, path=str(self.path), reuse=not create)
+        except ValueError:
+            if create or os.access(self.path, os.W_OK):
+                raise
+            self.index = self._open_copy()
         self._meta_cache: tuple = (None, {})
         self.analyzers = _analyzers()
         for name, analyzer in self.analyzers.items():
             self.index.register_tokenizer(name, analyzer)
+
+    def _open_copy(self) -> Index:
+        # tantivy creates a lock file to read an index, which a read-only folder refuses:
+        # such an index is searched from a private copy, removed when this object goes.
+        copy = Path(tempfile.mkdtemp(prefix="kelisim-index-"))
+        weakref.finalize(self, shutil.rmtree, copy, True)
+        shutil.copytree(self.path, copy, dirs_exist_ok=True)
+        _log.info("%s is read-only: searching a copy in %s", self.path, copy)
+        return Index(self.schema, path=str(copy), reuse=True)
 
     # ----------------------------------------------------------------- generation stamp
 

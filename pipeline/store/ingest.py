@@ -122,7 +122,7 @@ def ingest_paths(
 
     files = expand_paths(paths)
     report = IngestReport()
-    conn = database.connect(db_path)
+    conn = database.connect(db_path, read_only=False)
     try:
         since = database.generation(conn)
         todo = _triage(conn, files, report)
