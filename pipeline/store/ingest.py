@@ -11,12 +11,13 @@ import hashlib
 import logging
 import sqlite3
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.store import database, embedded
+from pipeline.workers import process_pool
 from schemas import Agreement
 
 _log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ def _outcomes(todo: list[tuple[Path, str]], jobs: int, reader: Reader):
         for path, digest in todo:
             yield (path, digest, *reader(path)[1:])
         return
-    pool = ProcessPoolExecutor(max_workers=jobs)
+    pool = process_pool(jobs)
     try:
         futures = {pool.submit(reader, path): path for path, _ in todo}
         for fut in as_completed(futures):
