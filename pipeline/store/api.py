@@ -72,6 +72,13 @@ def _embedded_index(conn: sqlite3.Connection, db_path, db_gen: int, warnings: li
     return index
 
 
+def _backend_error(es_url: str | None, error: Exception) -> BackendError:
+    """One line naming the server without its password, which the client's own message may quote too."""
+    from pipeline.store import elasticsearch as es
+
+    return BackendError(f"elasticsearch at {es.redact(es_url)}: {es.scrub(str(error), es_url)}")
+
+
 def _elasticsearch_index(es_url: str | None, db_gen: int, warnings: list[str]):
     from pipeline.store import elasticsearch as es
 
@@ -79,7 +86,7 @@ def _elasticsearch_index(es_url: str | None, db_gen: int, warnings: list[str]):
     try:
         index_gen = index.generation()
     except _backend_errors() as e:
-        raise BackendError(f"elasticsearch at {es_url}: {e}") from None
+        raise _backend_error(es_url, e) from None
     if index_gen != db_gen:
         warnings.append(
             f"the Elasticsearch index is at generation {index_gen}, the database at {db_gen}:"
@@ -102,6 +109,10 @@ def search(
     if backend not in BACKENDS:
         raise QueryError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
     parsed = validate(query)
+    if backend == "elasticsearch":
+        from pipeline.store import elasticsearch as es
+
+        es.check_url(es_url)
     conn = _open_db(db_path, read_only or None)
     warnings: list[str] = []
     try:
@@ -116,7 +127,7 @@ def search(
         except LookupError:
             raise QueryError(f"--like: no clause {query.like!r} in the index") from None
         except _backend_errors() as e:
-            raise BackendError(f"{backend} at {es_url}: {e}") from None
+            raise _backend_error(es_url, e) from None
     finally:
         conn.close()
     return replace(result, warnings=tuple(warnings))
@@ -124,16 +135,18 @@ def search(
 
 def build_index(db_path: str | Path, backend: str = "embedded", es_url: str | None = None) -> dict:
     """Rebuild a backend's index from the database (which it only reads); returns a summary."""
+    if backend == "elasticsearch":
+        from pipeline.store import elasticsearch as es
+
+        es.check_url(es_url)
     conn = _open_db(db_path)
     try:
         if backend == "embedded":
             clauses, generation = embedded.rebuild(conn, db_path)
             return {"backend": backend, "clauses": clauses, "generation": generation, "errors": []}
-        from pipeline.store import elasticsearch as es
-
         try:
-            return es.ElasticsearchIndex(es.client(es_url)).rebuild(conn)
+            return es.ElasticsearchIndex(es.client(es_url, interactive=False)).rebuild(conn)
         except _backend_errors() as e:
-            raise BackendError(f"elasticsearch at {es_url}: {e}") from None
+            raise _backend_error(es_url, e) from None
     finally:
         conn.close()
