@@ -122,9 +122,8 @@ def connect(db_path: str | Path, *, read_only: bool | None = None) -> sqlite3.Co
         raise DatabaseError(f"{db_path}: folder {db_path.parent} does not exist")
     unwritable = _unwritable(db_path)
     if read_only is False and unwritable:
-        raise DatabaseError(
-            f"{db_path}: the clause database is read-only ({unwritable}); storing needs write access"
-        )
+        what = "the clause database is read-only" if db_path.exists() else "cannot create a clause database"
+        raise DatabaseError(f"{db_path}: {what} ({unwritable}); storing needs write access")
     if read_only or (read_only is None and unwritable and db_path.exists()):
         return _connect_read_only(db_path)
     try:

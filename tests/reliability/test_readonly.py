@@ -105,6 +105,16 @@ def test_writing_to_a_read_only_share_is_one_clear_line(share, command):
     assert _state(db.parent) == before
 
 
+def test_a_new_database_on_a_read_only_share_is_one_clear_line(share):
+    db, run = share
+    new = db.with_name("new.db")
+    result = run("ingest", SAMPLES / "medcentre-2024.docx", "--db", new)
+    assert result.returncode != 0
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"Error: {new}: cannot create a clause database (")
+    assert not new.exists()
+
+
 def test_read_only_flag_opens_a_writable_database_without_touching_it(tmp_path):
     db = tmp_path / "kelisim.db"
     ingest_paths([SAMPLES / "kazmetall-2024.pdf"], db)
