@@ -104,6 +104,15 @@ def test_a_zip_whose_members_start_before_the_file_is_a_clean_error(tmp_path):
     assert read_outcome(path)[2].startswith(f"{path}: corrupt ZIP container")
 
 
+def test_a_malformed_xml_part_is_one_line(tmp_path):
+    """Found by the fuzzer: a NUL byte in docProps/core.xml gave lxml's two-line message as the error."""
+    members = _members(SAMPLES / "kazmetall-2024.docx")
+    members["docProps/core.xml"] = members["docProps/core.xml"].replace(b"</dc:creator>", b"</dc:c\x00eator>")
+    path = tmp_path / "nul.docx"
+    _assert_clean_outcome(path, _zip(members))
+    assert "malformed XML in docProps/core.xml" in read_outcome(path)[2]
+
+
 def test_words_beyond_any_page_are_read_as_one_column():
     from pipeline.ingest._pdf_layout import Word, find_gutter
 
