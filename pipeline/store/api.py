@@ -51,25 +51,32 @@ def _normalise_filters(conn: sqlite3.Connection, query: SearchQuery) -> SearchQu
     return replace(query, **updates) if updates else query
 
 
-def _embedded_index(conn: sqlite3.Connection, db_path, db_gen: int, warnings: list[str]):
-    """The embedded index, built first if missing or of an older layout; a stale one is used with a warning."""
+def _search_embedded(conn: sqlite3.Connection, db_path, query: SearchQuery, parsed, warnings: list[str]):
+    """Search the embedded index, built first if missing or of an older layout; a stale one is used with a warning.
+
+    Opening and searching happen under the index's read guard, so a writer never swaps
+    or prunes its files in the middle; a build happens outside it, under the writer lock.
+    """
     path = embedded.index_dir(db_path)
-    index = embedded.EmbeddedIndex(path) if embedded.exists(path) else None
-    index_gen = index.generation() if index is not None else None
-    if index_gen is None:
+    for _ in range(2):
+        with embedded.reading(db_path):
+            index = embedded.EmbeddedIndex(path) if embedded.exists(path) else None
+            index_gen = index.generation() if index is not None else None
+            if index_gen is not None:
+                db_gen = database.generation(conn)
+                if index_gen != db_gen:
+                    warnings.append(
+                        f"the search index reflects database generation {index_gen}, the database is at"
+                        f" {db_gen}: results may be out of date; run `kelisim index` to rebuild it"
+                    )
+                return index.search(query, parsed)
         if database.is_read_only(conn):
             raise database.DatabaseError(
                 f"{db_path}: the database is opened read-only and has no search index beside it;"
                 " build one with `kelisim index` where it is writable"
             )
         embedded.build_if_missing(conn, db_path)
-        return embedded.EmbeddedIndex(path)
-    if index_gen != db_gen:
-        warnings.append(
-            f"the search index reflects database generation {index_gen}, the database is at {db_gen}:"
-            " results may be out of date; run `kelisim index` to rebuild it"
-        )
-    return index
+    raise database.DatabaseError(f"{path}: the search index could not be built; run `kelisim index`")
 
 
 def _backend_error(es_url: str | None, error: Exception) -> BackendError:
@@ -117,13 +124,12 @@ def search(
     warnings: list[str] = []
     try:
         query = _normalise_filters(conn, query)
-        db_gen = database.generation(conn)
-        if backend == "embedded":
-            index = _embedded_index(conn, db_path, db_gen, warnings)
-        else:
-            index = _elasticsearch_index(es_url, db_gen, warnings)
         try:
-            result = index.search(query, parsed)
+            if backend == "embedded":
+                result = _search_embedded(conn, db_path, query, parsed, warnings)
+            else:
+                index = _elasticsearch_index(es_url, database.generation(conn), warnings)
+                result = index.search(query, parsed)
         except LookupError:
             raise QueryError(f"--like: no clause {query.like!r} in the index") from None
         except _backend_errors() as e:

@@ -61,6 +61,42 @@ def index_dir(db_path: str | Path) -> Path:
 
 
 @contextmanager
+def reading(db_path: str | Path) -> Iterator[None]:
+    """Hold the index still while it is opened and searched: a shared lock that a writer takes
+    exclusively only to swap a rebuilt index in or to commit (and prune files) in place.
+
+    Without the lock file (an index never written since, or a read-only share) there is no
+    writer to wait for.
+    """
+    try:
+        f = open(_guard_path(db_path), "rb")  # noqa: SIM115 - closed below, after the lock is released
+    except OSError:
+        yield
+        return
+    with f:
+        fcntl.flock(f, fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _changing(db_path: str | Path) -> Iterator[None]:
+    """The exclusive side of ``reading``: no search has the index open while this is held."""
+    with open(_guard_path(db_path), "a+b") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _guard_path(db_path: str | Path) -> Path:
+    return Path(f"{db_path}.index.readers")
+
+
+@contextmanager
 def writer_lock(db_path: str | Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the one lock every index writer takes, so two processes never build or swap the index at once.
 
@@ -497,10 +533,11 @@ def _rebuild(conn: sqlite3.Connection, db_path: str | Path) -> tuple[int, int]:
     n = EmbeddedIndex(building, create=True).add(rows, generation=generation)
     old = target.with_name(target.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    building.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    with _changing(db_path):
+        if target.exists():
+            target.rename(old)
+        building.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
     _log.info("search index rebuilt: %d clauses, generation %d", n, generation)
     return n, generation
 
@@ -532,7 +569,8 @@ def update(
             _rebuild(conn, db_path)
             return "rebuilt"
         rows = list(database.index_rows(conn, changed))
-        index.add(rows, delete_agreements=changed + removed, generation=generation)
+        with _changing(db_path):  # the commit prunes files an open search may still read
+            index.add(rows, delete_agreements=changed + removed, generation=generation)
         return "updated"
 
 
