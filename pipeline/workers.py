@@ -26,7 +26,11 @@ _WATCH_INTERVAL_S = 0.5
 
 
 def process_pool(jobs: int) -> ProcessPoolExecutor:
-    """A pool of ``jobs`` worker processes that die with this process."""
+    """A pool of ``jobs`` worker processes that die with this process.
+
+    Linux sends the signal when the *thread* that started a worker ends, so the pool is
+    used and shut down by the thread that made it (as ``with process_pool(n) as pool:`` does).
+    """
     context = multiprocessing.get_context()
     # With fork and spawn the workers are our children: their parent id must be ours.
     creator = os.getpid() if context.get_start_method() in ("fork", "spawn") else None
