@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 OUT    := out
 
-.PHONY: install demo test lint bench score corpus schemas clean
+.PHONY: install demo test lint bench soak score corpus schemas clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ lint: install
 bench: install
 	$(PY) bench/ingest.py
 	$(PY) bench/search.py --agreements 2000
+
+## Three ingests and a search loop on one database for a minute, then its integrity and counts (printed, not timed).
+soak: install
+	$(PY) bench/soak.py
 
 ## Re-render the starter corpus from corpora/src (deterministic) and the JSON Schema files.
 corpus: install

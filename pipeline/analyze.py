@@ -5,7 +5,6 @@ from __future__ import annotations
 import glob
 import logging
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from pipeline.errors import InputError
 from pipeline.incorporate import incorporate, incorporate_own
 from pipeline.ingest import SUFFIXES
 from pipeline.segment import segment
+from pipeline.workers import process_pool
 from schemas import Agreement
 
 _log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ def read_many(paths: Iterable[Path], jobs: int = 1) -> Iterator[tuple[Path, Agre
         for p in paths:
             yield read_outcome(p)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with process_pool(jobs) as pool:
         yield from pool.map(read_outcome, paths)
 
 

@@ -10,5 +10,6 @@ class InputError(Exception):
 
     def __init__(self, path: str | Path, reason: str):
         self.path = str(path)
-        self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
+        # Library messages quoted in a reason (lxml's, for one) may span lines; the user gets one.
+        self.reason = " ".join(reason.split())
+        super().__init__(f"{self.path}: {self.reason}")

@@ -46,7 +46,8 @@ def backend_options(f):
         "--es-url",
         default=lambda: os.environ.get("KELISIM_ES_URL"),
         show_default="$KELISIM_ES_URL",
-        help="Elasticsearch URL for --backend elasticsearch.",
+        help="Elasticsearch URL for --backend elasticsearch; a search waits for it"
+        " $KELISIM_ES_TIMEOUT seconds (default 10). A password in it is never printed.",
     )(f)
     return click.option(
         "--backend",

@@ -60,10 +60,11 @@ def _summary_text(report: IngestReport) -> str:
     lines = [f"ingested {len(report.ingested)}, skipped {len(report.skipped)}, failed {len(report.failed)}"]
     lines += [f"  skipped {path}: {why}" for path, why in report.skipped if why != "unchanged"]
     lines += [f"  failed {line}" for line in report.failed]
-    if report.index.startswith("failed"):
-        lines.append(f"search index update {report.index}")
     if report.stopped:
-        lines += [f"  stored {path}" for path in report.ingested]
+        stored = ", ".join(report.ingested) or "none"
+        lines.append(f"stopped: {report.stopped}; files stored before it: {stored}")
+    if report.index_failed:
+        lines.append(f"search index update {report.index}")
     return "\n".join(lines)
 
 
@@ -97,7 +98,7 @@ def ingest(paths, jobs, allow_empty, db, fmt):
             paths, db, jobs=jobs, on_total=on_total, on_file=on_file, allow_empty=allow_empty
         )
     except DatabaseError as e:
-        raise Unreadable(str(e)) from None
+        raise Unreadable(f"{e}; nothing was stored") from None
     finally:
         close()
     if fmt == "json":
@@ -106,7 +107,7 @@ def ingest(paths, jobs, allow_empty, db, fmt):
         click.echo(_summary_text(report))
     if report.stopped:
         click.echo(f"kelisim: {report.stopped}; {len(report.ingested)} files stored before it", err=True)
-    sys.exit(EXIT_UNREADABLE if report.failed else EXIT_OK)
+    sys.exit(EXIT_UNREADABLE if report.failed or report.stopped or report.index_failed else EXIT_OK)
 
 
 def _snippet_text(snippet: str):
@@ -158,10 +159,17 @@ def _markup(text: str):
 @click.option("--like", metavar="CLAUSE_ID", help="Clauses similar to this one, in other agreements too.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @db_option
+@click.option(
+    "--read-only",
+    is_flag=True,
+    help="Open the database for reading only (automatic when it is not writable).",
+)
 @backend_options
 @output_format("text", "json")
 @verbosity
-def search(query, topic, level, sector, region, year, agreement, like, limit, db, backend, es_url, fmt):
+def search(
+    query, topic, level, sector, region, year, agreement, like, limit, db, read_only, backend, es_url, fmt
+):
     """Full-text search over stored clauses, with filters and facet counts.
 
     Words are stemmed (English, Russian); "quoted words" match as a phrase,
@@ -175,7 +183,7 @@ def search(query, topic, level, sector, region, year, agreement, like, limit, db
         agreement=agreement, limit=limit, like=like,
     )  # fmt: skip
     try:
-        results = api.search(db, request, backend=backend, es_url=es_url)
+        results = api.search(db, request, backend=backend, es_url=es_url, read_only=read_only)
     except QueryError as e:
         raise click.UsageError(str(e)) from None
     except (DatabaseError, api.BackendError) as e:

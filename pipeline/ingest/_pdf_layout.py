@@ -18,6 +18,9 @@ from statistics import median
 MIN_GUTTER = 6.0
 # The gutter must lie in the middle of the text: a ragged right edge is not one.
 GUTTER_ZONE = (0.2, 0.8)
+# The largest page a PDF may have (ISO 32000, 200 inches): words spread wider than this were
+# placed by a damaged text matrix, and such a page is read as one column.
+MAX_PAGE_EXTENT = 14_400.0
 
 
 @dataclass(slots=True)
@@ -150,6 +153,8 @@ def find_gutter(rows: list[list[Word]]) -> Gutter | None:
         return None
     words = [w for row in rows for w in row]
     xmin, xmax = min(w.x0 for w in words), max(w.x1 for w in words)
+    if not xmax - xmin <= MAX_PAGE_EXTENT:  # also NaN
+        return None
     width = int(math.ceil(xmax - xmin)) + 2
     lo, hi = int(GUTTER_ZONE[0] * (xmax - xmin)), int(GUTTER_ZONE[1] * (xmax - xmin))
     if hi - lo < MIN_GUTTER:

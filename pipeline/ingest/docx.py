@@ -127,6 +127,8 @@ def _check_container(path: Path) -> None:
                     )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError) as e:
         raise InputError(path, f"corrupt ZIP container (not a readable DOCX: {e})") from None
+    except (OSError, ValueError) as e:  # a member offset pointing before the file's start (seek fails)
+        raise InputError(path, f"corrupt ZIP container (not a readable DOCX: {type(e).__name__}: {e})") from None
 
 
 def _malformed_part(path: Path) -> str:

@@ -28,12 +28,12 @@ def _backend_errors():
     return (TransportError, ApiError)
 
 
-def _open_db(db_path: str | Path) -> sqlite3.Connection:
+def _open_db(db_path: str | Path, read_only: bool | None = None) -> sqlite3.Connection:
     if not Path(db_path).exists():
         raise database.DatabaseError(
             f"{db_path}: no clause database here; run `kelisim ingest PATH...` first"
         )
-    return database.connect(db_path)
+    return database.connect(db_path, read_only=read_only)
 
 
 def _damaged(error: BaseException) -> bool:
@@ -64,21 +64,39 @@ def _normalise_filters(conn: sqlite3.Connection, query: SearchQuery) -> SearchQu
     return replace(query, **updates) if updates else query
 
 
-def _embedded_index(conn: sqlite3.Connection, db_path, db_gen: int, warnings: list[str]):
-    """The embedded index, built first if missing or of an older layout; a stale one is used with a warning."""
+def _search_embedded(conn: sqlite3.Connection, db_path, query: SearchQuery, parsed, warnings: list[str]):
+    """Search the embedded index, built first if missing or of an older layout; a stale one is used with a warning.
+
+    Opening and searching happen under the index's read guard, so a writer never swaps
+    or prunes its files in the middle; a build happens outside it, under the writer lock.
+    """
     path = embedded.index_dir(db_path)
-    index = embedded.EmbeddedIndex(path) if embedded.exists(path) else None
-    index_gen = index.generation() if index is not None else None
-    if index_gen is None:
-        _log.info("no usable embedded index for %s; building it", db_path)
-        embedded.rebuild(conn, db_path)
-        return embedded.EmbeddedIndex(path)
-    if index_gen != db_gen:
-        warnings.append(
-            f"the search index reflects database generation {index_gen}, the database is at {db_gen}:"
-            " results may be out of date; run `kelisim index` to rebuild it"
-        )
-    return index
+    for _ in range(2):
+        with embedded.reading(db_path):
+            index = embedded.EmbeddedIndex(path) if embedded.exists(path) else None
+            index_gen = index.generation() if index is not None else None
+            if index_gen is not None:
+                db_gen = database.generation(conn)
+                if index_gen != db_gen:
+                    warnings.append(
+                        f"the search index reflects database generation {index_gen}, the database is at"
+                        f" {db_gen}: results may be out of date; run `kelisim index` to rebuild it"
+                    )
+                return index.search(query, parsed)
+        if database.is_read_only(conn):
+            raise database.DatabaseError(
+                f"{db_path}: the database is opened read-only and has no search index beside it;"
+                " build one with `kelisim index` where it is writable"
+            )
+        embedded.build_if_missing(conn, db_path)
+    raise database.DatabaseError(f"{path}: the search index could not be built; run `kelisim index`")
+
+
+def _backend_error(es_url: str | None, error: Exception) -> BackendError:
+    """One line naming the server without its password, which the client's own message may quote too."""
+    from pipeline.store import elasticsearch as es
+
+    return BackendError(f"elasticsearch at {es.redact(es_url)}: {es.scrub(str(error), es_url)}")
 
 
 def _elasticsearch_index(es_url: str | None, db_gen: int, warnings: list[str]):
@@ -88,7 +106,7 @@ def _elasticsearch_index(es_url: str | None, db_gen: int, warnings: list[str]):
     try:
         index_gen = index.generation()
     except _backend_errors() as e:
-        raise BackendError(f"elasticsearch at {es_url}: {e}") from None
+        raise _backend_error(es_url, e) from None
     if index_gen != db_gen:
         warnings.append(
             f"the Elasticsearch index is at generation {index_gen}, the database at {db_gen}:"
@@ -98,27 +116,37 @@ def _elasticsearch_index(es_url: str | None, db_gen: int, warnings: list[str]):
 
 
 def search(
-    db_path: str | Path, query: SearchQuery, backend: str = "embedded", es_url: str | None = None
+    db_path: str | Path,
+    query: SearchQuery,
+    backend: str = "embedded",
+    es_url: str | None = None,
+    read_only: bool | None = None,
 ) -> SearchResults:
-    """Run one search; stale indexes are reported in ``warnings``, bad requests raise QueryError."""
+    """Run one search; stale indexes are reported in ``warnings``, bad requests raise QueryError.
+
+    The database is opened read-only when ``read_only`` or when it is not writable.
+    """
     if backend not in BACKENDS:
         raise QueryError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
     parsed = validate(query)
-    conn = _open_db(db_path)
+    if backend == "elasticsearch":
+        from pipeline.store import elasticsearch as es
+
+        es.check_url(es_url)
+    conn = _open_db(db_path, read_only or None)
     warnings: list[str] = []
     try:
         query = _normalise_filters(conn, query)
-        db_gen = database.generation(conn)
         try:
             if backend == "embedded":
-                index = _embedded_index(conn, db_path, db_gen, warnings)
+                result = _search_embedded(conn, db_path, query, parsed, warnings)
             else:
-                index = _elasticsearch_index(es_url, db_gen, warnings)
-            result = index.search(query, parsed)
+                index = _elasticsearch_index(es_url, database.generation(conn), warnings)
+                result = index.search(query, parsed)
         except LookupError:
             raise QueryError(f"--like: no clause {query.like!r} in the index") from None
         except _backend_errors() as e:
-            raise BackendError(f"{backend} at {es_url}: {e}") from None
+            raise _backend_error(es_url, e) from None
         except BaseException as e:
             if backend == "embedded" and _damaged(e):
                 raise _damaged_index(db_path, e) from None
@@ -129,17 +157,19 @@ def search(
 
 
 def build_index(db_path: str | Path, backend: str = "embedded", es_url: str | None = None) -> dict:
-    """Rebuild a backend's index from the database; returns a summary."""
+    """Rebuild a backend's index from the database (which it only reads); returns a summary."""
+    if backend == "elasticsearch":
+        from pipeline.store import elasticsearch as es
+
+        es.check_url(es_url)
     conn = _open_db(db_path)
     try:
         if backend == "embedded":
             clauses, generation = embedded.rebuild(conn, db_path)
             return {"backend": backend, "clauses": clauses, "generation": generation, "errors": []}
-        from pipeline.store import elasticsearch as es
-
         try:
-            return es.ElasticsearchIndex(es.client(es_url)).rebuild(conn)
+            return es.ElasticsearchIndex(es.client(es_url, interactive=False)).rebuild(conn)
         except _backend_errors() as e:
-            raise BackendError(f"elasticsearch at {es_url}: {e}") from None
+            raise _backend_error(es_url, e) from None
     finally:
         conn.close()

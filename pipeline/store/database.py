@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from schemas import Agreement, Clause, Evidence, Finding, Norm, Source, Table
 
@@ -24,11 +27,13 @@ _log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 
-# Each entry migrates from user_version == index to index + 1.
+# Each entry migrates from user_version == index to index + 1. The statements are
+# idempotent (IF NOT EXISTS, OR IGNORE) as well as run under the write lock, so two
+# processes creating one new database at once both end with the same schema.
 _MIGRATIONS: tuple[str, ...] = (
     """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE sources (
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS sources (
         id INTEGER PRIMARY KEY,
         path TEXT NOT NULL UNIQUE,          -- the key a changed file is replaced by
         given_path TEXT NOT NULL,           -- Source.path as the parser wrote it
@@ -37,8 +42,8 @@ _MIGRATIONS: tuple[str, ...] = (
         pages INTEGER,
         ingested_at TEXT NOT NULL
     );
-    CREATE INDEX sources_sha256 ON sources(sha256);
-    CREATE TABLE agreements (
+    CREATE INDEX IF NOT EXISTS sources_sha256 ON sources(sha256);
+    CREATE TABLE IF NOT EXISTS agreements (
         id TEXT PRIMARY KEY,
         source_id INTEGER NOT NULL UNIQUE REFERENCES sources(id) ON DELETE CASCADE,
         title TEXT, level TEXT, language TEXT, parties TEXT NOT NULL DEFAULT '[]',
@@ -46,7 +51,7 @@ _MIGRATIONS: tuple[str, ...] = (
         warnings TEXT NOT NULL DEFAULT '[]',
         clause_count INTEGER NOT NULL
     );
-    CREATE TABLE clauses (
+    CREATE TABLE IF NOT EXISTS clauses (
         rowid INTEGER PRIMARY KEY,
         id TEXT NOT NULL,                   -- not UNIQUE: a parser may number two clauses alike
         agreement_id TEXT NOT NULL REFERENCES agreements(id) ON DELETE CASCADE,
@@ -56,24 +61,24 @@ _MIGRATIONS: tuple[str, ...] = (
         tables TEXT NOT NULL DEFAULT '[]', evidence TEXT NOT NULL DEFAULT '[]',
         UNIQUE (agreement_id, position)
     );
-    CREATE INDEX clauses_id ON clauses(id);
-    CREATE TABLE clause_topics (
+    CREATE INDEX IF NOT EXISTS clauses_id ON clauses(id);
+    CREATE TABLE IF NOT EXISTS clause_topics (
         clause_rowid INTEGER NOT NULL REFERENCES clauses(rowid) ON DELETE CASCADE,
         topic TEXT NOT NULL,
         position INTEGER NOT NULL,
         PRIMARY KEY (clause_rowid, topic)
     ) WITHOUT ROWID;
-    CREATE INDEX clause_topics_topic ON clause_topics(topic);
-    CREATE TABLE norms (
+    CREATE INDEX IF NOT EXISTS clause_topics_topic ON clause_topics(topic);
+    CREATE TABLE IF NOT EXISTS norms (
         id INTEGER PRIMARY KEY,
         clause_rowid INTEGER NOT NULL REFERENCES clauses(rowid) ON DELETE CASCADE,
         position INTEGER NOT NULL,
         parameter TEXT NOT NULL, comparator TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL,
         condition TEXT, text TEXT NOT NULL DEFAULT ''
     );
-    CREATE INDEX norms_clause ON norms(clause_rowid);
-    CREATE INDEX norms_parameter ON norms(parameter);
-    CREATE TABLE findings (
+    CREATE INDEX IF NOT EXISTS norms_clause ON norms(clause_rowid);
+    CREATE INDEX IF NOT EXISTS norms_parameter ON norms(parameter);
+    CREATE TABLE IF NOT EXISTS findings (
         id INTEGER PRIMARY KEY,
         agreement_id TEXT NOT NULL REFERENCES agreements(id) ON DELETE CASCADE,
         reference TEXT NOT NULL,
@@ -81,8 +86,8 @@ _MIGRATIONS: tuple[str, ...] = (
         finding TEXT NOT NULL,              -- the Finding as JSON
         created_at TEXT NOT NULL
     );
-    CREATE INDEX findings_agreement ON findings(agreement_id);
-    INSERT INTO meta (key, value) VALUES ('generation', '0');
+    CREATE INDEX IF NOT EXISTS findings_agreement ON findings(agreement_id);
+    INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', '0');
     """,
 )
 
@@ -100,14 +105,30 @@ class Stored:
     generation: int
 
 
-def connect(db_path: str | Path) -> sqlite3.Connection:
-    """Open (creating and migrating if needed) the clause database."""
+# How long a connection waits for another process's write lock before giving up.
+BUSY_TIMEOUT_S = 30
+
+
+def connect(db_path: str | Path, *, read_only: bool | None = None) -> sqlite3.Connection:
+    """Open (creating and migrating if needed) the clause database.
+
+    ``read_only``: True opens an existing database for reading only; False insists on
+    write access and says plainly when there is none; None (the default) opens
+    read-only when the file or its folder is not writable (a read-only share), else
+    for writing.
+    """
     db_path = Path(db_path)
     if db_path.parent and not db_path.parent.exists():
         raise DatabaseError(f"{db_path}: folder {db_path.parent} does not exist")
+    unwritable = _unwritable(db_path)
+    if read_only is False and unwritable:
+        what = "the clause database is read-only" if db_path.exists() else "cannot create a clause database"
+        raise DatabaseError(f"{db_path}: {what} ({unwritable}); storing needs write access")
+    if read_only or (read_only is None and unwritable and db_path.exists()):
+        return _connect_read_only(db_path)
     try:
-        conn = sqlite3.connect(db_path, timeout=30, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
+        conn = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        _use_wal(conn)
         conn.execute("PRAGMA foreign_keys=ON")
         # WAL + NORMAL is durable against process death, which is what ingest needs.
         conn.execute("PRAGMA synchronous=NORMAL")
@@ -118,14 +139,98 @@ def connect(db_path: str | Path) -> sqlite3.Connection:
     return conn
 
 
+def _unwritable(db_path: Path) -> str | None:
+    """Why this process cannot write the database (SQLite also writes its -wal and -shm beside it), or None."""
+    folder = db_path.parent
+    if os.statvfs(folder).f_flag & os.ST_RDONLY:
+        return "on a read-only file system"
+    if db_path.exists() and not os.access(db_path, os.W_OK):
+        return "the file is not writable"
+    if not os.access(folder, os.W_OK):
+        return f"its folder {folder} is not writable"
+    return None
+
+
+def _connect_read_only(db_path: Path) -> sqlite3.Connection:
+    """Open without writing anything: no journal-mode switch, no migration, every write refused."""
+    if not db_path.exists():
+        raise DatabaseError(f"{db_path}: no clause database here; run `kelisim ingest PATH...` first")
+    uri = f"file:{quote(str(db_path.resolve()))}"
+    try:
+        try:
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            version = _user_version(conn)
+        except sqlite3.OperationalError:
+            # A WAL database without its -shm file cannot be opened read-only. No -shm means no
+            # process has it open for writing (the last one deletes it), so it is read as immutable.
+            conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+            version = _user_version(conn)
+        conn.execute("PRAGMA query_only=ON")
+    except sqlite3.DatabaseError as e:
+        raise DatabaseError(f"{db_path}: not a usable clause database ({e})") from e
+    if version != len(_MIGRATIONS):
+        conn.close()
+        raise DatabaseError(
+            f"{db_path}: database schema {version}, this kelisim reads {len(_MIGRATIONS)}; it is opened"
+            " read-only, so it cannot be migrated here"
+        )
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def is_read_only(conn: sqlite3.Connection) -> bool:
+    return bool(conn.execute("PRAGMA query_only").fetchone()[0])
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    # Switching a new database to WAL needs it to itself, and SQLite answers "locked" at once
+    # rather than through the busy timeout when another process is creating it too: retry.
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
+
+
+def _user_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a migration script, to run one by one inside a transaction of ours
+    (``executescript`` would commit it first)."""
+    out, current = [], ""
+    for part in script.split(";"):
+        current += part + ";"
+        if sqlite3.complete_statement(current):
+            if current.strip(" \n;"):
+                out.append(current.strip())
+            current = ""
+    return out
+
+
 def _migrate(conn: sqlite3.Connection) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > len(_MIGRATIONS):
-        raise DatabaseError(f"database schema {version} is newer than this kelisim ({len(_MIGRATIONS)})")
-    for target in range(version, len(_MIGRATIONS)):
-        _log.info("migrating clause database to schema %d", target + 1)
-        # executescript commits first, so the version bump rides in the same script.
-        conn.executescript(f"BEGIN; {_MIGRATIONS[target]}; PRAGMA user_version = {target + 1}; COMMIT;")
+    if _user_version(conn) == len(_MIGRATIONS):
+        return
+    # The write lock first, then the version read again: a process that was creating the
+    # same new database while we waited has already done the work.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = _user_version(conn)
+        if version > len(_MIGRATIONS):
+            raise DatabaseError(f"database schema {version} is newer than this kelisim ({len(_MIGRATIONS)})")
+        for target in range(version, len(_MIGRATIONS)):
+            _log.info("migrating clause database to schema %d", target + 1)
+            for statement in _statements(_MIGRATIONS[target]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {target + 1}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 @contextmanager
@@ -139,6 +244,19 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+@contextmanager
+def snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A read transaction: every query inside sees the database as it was at the first one.
+
+    Unlike ``transaction`` it takes no write lock, so it works on a read-only database too.
+    """
+    conn.execute("BEGIN DEFERRED")
+    try:
+        yield conn
+    finally:
+        conn.execute("COMMIT")
 
 
 def generation(conn: sqlite3.Connection) -> int:
@@ -305,7 +423,7 @@ def load_agreement(db_path: str | Path, agreement_id: str) -> Agreement | None:
     """Read one stored agreement back as the full model; None when the id is unknown."""
     if not Path(db_path).exists():
         return None
-    conn = connect(db_path)
+    conn = connect(db_path, read_only=True)
     try:
         return read_agreement_row(conn, agreement_id)
     finally:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
+from urllib.parse import unquote, urlsplit
 
 from pipeline.store import database
 from pipeline.store.query import FACETS, Hit, ParsedText, QueryError, SearchQuery, SearchResults, Term
@@ -45,13 +47,94 @@ _SOURCE = [
 _BULK_RETRIES = 5
 
 
-def client(url: str | None):
-    """An Elasticsearch client for ``url``; a missing URL is a usage error."""
+# How long a search waits for Elasticsearch, connecting and answering together, before it
+# says so; $KELISIM_ES_TIMEOUT overrides. Rebuilding an index sends large bulk requests to
+# a cluster that may be busy merging, so it waits longer and retries.
+SEARCH_TIMEOUT_S = 10.0
+INDEX_TIMEOUT_S = 60.0
+
+
+def check_url(url: str | None) -> str:
+    """``url`` if it can name an Elasticsearch server; else a usage error that never shows its password."""
     if not url:
         raise QueryError("the elasticsearch backend needs --es-url or $KELISIM_ES_URL")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range
+    except ValueError as e:
+        raise QueryError(f"--es-url {redact(url)}: not a URL ({e})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise QueryError(
+            f"--es-url {redact(url)}: not a URL of the form http(s)://[user:password@]host[:port]"
+        )
+    return url
+
+
+def _authority(url: str) -> tuple[int, int]:
+    """Start and end of the ``user:password@host:port`` part, found by hand so a malformed URL works too."""
+    start = url.find("://")
+    start = 0 if start < 0 else start + 3
+    ends = [i for i in (url.find(c, start) for c in "/?#") if i >= 0]
+    return start, min(ends, default=len(url))
+
+
+def _password(url: str) -> str | None:
+    start, end = _authority(url)
+    userinfo, at, _ = url[start:end].rpartition("@")
+    if not at or ":" not in userinfo:
+        return None
+    return userinfo.split(":", 1)[1]
+
+
+def redact(url: str | None) -> str:
+    """The URL with its password replaced by ``***``, for every message and log line."""
+    if not url:
+        return str(url)
+    password = _password(url)
+    if not password:
+        return url
+    start, end = _authority(url)
+    user = url[start:end].rpartition("@")[0].split(":", 1)[0]
+    return f"{url[:start]}{user}:***@{url[start:end].rpartition('@')[2]}{url[end:]}"
+
+
+def scrub(text: str, url: str | None) -> str:
+    """``text`` (an error from the client, say) with the URL's password, as written or decoded, replaced."""
+    password = _password(url) if url else None
+    if not password:
+        return text
+    forms = sorted({password, unquote(password)}, key=len, reverse=True)
+    for form in forms:
+        text = text.replace(f":{form}@", ":***@")
+    # Alone, only a password long enough not to be a common piece of text (a one-letter one would eat the message).
+    for form in forms:
+        if len(form) >= 4:
+            text = text.replace(form, "***")
+    return text
+
+
+def _timeout() -> float:
+    try:
+        value = float(os.environ.get("KELISIM_ES_TIMEOUT", SEARCH_TIMEOUT_S))
+    except ValueError:
+        raise QueryError("$KELISIM_ES_TIMEOUT must be a number of seconds") from None
+    if value <= 0:
+        raise QueryError("$KELISIM_ES_TIMEOUT must be a number of seconds above 0")
+    return value
+
+
+def client(url: str | None, *, interactive: bool = True):
+    """An Elasticsearch client for ``url``: a short timeout and no retry on it when someone is waiting
+    (``interactive``), a long one with retries for rebuilding. A missing or malformed URL is a usage error."""
+    check_url(url)
     from elasticsearch import Elasticsearch
 
-    return Elasticsearch(url, request_timeout=60, retry_on_timeout=True, max_retries=3)
+    try:
+        if interactive:
+            return Elasticsearch(url, request_timeout=_timeout(), retry_on_timeout=False, max_retries=1)
+        return Elasticsearch(url, request_timeout=INDEX_TIMEOUT_S, retry_on_timeout=True, max_retries=3)
+    except ValueError as e:  # what urlsplit accepts and the client does not
+        raise QueryError(f"--es-url {redact(url)}: {scrub(str(e), url)}") from None
 
 
 def index_name(generation: int) -> str:
@@ -244,7 +327,7 @@ class ElasticsearchIndex:
             name=ALIAS, index_patterns=tmpl["index_patterns"], priority=tmpl["priority"],
             template=tmpl["template"], meta=tmpl["_meta"],
         )  # fmt: skip
-        with database.transaction(conn):  # one consistent snapshot of the database
+        with database.snapshot(conn):  # one consistent view of the database
             generation = database.generation(conn)
             rows = list(database.index_rows(conn))
         old = self._current()

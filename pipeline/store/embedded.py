@@ -9,12 +9,18 @@ which has no stemmer here, gets plain lowercase tokens in its own field.
 
 from __future__ import annotations
 
+import fcntl
 import html
 import json
 import logging
+import os
 import shutil
 import sqlite3
-from collections.abc import Iterable
+import tempfile
+import time
+import weakref
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import tantivy
@@ -35,8 +41,93 @@ _SNIPPET_CHARS = 240
 _WRITER_HEAP = 64_000_000
 
 
+# How long a process waits for another one to finish writing the index; $KELISIM_INDEX_LOCK_TIMEOUT overrides.
+LOCK_TIMEOUT_S = 120.0
+
+
+def _lock_timeout() -> float:
+    try:
+        return float(os.environ.get("KELISIM_INDEX_LOCK_TIMEOUT", LOCK_TIMEOUT_S))
+    except ValueError:
+        return LOCK_TIMEOUT_S
+
+
+class IndexBusy(Exception):
+    """Another process kept the index's writer lock for longer than we wait; one line for the user."""
+
+
 def index_dir(db_path: str | Path) -> Path:
     return Path(f"{db_path}.index")
+
+
+@contextmanager
+def reading(db_path: str | Path) -> Iterator[None]:
+    """Hold the index still while it is opened and searched: a shared lock that a writer takes
+    exclusively only to swap a rebuilt index in or to commit (and prune files) in place.
+
+    Without the lock file (an index never written since, or a read-only share) there is no
+    writer to wait for.
+    """
+    try:
+        f = open(_guard_path(db_path), "rb")  # noqa: SIM115 - closed below, after the lock is released
+    except OSError:
+        yield
+        return
+    with f:
+        fcntl.flock(f, fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _changing(db_path: str | Path) -> Iterator[None]:
+    """The exclusive side of ``reading``: no search has the index open while this is held."""
+    with open(_guard_path(db_path), "a+b") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _guard_path(db_path: str | Path) -> Path:
+    return Path(f"{db_path}.index.readers")
+
+
+@contextmanager
+def writer_lock(db_path: str | Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold the one lock every index writer takes, so two processes never build or swap the index at once.
+
+    An flock on ``<db>.index.lock`` (beside the index folder, which a rebuild renames);
+    the kernel drops it when its holder dies, so a killed ingest never leaves it taken.
+    """
+    timeout = _lock_timeout() if timeout is None else timeout
+    path = Path(f"{db_path}.index.lock")
+    try:
+        f = open(path, "a+b")  # noqa: SIM115 - closed below, after the lock is released
+    except OSError as e:
+        raise database.DatabaseError(
+            f"{index_dir(db_path)}: the search index cannot be written here ({e.strerror or e})"
+        ) from None
+    with f:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(
+                        f"{index_dir(db_path)}: another kelisim process has been writing the search index"
+                        f" for over {timeout:g} s"
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
@@ -142,11 +233,25 @@ class EmbeddedIndex:
             self.path.mkdir(parents=True, exist_ok=True)
         elif not exists(self.path):
             raise FileNotFoundError(f"{self.path}: no search index; run `kelisim index`")
-        self.index = Index(self.schema, path=str(self.path), reuse=not create)
+        try:
+            self.index = Index(self.schema, path=str(self.path), reuse=not create)
+        except ValueError:
+            if create or os.access(self.path, os.W_OK):
+                raise
+            self.index = self._open_copy()
         self._meta_cache: tuple = (None, {})
         self.analyzers = _analyzers()
         for name, analyzer in self.analyzers.items():
             self.index.register_tokenizer(name, analyzer)
+
+    def _open_copy(self) -> Index:
+        # tantivy creates a lock file to read an index, which a read-only folder refuses:
+        # such an index is searched from a private copy, removed when this object goes.
+        copy = Path(tempfile.mkdtemp(prefix="kelisim-index-"))
+        weakref.finalize(self, shutil.rmtree, copy, True)
+        shutil.copytree(self.path, copy, dirs_exist_ok=True)
+        _log.info("%s is read-only: searching a copy in %s", self.path, copy)
+        return Index(self.schema, path=str(copy), reuse=True)
 
     # ----------------------------------------------------------------- generation stamp
 
@@ -399,44 +504,74 @@ def _hit(doc: Document, score: float, snippets: _Snippets) -> Hit:
 # --------------------------------------------------------------------------- building
 
 
-def rebuild(conn: sqlite3.Connection, db_path: str | Path) -> tuple[int, int]:
+def rebuild(
+    conn: sqlite3.Connection, db_path: str | Path, lock_timeout: float | None = None
+) -> tuple[int, int]:
     """Build the index afresh from the database beside it and swap it in; returns (clauses, generation)."""
+    with writer_lock(db_path, lock_timeout):
+        return _rebuild(conn, db_path)
+
+
+def build_if_missing(
+    conn: sqlite3.Connection, db_path: str | Path, lock_timeout: float | None = None
+) -> None:
+    """Build the index when there is none of this layout (unless another process built it while we waited)."""
+    with writer_lock(db_path, lock_timeout):
+        path = index_dir(db_path)
+        if not exists(path) or EmbeddedIndex(path).generation() is None:
+            _log.info("no usable embedded index for %s; building it", db_path)
+            _rebuild(conn, db_path)
+
+
+def _rebuild(conn: sqlite3.Connection, db_path: str | Path) -> tuple[int, int]:
     target = index_dir(db_path)
     building = target.with_name(target.name + ".building")
     shutil.rmtree(building, ignore_errors=True)
-    with database.transaction(conn):  # a consistent snapshot: no writer changes the rows while we read
+    with database.snapshot(conn):  # one consistent view of the rows, whatever writers do meanwhile
         generation = database.generation(conn)
         rows = list(database.index_rows(conn))
     n = EmbeddedIndex(building, create=True).add(rows, generation=generation)
     old = target.with_name(target.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    building.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    with _changing(db_path):
+        if target.exists():
+            target.rename(old)
+        building.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
     _log.info("search index rebuilt: %d clauses, generation %d", n, generation)
     return n, generation
 
 
 def update(
-    conn: sqlite3.Connection, db_path: str | Path, changed: Iterable[str], removed: Iterable[str], since: int
+    conn: sqlite3.Connection,
+    db_path: str | Path,
+    changed: Iterable[str],
+    removed: Iterable[str],
+    since: int,
+    own: Iterable[int] | None = None,
+    lock_timeout: float | None = None,
 ) -> str:
     """Bring the index up to date after ingest: incrementally when it was current at ``since``, else rebuilt.
 
-    Returns "updated", "rebuilt" or "current".
+    ``own`` are the database generations this ingest made; when another process
+    wrote in between, its agreements are not in ``changed`` and the index is
+    rebuilt instead. Returns "updated", "rebuilt" or "current".
     """
     changed, removed = list(dict.fromkeys(changed)), list(dict.fromkeys(removed))
-    generation = database.generation(conn)
-    path = index_dir(db_path)
-    index = EmbeddedIndex(path) if exists(path) else None
-    if index is not None and index.generation() == generation:
-        return "current"
-    if index is None or index.generation() != since:
-        rebuild(conn, db_path)
-        return "rebuilt"
-    rows = list(database.index_rows(conn, changed))
-    index.add(rows, delete_agreements=changed + removed, generation=generation)
-    return "updated"
+    with writer_lock(db_path, lock_timeout):
+        generation = database.generation(conn)
+        path = index_dir(db_path)
+        index = EmbeddedIndex(path) if exists(path) else None
+        if index is not None and index.generation() == generation:
+            return "current"
+        only_ours = own is None or set(own) == set(range(since + 1, generation + 1))
+        if index is None or index.generation() != since or not only_ours:
+            _rebuild(conn, db_path)
+            return "rebuilt"
+        rows = list(database.index_rows(conn, changed))
+        with _changing(db_path):  # the commit prunes files an open search may still read
+            index.add(rows, delete_agreements=changed + removed, generation=generation)
+        return "updated"
 
 
 def status(conn: sqlite3.Connection, db_path: str | Path) -> tuple[int | None, int]:

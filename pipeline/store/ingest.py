@@ -11,13 +11,14 @@ import hashlib
 import logging
 import sqlite3
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.store import database, embedded
 from pipeline.unread import unread_reason
+from pipeline.workers import process_pool
 from schemas import Agreement
 
 _log = logging.getLogger(__name__)
@@ -31,8 +32,11 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
     failed: list[str] = field(default_factory=list)  # one line each: "path: reason"
     index: str = "current"  # what happened to the embedded index: updated, rebuilt, current, or an error line
-    stopped: str = ""  # why storing stopped before the end of the batch (a full disk): one line
+    stopped: str | None = None  # why the batch stopped before storing every file (a full disk): one line
 
+    @property
+    def index_failed(self) -> bool:
+        return self.index.startswith("failed")
 
     def to_json(self) -> dict:
         return {
@@ -40,7 +44,7 @@ class IngestReport:
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
             "failed": self.failed,
             "index": self.index,
-            "stopped": self.stopped or None,
+            "stopped": self.stopped,
         }
 
 
@@ -102,7 +106,8 @@ def _outcomes(todo: list[tuple[Path, str]], jobs: int, reader: Reader):
         for path, digest in todo:
             yield (path, digest, *reader(path)[1:])
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = process_pool(jobs)
+    try:
         futures = {pool.submit(reader, path): path for path, _ in todo}
         for fut in as_completed(futures):
             path = futures[fut]
@@ -114,6 +119,9 @@ def _outcomes(todo: list[tuple[Path, str]], jobs: int, reader: Reader):
                 _log.exception("worker failed on %s", path)
                 agreement, error = None, f"{path}: internal error ({type(e).__name__}: {e})"
             yield path, digests[path], agreement, error
+    finally:
+        # A batch that stops early (the database failed) does not wait for the files still queued.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def ingest_paths(
@@ -138,15 +146,16 @@ def ingest_paths(
     report = IngestReport()
     if not files:
         report.failed.append(f"{', '.join(map(str, paths)) or '(none)'}: no PDF or DOCX files found")
-    conn = database.connect(db_path)
+    conn = database.connect(db_path, read_only=False)
     try:
         since = database.generation(conn)
         todo = _triage(conn, files, report)
         if on_total:
             on_total(len(todo))
-        changed, removed = [], []
+        changed, removed, own = [], [], []
         seen: set[Path] = set()
-        for path, digest, agreement, error in _outcomes(todo, jobs, reader or _default_reader()):
+        outcomes = _outcomes(todo, jobs, reader or _default_reader())
+        for path, digest, agreement, error in outcomes:
             unread = unread_reason(agreement) if agreement is not None and not allow_empty else None
             if agreement is None:
                 report.failed.append(error or f"{path}: could not be read")
@@ -155,16 +164,18 @@ def ingest_paths(
             else:
                 try:
                     stored = database.store_agreement(conn, _with_digest(agreement, digest), _key(path))
-                except (sqlite3.OperationalError, OSError) as e:
+                except (sqlite3.Error, OSError) as e:
                     # A full disk or a failing device: this file's transaction was rolled back and the
                     # next would fail alike. What is committed stays; the rest of the batch is not stored.
                     report.stopped = f"{db_path}: {e} while storing {path}; the batch stopped"
                     report.failed.append(f"{path}: not stored ({e})")
                     seen.add(path)
                     report.failed.extend(f"{p}: not stored (the batch stopped)" for p, _ in todo if p not in seen)
+                    outcomes.close()
                     break
                 changed.append(stored.agreement_id)
                 removed.extend(stored.replaced)
+                own.append(stored.generation)
                 report.ingested.append(str(path))
             seen.add(path)
             if on_file:
@@ -172,7 +183,7 @@ def ingest_paths(
         _copies_of_failures(report, todo)
         report.failed.sort()
         if update_index:
-            report.index = _update_index(conn, db_path, changed, removed, since)
+            report.index = _update_index(conn, db_path, changed, removed, since, own)
     finally:
         conn.close()
     return report
@@ -186,9 +197,12 @@ def _with_digest(agreement: Agreement, digest: str) -> Agreement:
     return agreement.model_copy(update={"source": agreement.source.model_copy(update={"sha256": digest})})
 
 
-def _update_index(conn, db_path, changed: list[str], removed: list[str], since: int) -> str:
+def _update_index(conn, db_path, changed: list[str], removed: list[str], since: int, own: list[int]) -> str:
     try:
-        return embedded.update(conn, db_path, changed, removed, since)
+        return embedded.update(conn, db_path, changed, removed, since, own)
+    except embedded.IndexBusy as e:
+        reason = str(e)
     except Exception as e:  # the database is committed; a broken index is rebuilt later by `kelisim index`
-        _log.debug("search index update failed", exc_info=True)  # the report carries the error line
-        return f"failed ({type(e).__name__}: {e}); run `kelisim index` to rebuild it"
+        _log.debug("search index update failed", exc_info=True)
+        reason = f"{type(e).__name__}: {e}"
+    return f"failed ({reason}); the clauses are stored: run `kelisim index` to rebuild it"
