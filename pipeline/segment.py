@@ -47,9 +47,10 @@ def segment(document: Document) -> Agreement:
     numbered = [c for c in clauses if c.numbered]
     metadata = read_metadata(preamble, [c.text for c in numbered[:3]] + [c.text for c in numbered[-3:]],
                              all_text=[c.text for c in clauses])
+    recognised = set(document.ocr.pages) if document.ocr else set()
     built = tuple(
         Clause(id=f"{ag_id}:{c.number}", number=c.number, heading=c.heading, text=c.text, page=c.page,
-               numbered=c.numbered, lead_in=c.lead_in, tables=tuple(c.tables))
+               numbered=c.numbered, lead_in=c.lead_in, tables=tuple(c.tables), ocr=c.page in recognised)
         for c in clauses
     )
     if not numbered and document.blocks:
@@ -60,6 +61,7 @@ def segment(document: Document) -> Agreement:
         clauses=built,
         preamble="\n".join(preamble) or None,
         warnings=tuple(document.warnings) + tuple(warnings) + tuple(metadata.pop("warnings", ())),
+        ocr=document.ocr,
         **metadata,
     )
 

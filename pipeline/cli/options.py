@@ -42,6 +42,16 @@ def backend_options(f):
     )(f)
 
 
+def ocr_option(f):
+    return click.option(
+        "--ocr",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        show_default=True,
+        help="Read scanned pages by OCR (Tesseract): auto = pages without a text layer; always = every page.",
+    )(f)
+
+
 def verbosity(f):
     def _set(ctx, param, value):
         if value:

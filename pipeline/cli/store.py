@@ -10,7 +10,7 @@ import sys
 import click
 
 from pipeline.cli.app import cli
-from pipeline.cli.options import backend_options, db_option, emit_json, output_format, verbosity
+from pipeline.cli.options import backend_options, db_option, emit_json, ocr_option, output_format, verbosity
 from pipeline.store import DatabaseError, QueryError, SearchQuery, api
 from pipeline.store.ingest import IngestReport, ingest_paths
 
@@ -68,8 +68,9 @@ def _summary_text(report: IngestReport) -> str:
 )
 @db_option
 @output_format("text", "json")
+@ocr_option
 @verbosity
-def ingest(paths, jobs, db, fmt):
+def ingest(paths, jobs, db, fmt, ocr):
     """Parse PDF and DOCX files and folders into the clause database and the search index.
 
     A file whose content is already stored is skipped; a changed file replaces its
@@ -79,7 +80,7 @@ def ingest(paths, jobs, db, fmt):
     """
     on_total, on_file, close = _progress_callbacks(sys.stderr.isatty() and not _quiet())
     try:
-        report = ingest_paths(paths, db, jobs=jobs, on_total=on_total, on_file=on_file)
+        report = ingest_paths(paths, db, jobs=jobs, on_total=on_total, on_file=on_file, ocr=ocr)
     except DatabaseError as e:
         raise click.ClickException(str(e)) from None
     finally:

@@ -1,9 +1,11 @@
-"""What every format parser shares: the Source record and the input limits."""
+"""What every format parser shares: the Source record, the input limits, the reading options."""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from schemas import Source
 
@@ -21,3 +23,18 @@ def sha256_of(path: Path) -> str:
 
 def file_source(path: Path, fmt: str, pages: int | None = None, sha256: str | None = None) -> Source:
     return Source(path=str(path), sha256=sha256 or sha256_of(path), format=fmt, pages=pages)
+
+
+OcrMode = Literal["auto", "always", "never"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How to read files: ``ocr`` "auto" reads pages without a text layer by OCR, "always" every
+    page, "never" none; ``jobs`` is how many pages of one file are recognised at a time."""
+
+    ocr: OcrMode = "auto"
+    jobs: int = 1
+
+
+DEFAULT_OPTIONS = ReadOptions()

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from pipeline.store import database, embedded
@@ -44,10 +45,12 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def _default_reader() -> Reader:
+def _default_reader(ocr: str, jobs: int) -> Reader:
+    """The analysis stage's reader; ``jobs`` > 1 recognises one file's scanned pages in parallel."""
     from pipeline.analyze import read_outcome  # the parsers and spaCy load only when files are read
+    from pipeline.ingest.common import ReadOptions
 
-    return read_outcome
+    return partial(read_outcome, options=ReadOptions(ocr=ocr, jobs=jobs))
 
 
 def _triage(conn, paths: Iterable[Path], report: IngestReport) -> list[tuple[Path, str]]:
@@ -105,8 +108,11 @@ def ingest_paths(
     on_total: Callable[[int], None] | None = None,
     on_file: Callable[[str], None] | None = None,
     update_index: bool = True,
+    ocr: str = "auto",
 ) -> IngestReport:
-    """Parse and store files and folders; skip unchanged ones; then bring the search index up to date."""
+    """Parse and store files and folders; skip unchanged ones; then bring the search index up to date.
+
+    ``ocr`` is "auto" (scanned pages are read by OCR), "always" or "never"."""
     from pipeline.analyze import expand_paths
 
     files = expand_paths(paths)
@@ -118,7 +124,9 @@ def ingest_paths(
         if on_total:
             on_total(len(todo))
         changed, removed = [], []
-        for path, digest, agreement, error in _outcomes(todo, jobs, reader or _default_reader()):
+        # Several files are read in parallel; a single one has its scanned pages read in parallel.
+        reader = reader or _default_reader(ocr, jobs if len(todo) == 1 else 1)
+        for path, digest, agreement, error in _outcomes(todo, jobs, reader):
             if agreement is None:
                 report.failed.append(error or f"{path}: could not be read")
             else:
