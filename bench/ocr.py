@@ -7,7 +7,9 @@ a time on one core (``OMP_THREAD_LIMIT=1``, ``--jobs 1``). Per document:
 - norms equal: the share of the original's norms that the same-numbered clause of the scan has
   with the same parameter, comparator, value, unit and condition;
 - CER: character error rate (Levenshtein distance / length) of the texts of the clauses found in
-  both, and of the whole text (every clause, in order: what missed clauses lose counts here);
+  both, and of the whole text (every clause, in order: what missed clauses lose counts here).
+  Dashes and hyphens (- ‐ – —) count as one character: a scan does not tell an en dash from an
+  em dash or a hyphen, and no reading depends on which it is; "raw" CER counts them too;
 - seconds per page of reading the scan (rendering, OCR, layout, extraction).
 
     PYTHONPATH=. python bench/ocr.py corpora/samples/*.pdf ../shared/realdev/tmh-service-2017-2019.pdf
@@ -53,10 +55,20 @@ class Comparison:
     norms_equal: float
     cer: float  # over clauses found in both
     cer_all: float  # over all clause text, in order
+    cer_raw: float = 0.0  # over clauses found in both, dashes told apart
+    chars: int = 0  # characters of the clauses found in both
+    chars_all: int = 0
     seconds_per_page: float | None = None
     confidence: float | None = None
     missed: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
+
+
+_DASHES = str.maketrans("‐‑–—", "----")
+
+
+def _fold(text: str) -> str:
+    return text.translate(_DASHES)
 
 
 def _norm_key(n) -> tuple:
@@ -72,16 +84,18 @@ def compare(original: Agreement, scan: Agreement, document: str = "") -> Compari
     equal = 0
     for n in both:
         equal += sum((Counter(map(_norm_key, ours[n].norms)) & Counter(map(_norm_key, theirs[n].norms))).values())
-    distance = sum(Levenshtein.distance(ours[n].text, theirs[n].text) for n in both)
+    distance = sum(Levenshtein.distance(_fold(ours[n].text), _fold(theirs[n].text)) for n in both)
+    raw = sum(Levenshtein.distance(ours[n].text, theirs[n].text) for n in both)
     length = sum(len(ours[n].text) for n in both)
-    whole_a = "\n".join(c.text for c in original.clauses)
-    whole_b = "\n".join(c.text for c in scan.clauses)
+    whole_a = _fold("\n".join(c.text for c in original.clauses))
+    whole_b = _fold("\n".join(c.text for c in scan.clauses))
     return Comparison(
         document=document, pages=original.source.pages or 0, clauses=len(ours), found=len(theirs),
         matched=len(both), recall=len(both) / len(ours) if ours else 1.0,
         precision=len(both) / len(theirs) if theirs else (1.0 if not ours else 0.0),
         norms=norms, norms_equal=equal / norms if norms else 1.0,
-        cer=distance / length if length else 0.0,
+        cer=distance / length if length else 0.0, cer_raw=raw / length if length else 0.0,
+        chars=length, chars_all=len(whole_a),
         cer_all=Levenshtein.distance(whole_a, whole_b) / len(whole_a) if whole_a else 0.0,
         confidence=scan.ocr.mean_confidence if scan.ocr else None,
         missed=tuple(n for n in ours if n not in theirs), extra=tuple(n for n in theirs if n not in ours),
@@ -102,12 +116,12 @@ def measure(pdf: Path, scans: Path, scanner: Scanner) -> Comparison:
 
 def _line(c: Comparison) -> str:
     return (f"{c.document[:34]:34} {c.pages:3} {c.clauses:4} {c.found:4} {c.recall:6.3f} {c.precision:6.3f}"
-            f" {c.norms:4} {c.norms_equal:6.3f} {c.cer * 100:6.2f} {c.cer_all * 100:6.2f}"
+            f" {c.norms:4} {c.norms_equal:6.3f} {c.cer * 100:6.2f} {c.cer_raw * 100:6.2f} {c.cer_all * 100:6.2f}"
             f" {c.seconds_per_page or 0:5.1f} {c.confidence or 0:5.1f}")
 
 
 def _total(results: list[Comparison]) -> Comparison:
-    """Pooled over documents: every clause and norm counts once."""
+    """Pooled over documents: every clause, norm and character counts once."""
     clauses = sum(r.clauses for r in results)
     found = sum(r.found for r in results)
     matched = sum(r.matched for r in results)
@@ -121,8 +135,10 @@ def _total(results: list[Comparison]) -> Comparison:
     return Comparison(
         document="all", pages=pages, clauses=clauses, found=found, matched=matched,
         recall=matched / clauses if clauses else 1.0, precision=matched / found if found else 1.0,
-        norms=norms, norms_equal=weighted("norms_equal", "norms"), cer=weighted("cer", "clauses"),
-        cer_all=weighted("cer_all", "clauses"), seconds_per_page=weighted("seconds_per_page", "pages"),
+        norms=norms, norms_equal=weighted("norms_equal", "norms"), cer=weighted("cer", "chars"),
+        cer_raw=weighted("cer_raw", "chars"), chars=sum(r.chars for r in results),
+        chars_all=sum(r.chars_all for r in results),
+        cer_all=weighted("cer_all", "chars_all"), seconds_per_page=weighted("seconds_per_page", "pages"),
         confidence=weighted("confidence", "pages"),
     )  # fmt: skip
 
@@ -142,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.json:
             print(f"scanner: {scanner}")
             print(f"{'document':34} {'pp':>3} {'cl':>4} {'scan':>4} {'recall':>6} {'prec':>6} {'norm':>4}"
-                  f" {'equal':>6} {'CER%':>6} {'all%':>6} {'s/pp':>5} {'conf':>5}")
+                  f" {'equal':>6} {'CER%':>6} {'raw%':>6} {'all%':>6} {'s/pp':>5} {'conf':>5}")
         results = []
         for pdf in args.pdfs:
             result = measure(pdf, scans, scanner)

@@ -20,6 +20,7 @@ lead-in's words in ``Clause.lead_in``, so its verb and subject reach them.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ def agreement_id(sha256: str) -> str:
 def segment(document: Document) -> Agreement:
     """Turn a Document into an Agreement: metadata and every numbered clause with its heading and page."""
     ag_id = agreement_id(document.source.sha256)
-    reading = _Reader(document.blocks)
+    reading = _Reader(document.blocks, set(document.ocr.pages) if document.ocr else set())
     clauses, preamble, warnings = reading.run()
     clauses = _unique_numbers(clauses, warnings)
     numbered = [c for c in clauses if c.numbered]
@@ -79,6 +80,18 @@ class _Draft:
     @property
     def text(self) -> str:
         return _join_lines(self.lines)
+
+
+def _dot_restored(marker: Marker, previous: tuple[int, ...] | None) -> Marker:
+    """A clause number whose dot OCR lost ("21." for "2.1."), restored where only the dotted
+    number can follow the clause before it; any other number is left as read."""
+    key = number_key(marker.number)
+    if key is None or len(key) != 1 or not 11 <= key[0] <= 99 or previous is None or follows(previous, key):
+        return marker
+    dotted = (key[0] // 10, key[0] % 10)
+    if dotted[1] == 0 or not follows(previous, dotted):
+        return marker
+    return dataclasses.replace(marker, number=f"{dotted[0]}.{dotted[1]}")
 
 
 def _join_lines(lines: list[str]) -> str:
@@ -159,9 +172,10 @@ def _heading_text(text: str) -> str:
 class _Reader:
     """One pass over the blocks, with a look-ahead at the numbers to come."""
 
-    def __init__(self, blocks: tuple[Block, ...]):
+    def __init__(self, blocks: tuple[Block, ...], recognised: set[int] = frozenset()):
         self.blocks = blocks
         self.markers = [self._marker(b) for b in blocks]
+        self.recognised = recognised  # pages read by OCR
 
     @staticmethod
     def _marker(block: Block) -> Marker | None:
@@ -254,6 +268,8 @@ class _Reader:
                 previous_line = text
                 continue
 
+            if marker is not None and marker.kind == "clause" and block.page in self.recognised:
+                marker = _dot_restored(marker, previous)
             if marker is not None and marker.kind == "clause":
                 key = number_key(marker.number)
                 trusted = block.label is not None  # Word's own numbering is not prose

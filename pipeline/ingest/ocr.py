@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -32,15 +33,29 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 
+from pipeline.ingest import _pdf_tables
 from pipeline.ingest._pdf_layout import Word
+from pipeline.ingest._pdf_tables import Edge
 
 _log = logging.getLogger(__name__)
 
 #: Rendering resolution: Tesseract's models are trained on text of 20-30 pixels a line.
 DPI = 300
-#: Words Tesseract is less sure of (0-100) are dropped: stamps, signatures and specks come out
-#: as short low-confidence strings, while printed words of a fair scan score above 80.
-MIN_CONFIDENCE = 40
+#: Words Tesseract is unsure of (confidence 0-100) are kept only when they look like a word:
+#: stamps, signatures and specks come out as low-confidence strings of mixed signs, while a printed
+#: word of a fair scan scores above 80 and a blurred one still reads as letters of one alphabet.
+#: (Tesseract can give a correct first word of a block, "3.1.", a confidence of 4.)
+SURE = 60
+_WORDLIKE = re.compile(
+    r"^[(«\"'„“\[]*"  # opening marks
+    r"(?:[A-Za-z]+(?:[-'][A-Za-z]+)*|[\u0400-\u04ff]+(?:-[\u0400-\u04ff]+)*"  # a Latin or a Cyrillic word
+    r"|\d+(?:[.,:/-]\d+)*|[IVXLCivxlc]+|[-–—№§%])"  # a number, a Roman numeral, a sign
+    r"[)»\"'”\].,;:!?%]*$"  # closing marks
+)
+#: Latin letters that Tesseract's Russian and Kazakh models give for their Cyrillic look-alikes.
+_LATIN_LOOKALIKES = str.maketrans("AaBCcEeHKMOoPpTXxyk", "АаВСсЕеНКМОоРрТХхук")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z]")
 #: Seconds one page may take (about 2-6 s at 300 dpi on one core; a hostile image must not hang a batch).
 PAGE_TIMEOUT = 300
 #: Tesseract's names of the languages kelisim reads.
@@ -74,6 +89,7 @@ class PageReading:
     confidence: float | None
     languages: str
     error: str | None = None  # why Tesseract could not read the page
+    rules: tuple[Edge, ...] = ()  # ruled lines of the page, straightened like the words
 
 
 @cache
@@ -155,31 +171,170 @@ def detect_languages(image, installed: tuple[str, ...]) -> str:
 
 
 def read_image(image, height: float, languages: str) -> PageReading:
-    """Words of one page image, with boxes in PDF points (y upwards), straightened."""
+    """Words of one page image, with boxes in PDF points (y upwards), straightened, and the rules
+    of its tables.
+
+    Tesseract takes a ruled table for a picture and reads little of it. Where the rules of a page
+    make a grid, the straightened image of the grid, its rules wiped out, is read again as one
+    column of lines: the cells are then plain text, which the table reader places into the grid as
+    on a text page."""
+    try:
+        raw = _recognise(image, languages)
+        angle = _tilt(raw)
+        words = _straighten(raw, angle, height)
+        straight = _turn(image, angle)
+        rules, ink = rules_of(straight, height)
+        grids = _pdf_tables.find_grids(list(rules), words).regions if rules else []
+        if grids:
+            wiped = _wipe(straight, ink)
+            words = [w for w in words if not any(_within(w, g) for g in grids)]
+            for grid in grids:
+                cells, origin = _crop(wiped, grid, height)
+                found = _recognise(cells, languages, config="--psm 4")
+                raw += found
+                words += _straighten(found, 0.0, height, origin)
+    except _Failed as e:
+        return PageReading([], height, None, languages, error=str(e))
+    confidence = statistics.fmean(r[6] for r in raw) if raw else None
+    return PageReading(words, height, confidence, languages, rules=tuple(rules))
+
+
+def _within(word: Word, region) -> bool:
+    cx = (word.x0 + word.x1) / 2
+    return region.x0 <= cx <= region.x1 and region.bottom <= word.cy <= region.top
+
+
+def _crop(image, region, height: float):
+    """The part of a straight page image a grid covers (a little wider), and its top left corner
+    in points from the page's top left corner."""
+    scale = 72.0 / DPI
+    margin = 3.0
+    left, top = max(0.0, region.x0 - margin), max(0.0, height - region.top - margin)
+    right, bottom = region.x1 + margin, height - region.bottom + margin
+    box = tuple(int(round(v / scale)) for v in (left, top, right, bottom))
+    return image.crop(box), (box[0] * scale, box[1] * scale)
+
+
+class _Failed(Exception):
+    pass
+
+
+def _recognise(image, languages: str, config: str = "") -> list:
+    """Tesseract's words on an image: (line id, x0, x1, top, bottom, text, confidence), in points
+    from the top left corner; unsure non-words out, Cyrillic words in one alphabet."""
     import pytesseract
 
     # One thread per Tesseract (it inherits our environment): pages run in parallel instead.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
-        data = pytesseract.image_to_data(image, lang=languages, output_type=pytesseract.Output.DICT,
-                                         timeout=PAGE_TIMEOUT)
+        data = pytesseract.image_to_data(image, lang=languages, config=config,
+                                         output_type=pytesseract.Output.DICT, timeout=PAGE_TIMEOUT)
     except (pytesseract.TesseractError, RuntimeError, OSError) as e:  # RuntimeError: the timeout
-        return PageReading([], height, None, languages, error=str(e).strip() or type(e).__name__)
+        raise _Failed(str(e).strip() or type(e).__name__) from None
     scale = 72.0 / DPI
-    raw: list[tuple[tuple[int, int, int], float, float, float, float, str, float]] = []
+    cyrillic = "rus" in languages or "kaz" in languages
+    if cyrillic:
+        _roman_numerals(data["text"])
+    raw = []
     for k, text in enumerate(data["text"]):
         text = text.strip()
         conf = float(data["conf"][k])
-        if not text or conf < MIN_CONFIDENCE:
+        if not text or conf < 0 or (conf < SURE and not _WORDLIKE.match(text)):
             continue
+        if cyrillic:
+            text = _one_alphabet(text)
         x0 = data["left"][k] * scale
         top = data["top"][k] * scale
         line = (data["block_num"][k], data["par_num"][k], data["line_num"][k])
         raw.append((line, x0, x0 + data["width"][k] * scale, top, top + data["height"][k] * scale, text, conf))
-    angle = _tilt(raw)
-    words = _straighten(raw, angle, height)
-    confidence = statistics.fmean(r[6] for r in raw) if raw else None
-    return PageReading(words, height, confidence, languages)
+    return raw
+
+
+#: Dark enough to be ink on a scanned grey page (0 black, 255 white), after blur and noise.
+INK = 170
+#: A straight run of ink at least this long (points) is a rule: the longest stroke of a letter is
+#: about the font size, and a table's rules span at least a cell.
+MIN_RULE = 24.0
+
+
+def _turn(image, angle: float):
+    """The image turned back by the page's tilt about its top left corner, as the word boxes are."""
+    if not angle:
+        return image
+    from PIL import Image
+
+    return image.rotate(-math.degrees(angle), resample=Image.Resampling.BILINEAR, center=(0, 0), fillcolor=255)
+
+
+def rules_of(image, height: float):
+    """Horizontal and vertical rules (table borders) drawn on a straight page image, in PDF points,
+    and the mask of their pixels. A rule is a run of ink along one pixel row or column; it is a
+    few pixels thick and, scanned, broken here and there: the table reader joins the pieces."""
+    import numpy as np
+
+    ink = np.asarray(image.convert("L")) < INK
+    mask = np.zeros_like(ink)
+    scale = 72.0 / DPI
+    minimum = int(MIN_RULE / scale)
+    edges = []
+    for vertical, grid in ((False, ink), (True, ink.T)):
+        padded = np.zeros((grid.shape[0], grid.shape[1] + 2), dtype=np.int8)
+        padded[:, 1:-1] = grid
+        steps = np.diff(padded, axis=1)
+        starts, ends = np.argwhere(steps == 1), np.argwhere(steps == -1)
+        long = (ends[:, 1] - starts[:, 1]) >= minimum
+        for (line, a), (_, b) in zip(starts[long], ends[long], strict=True):
+            if vertical:  # line is a pixel column; a..b run down the page
+                edges.append(Edge(True, line * scale, height - b * scale, height - a * scale))
+                mask[a:b, line] = True
+            else:
+                edges.append(Edge(False, height - line * scale, a * scale, b * scale))
+                mask[line, a:b] = True
+    return edges, mask
+
+
+def _wipe(image, mask):
+    """The image with the masked pixels (and their blurred fringe) made white."""
+    import numpy as np
+    from PIL import Image
+
+    grown = mask.copy()
+    grown[1:, :] |= mask[:-1, :]
+    grown[:-1, :] |= mask[1:, :]
+    grown[:, 1:] |= mask[:, :-1]
+    grown[:, :-1] |= mask[:, 1:]
+    pixels = np.asarray(image.convert("L")).copy()
+    pixels[grown] = 255
+    return Image.fromarray(pixels)
+
+
+#: What the Russian and Kazakh models make of Roman numerals in a Cyrillic sentence
+#: («инвалидности I или II группы» is read «инвалидности Г или П группы»).
+_ROMAN_MISREAD = {"Г": "I", "|": "I", "П": "II", "||": "II", "!!": "II", "Ш": "III", "|||": "III", "!!!": "III"}
+
+
+def _roman_numerals(texts: list[str]) -> None:
+    """Roman numerals restored in place where a look-alike stands alone before a Cyrillic word:
+    none of those letters is a Russian or Kazakh word by itself."""
+    for k, text in enumerate(texts):
+        if text.strip() in _ROMAN_MISREAD:
+            following = next((t.strip() for t in texts[k + 1 : k + 4] if t.strip()), "")
+            if following[:1].isalpha() and _CYRILLIC.match(following):
+                texts[k] = _ROMAN_MISREAD[text.strip()]
+
+
+def _one_alphabet(word: str) -> str:
+    """A word of Cyrillic text that Tesseract spelt partly in Latin look-alikes ("OCMOTры"), in
+    Cyrillic; its letters after the first in lower case when the look-alikes made capitals of them
+    ("ОСМОТры" -> "Осмотры"). A word wholly in Latin letters is left alone: names and codes are."""
+    if not (_CYRILLIC.search(word) and _LATIN.search(word)):
+        return word
+    word = word.translate(_LATIN_LOOKALIKES)
+    letters = [c for c in word if c.isalpha()]
+    if any(c.islower() for c in letters) and sum(c.isupper() for c in letters[1:]) > 0:
+        first = next(i for i, c in enumerate(word) if c.isalpha())
+        word = word[: first + 1] + word[first + 1 :].lower()
+    return word
 
 
 def _tilt(raw) -> float:
@@ -201,15 +356,16 @@ def _tilt(raw) -> float:
     return math.atan(statistics.median(slopes)) if slopes else 0.0
 
 
-def _straighten(raw, angle: float, height: float) -> list[Word]:
-    """Word boxes turned back by ``angle`` about the page's top left corner, in PDF coordinates.
+def _straighten(raw, angle: float, height: float, origin: tuple[float, float] = (0.0, 0.0)) -> list[Word]:
+    """Word boxes turned back by ``angle`` about the page's top left corner, in PDF coordinates
+    (``origin``: where the image read lies on the page, for a part of it).
 
     Each word keeps its width and height; only its centre moves. Words of one Tesseract line
     share the line's vertical centre afterwards, so a row stays one row."""
     cos, sin = math.cos(angle), math.sin(angle)
     placed = []
     for line, x0, x1, top, bottom, text, _conf in raw:
-        cx, cy = (x0 + x1) / 2, (top + bottom) / 2
+        cx, cy = origin[0] + (x0 + x1) / 2, origin[1] + (top + bottom) / 2
         # Image coordinates (y down): turning back a rise of `angle` rotates clockwise on screen.
         nx = cx * cos - cy * sin
         ny = cx * sin + cy * cos

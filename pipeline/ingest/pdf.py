@@ -159,9 +159,18 @@ def _recognise(
 
 
 def _ocr_items(reading: ocr.PageReading, page_no: int) -> list[_Item]:
-    """Recognised words as lines in reading order, through the layout code of text pages."""
+    """Recognised words and the page's rules as lines and tables in reading order, through the
+    layout and table code of text pages. A grid that is not plain stays text: there is no
+    pdfplumber for pixels."""
+    words, regions = reading.words, []
+    if reading.rules:
+        regions = _as_tables(_pdf_tables.find_grids(list(reading.rules), words).regions, page_no)
+        words = [w for w in words if not any(_inside(w, r) for r in regions)]
     items = []
-    for entry in reading_order(reading.words):
+    for entry in reading_order(words, regions):
+        if isinstance(entry, Region):
+            items.append(_Item(page_no, None, entry.top, entry.bottom, table=entry.payload))
+            continue
         text = _clean(entry.text)
         if text:
             items.append(_Item(page_no, text, entry.top, entry.bottom))
@@ -326,9 +335,14 @@ def _tables(page: pdfium.PdfPage, page_no: int, words: list[Word], finder: _Tabl
         verdict = _pdf_tables.find_grids(edges, words)
     if verdict.needs_pdfplumber:
         return finder.find(page_no, page)
-    for r in verdict.regions:
+    return _as_tables(verdict.regions, page_no)
+
+
+def _as_tables(regions: list[Region], page_no: int) -> list[Region]:
+    """Regions of a grid read here, with their rows of cell text made a Table."""
+    for r in regions:
         r.payload = Table(rows=tuple(tuple(_clean(cell) for cell in row) for row in r.payload), page=page_no)
-    return verdict.regions
+    return regions
 
 
 def _inside(word: Word, region: Region, slack: float = 1.0) -> bool:

@@ -154,3 +154,30 @@ def test_ocr_tilted_words_are_straightened_into_rows():
 
     rows = rows_of(words)
     assert [[w.text for w in row] for row in rows] == [[f"w{n}{k}" for k in range(10)] for n in range(3)]
+
+
+@pytest.mark.parametrize(("read", "expected"), [
+    ("OCMOTры", "Осмотры"),  # Latin look-alikes inside a Cyrillic word
+    ("Hакопительный", "Накопительный"),
+    ("ТОО", "ТОО"),
+    ("KazMunayGas", "KazMunayGas"),  # a Latin name stays
+    ("АЕК-тен", "АЕК-тен"),
+])
+def test_ocr_cyrillic_words_in_one_alphabet(read, expected):
+    assert ocr._one_alphabet(read) == expected
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("3.1.", True), ("Не", True), ("«Труд»", True), ("II", True), ("–", True), ("1,5", True),
+    ("~~,", False), ("ЁЁ№", False), ("a1b;", False), ("ии\\", False),
+])
+def test_ocr_unsure_words_kept_only_when_they_look_like_words(text, kept):
+    assert bool(ocr._WORDLIKE.match(text)) is kept
+
+
+def test_ocr_roman_numerals_before_a_cyrillic_word():
+    """Bug: «инвалидности I или II группы» came out of Tesseract's Russian model as
+    «инвалидности Г или П группы», and the disability groups of a norm were lost."""
+    texts = ["инвалидности", "Г", "или", "П", "группы,", "", "Ш", "группы", "П", "2024"]
+    ocr._roman_numerals(texts)
+    assert texts == ["инвалидности", "I", "или", "II", "группы,", "", "III", "группы", "П", "2024"]
