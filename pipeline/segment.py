@@ -82,16 +82,38 @@ class _Draft:
         return _join_lines(self.lines)
 
 
+_SPACED_NUMBER = re.compile(r"^(\d{1,2}) (\d{1,2}\.\s)")
+
+
+def _ocr_marker(text: str, marker: Marker | None) -> Marker | None:
+    """The marker of a line read by OCR, the dot between two numbers it read as a space
+    ("5 8. Развивать" for "5.8. Развивать") put back."""
+    if marker is None or marker.kind != "clause":
+        spaced = _SPACED_NUMBER.sub(r"\1.\2", text, count=1)
+        if spaced != text and (m := parse_marker(spaced)) is not None and m.kind == "clause":
+            return m
+    return marker
+
+
 def _dot_restored(marker: Marker, previous: tuple[int, ...] | None) -> Marker:
-    """A clause number whose dot OCR lost ("21." for "2.1."), restored where only the dotted
-    number can follow the clause before it; any other number is left as read."""
+    """A clause number whose dot OCR lost ("21." for "2.1.", "10.114" for "10.1.14"), restored
+    where exactly one way of putting a dot back gives a number that can follow the clause before
+    it; any other number is left as read."""
     key = number_key(marker.number)
-    if key is None or len(key) != 1 or not 11 <= key[0] <= 99 or previous is None or follows(previous, key):
+    if key is None or previous is None or follows(previous, key) or not marker.number.replace(".", "").isdigit():
         return marker
-    dotted = (key[0] // 10, key[0] % 10)
-    if dotted[1] == 0 or not follows(previous, dotted):
+    number = marker.number
+    candidates = set()
+    for i in range(1, len(number)):
+        if number[i - 1] == "." or number[i] == "." or number[i] == "0":
+            continue
+        dotted = f"{number[:i]}.{number[i:]}"
+        candidate = number_key(dotted)
+        if candidate is not None and follows(previous, candidate):
+            candidates.add(dotted)
+    if len(candidates) != 1:
         return marker
-    return dataclasses.replace(marker, number=f"{dotted[0]}.{dotted[1]}")
+    return dataclasses.replace(marker, number=candidates.pop())
 
 
 def _join_lines(lines: list[str]) -> str:
@@ -268,8 +290,10 @@ class _Reader:
                 previous_line = text
                 continue
 
-            if marker is not None and marker.kind == "clause" and block.page in self.recognised:
-                marker = _dot_restored(marker, previous)
+            if block.page in self.recognised:
+                marker = _ocr_marker(text, marker)
+                if marker is not None and marker.kind == "clause":
+                    marker = _dot_restored(marker, previous)
             if marker is not None and marker.kind == "clause":
                 key = number_key(marker.number)
                 trusted = block.label is not None  # Word's own numbering is not prose
