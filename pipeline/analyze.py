@@ -76,12 +76,12 @@ def read_many(
     One file alone has its scanned pages recognised ``jobs`` at a time instead."""
     paths = list(paths)
     if jobs <= 1 or len(paths) <= 1:
-        options = ReadOptions(ocr=options.ocr, jobs=max(jobs, options.jobs))
+        options = ReadOptions(ocr=options.ocr, jobs=max(jobs, options.jobs), on_page=options.on_page)
         for p in paths:
             yield read_outcome(p, options)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(partial(read_outcome, options=options), paths)
+        yield from pool.map(partial(read_outcome, options=ReadOptions(ocr=options.ocr)), paths)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

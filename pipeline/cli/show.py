@@ -8,7 +8,7 @@ import click
 
 from pipeline.analyze import expand_paths, read_outcome
 from pipeline.cli.app import cli
-from pipeline.cli.options import emit_json, ocr_option, output_format, verbosity
+from pipeline.cli.options import emit_json, ocr_option, ocr_progress, output_format, verbosity
 from pipeline.ingest.common import ReadOptions
 from pipeline.render import agreement_text
 
@@ -33,7 +33,8 @@ def show(files, fmt, explain, ocr, jobs):
     """
     results, failed = [], False
     for path in expand_paths(files):
-        _, agreement, error = read_outcome(path, ReadOptions(ocr=ocr, jobs=jobs))
+        with ocr_progress(path) as on_page:
+            _, agreement, error = read_outcome(path, ReadOptions(ocr=ocr, jobs=jobs, on_page=on_page))
         if error:
             click.echo(f"error: {error}", err=True)
             failed = True

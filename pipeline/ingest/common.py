@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -31,10 +32,12 @@ OcrMode = Literal["auto", "always", "never"]
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
     """How to read files: ``ocr`` "auto" reads pages without a text layer by OCR, "always" every
-    page, "never" none; ``jobs`` is how many pages of one file are recognised at a time."""
+    page, "never" none; ``jobs`` is how many pages of one file are recognised at a time;
+    ``on_page(done, total)`` is told of each page recognised (a progress bar; in this process only)."""
 
     ocr: OcrMode = "auto"
     jobs: int = 1
+    on_page: Callable[[int, int], None] | None = None
 
 
 DEFAULT_OPTIONS = ReadOptions()

@@ -150,6 +150,8 @@ def _recognise(
         done.append(index + 1)
         confidence.append(None if reading.confidence is None else round(reading.confidence, 1))
         languages = reading.languages
+        if options.on_page is not None:
+            options.on_page(len(done) + len(failed), len(wanted))
     warnings = [f"OCR failed on page(s) {_page_list(failed)}"] if failed else []
     if blank:
         warnings.append(f"no text found by OCR on page(s) {_page_list(blank)}")

@@ -96,8 +96,10 @@ def test_ocr_clauses_and_agreement_say_they_were_read_by_ocr(shown):
 @needs_tesseract
 def test_ocr_russian_scan_chooses_russian_and_rejoins_hyphens(scans):
     original = read_agreement(FIXTURES / "hyphenation_ru.pdf", ReadOptions(ocr="never"))
-    read = read_agreement(scans["hyphenation_ru"])
+    pages = []
+    read = read_agreement(scans["hyphenation_ru"], ReadOptions(on_page=lambda done, total: pages.append((done, total))))
     assert read.language == "ru" and read.ocr.languages == "rus"
+    assert pages == [(1, 1)]  # what the progress bar of `kelisim show` is told
     comparison = _bench("ocr").compare(original, read)
     assert comparison.recall == comparison.precision == 1.0
     assert comparison.norms_equal == 1.0
