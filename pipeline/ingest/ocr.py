@@ -233,8 +233,8 @@ def _recognise(image, languages: str, config: str = "") -> list:
         raise _Failed(str(e).strip() or type(e).__name__) from None
     scale = 72.0 / DPI
     cyrillic = "rus" in languages or "kaz" in languages
-    if cyrillic:
-        _roman_numerals(data["text"])
+    _roman_numerals(data["text"], cyrillic)
+    _clause_numbers(data["text"], data["word_num"])
     raw = []
     for k, text in enumerate(data["text"]):
         text = text.strip()
@@ -313,14 +313,35 @@ def _wipe(image, mask):
 _ROMAN_MISREAD = {"Г": "I", "|": "I", "П": "II", "||": "II", "!!": "II", "Ш": "III", "|||": "III", "!!!": "III"}
 
 
-def _roman_numerals(texts: list[str]) -> None:
-    """Roman numerals restored in place where a look-alike stands alone before a Cyrillic word:
-    none of those letters is a Russian or Kazakh word by itself."""
+#: A section number in Roman numerals with its I read as l or | ("Il. ECONOMIC POLICY").
+_ROMAN_TITLE = re.compile(r"^(?=[Il|]*I)(?=[Il|]*[l|])[Il|]{2,3}\.$")
+
+
+def _roman_numerals(texts: list[str], cyrillic: bool) -> None:
+    """Roman numerals restored in place: a look-alike standing alone before a Cyrillic word (none
+    of those letters is a Russian or Kazakh word by itself), and "Il." before a title in capitals."""
     for k, text in enumerate(texts):
-        if text.strip() in _ROMAN_MISREAD:
-            following = next((t.strip() for t in texts[k + 1 : k + 4] if t.strip()), "")
+        following = next((t.strip() for t in texts[k + 1 : k + 4] if t.strip()), "")
+        if _ROMAN_TITLE.match(text.strip()) and following.isupper():
+            texts[k] = text.strip().replace("l", "I").replace("|", "I")
+        elif cyrillic and text.strip() in _ROMAN_MISREAD:
             if following[:1].isalpha() and _CYRILLIC.match(following):
                 texts[k] = _ROMAN_MISREAD[text.strip()]
+
+
+#: A clause number opening a line with its dots read as commas or colons ("2.7:8,", "6,3.", "1:").
+_MISREAD_NUMBER = re.compile(r"^\d{1,2}(?:[.,:;]\d{1,2}){0,3}[.,:;]$")
+
+
+def _clause_numbers(texts: list[str], word_numbers: list[int]) -> None:
+    """Commas and colons of a number that opens a line before a capitalised word made dots, in place:
+    a clause number is written with dots, and Tesseract reads a small dot as either."""
+    for k, text in enumerate(texts):
+        if word_numbers[k] != 1 or not _MISREAD_NUMBER.match(text.strip()):
+            continue
+        following = next((t.strip() for t in texts[k + 1 : k + 3] if t.strip()), "")
+        if following[:1].isupper():
+            texts[k] = re.sub(r"[,:;]", ".", text.strip())
 
 
 def _one_alphabet(word: str) -> str:

@@ -197,5 +197,18 @@ def test_ocr_roman_numerals_before_a_cyrillic_word():
     """Bug: «инвалидности I или II группы» came out of Tesseract's Russian model as
     «инвалидности Г или П группы», and the disability groups of a norm were lost."""
     texts = ["инвалидности", "Г", "или", "П", "группы,", "", "Ш", "группы", "П", "2024"]
-    ocr._roman_numerals(texts)
+    ocr._roman_numerals(texts, cyrillic=True)
     assert texts == ["инвалидности", "I", "или", "II", "группы,", "", "III", "группы", "П", "2024"]
+    titles = ["Il.", "ECONOMIC", "POLICY", "I|.", "Wages", "Г", "или"]
+    ocr._roman_numerals(titles, cyrillic=False)
+    assert titles == ["II.", "ECONOMIC", "POLICY", "I|.", "Wages", "Г", "или"]
+
+
+def test_ocr_clause_numbers_read_with_commas_or_colons():
+    """Bug: a scan in a small font gave «2.7:8, Участвовать», «6,3. Осуществлять», «1: Работники»:
+    the clauses were glued to the ones before them."""
+    texts = ["2.7:8,", "Участвовать", "6,3.", "Осуществлять", "1:", "Работники", "до", "3,5", "дней", "12:", "часов"]
+    words = [1, 2, 1, 2, 1, 2, 1, 2, 3, 1, 2]
+    ocr._clause_numbers(texts, words)
+    assert texts == ["2.7.8.", "Участвовать", "6.3.", "Осуществлять", "1.", "Работники", "до", "3,5", "дней", "12:",
+                     "часов"]
