@@ -16,7 +16,14 @@ The languages are chosen from the page: the first scanned page of a document is
 read quickly with every installed language of ours; the alphabet of what it says
 decides the languages all pages are read with (Kazakh letters: Kazakh and
 Russian; Cyrillic: Russian; Latin: English). Words Tesseract is unsure of (stamps, signatures,
-handwriting, specks) are left out.
+handwriting, specks) are left out unless they look like words, and a few misreadings
+that context settles are undone (Latin look-alikes inside Cyrillic words, Roman
+numerals, the dots of a clause number read as commas or colons).
+
+Ruled tables: long runs of ink in the straightened image are the page's rules, which
+the table code of text pages (``_pdf_tables``) turns into a grid; Tesseract, which
+takes a ruled grid for a picture, then reads the grid's cells again with the rules
+wiped out.
 """
 
 from __future__ import annotations
