@@ -125,7 +125,7 @@ def _recognise(
         return None, []
     engine = ocr.engine()
     if not engine.usable:
-        _log.warning("%s: %d page(s) need OCR; %s", path, len(wanted), ocr.HOW_TO_INSTALL)
+        _log.info("%s: %d page(s) need OCR; %s", path, len(wanted), ocr.HOW_TO_INSTALL)
         return None, [f"OCR unavailable: {ocr.HOW_TO_INSTALL}"]
 
     def render(index: int):
