@@ -346,7 +346,8 @@ def _clause_numbers(texts: list[str], word_numbers: list[int]) -> None:
     for k, text in enumerate(texts):
         if word_numbers[k] != 1 or not _MISREAD_NUMBER.match(text.strip()):
             continue
-        following = next((t.strip() for t in texts[k + 1 : k + 3] if t.strip()), "")
+        # A number in a hanging indent is a block of its own: empty entries stand before its text.
+        following = next((t.strip() for t in texts[k + 1 : k + 8] if t.strip()), "")
         if following[:1].isupper():
             texts[k] = re.sub(r"[,:;]", ".", text.strip())
 
