@@ -341,14 +341,16 @@ _MISREAD_NUMBER = re.compile(r"^\d{1,2}(?:[.,:;]\d{1,2}){0,3}[.,:;]$")
 
 
 def _clause_numbers(texts: list[str], word_numbers: list[int]) -> None:
-    """Commas and colons of a number that opens a line before a capitalised word made dots, in place:
-    a clause number is written with dots, and Tesseract reads a small dot as either."""
+    """Commas and colons of a number that opens a line before a capitalised word, or stands alone
+    on its line, made dots, in place: a clause number is written with dots, and Tesseract reads a
+    small dot as either."""
     for k, text in enumerate(texts):
         if word_numbers[k] != 1 or not _MISREAD_NUMBER.match(text.strip()):
             continue
-        # A number in a hanging indent is a block of its own: empty entries stand before its text.
-        following = next((t.strip() for t in texts[k + 1 : k + 8] if t.strip()), "")
-        if following[:1].isupper():
+        # A number in a hanging indent is a line (and a block) of its own, its text read elsewhere.
+        alone = k + 1 >= len(texts) or not texts[k + 1].strip()
+        following = next((t.strip() for t in texts[k + 1 : k + 3] if t.strip()), "")
+        if alone or following[:1].isupper():
             texts[k] = re.sub(r"[,:;]", ".", text.strip())
 
 

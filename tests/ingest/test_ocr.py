@@ -208,8 +208,8 @@ def test_ocr_clause_numbers_read_with_commas_or_colons():
     """Bug: a scan in a small font gave «2.7:8, Участвовать», «6,3. Осуществлять», «1: Работники»:
     the clauses were glued to the ones before them."""
     texts = ["2.7:8,", "Участвовать", "6,3.", "Осуществлять", "1:", "Работники", "до", "3,5", "дней", "12:", "часов",
-             "11.2,", "", "", "", "Стороны"]  # a number in a hanging indent: a block of its own
+             "11.2,", "", "", "", "11.3."]  # numbers in a hanging indent: a block each, their text elsewhere
     words = [1, 2, 1, 2, 1, 2, 1, 2, 3, 1, 2, 1, 0, 0, 0, 1]
     ocr._clause_numbers(texts, words)
     assert texts == ["2.7.8.", "Участвовать", "6.3.", "Осуществлять", "1.", "Работники", "до", "3,5", "дней", "12:",
-                     "часов", "11.2.", "", "", "", "Стороны"]
+                     "часов", "11.2.", "", "", "", "11.3."]
