@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 OUT    := out
 
-.PHONY: install demo test lint bench soak score corpus schemas clean
+.PHONY: install demo test lint bench soak score corpus schemas clean ocr-packages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,8 +16,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+## Optional: Debian's Tesseract with our languages, for scanned PDFs. Installed when we may (root and
+## apt-get present) and not there yet; otherwise one line says how to add it. `kelisim doctor` lists it.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-rus tesseract-ocr-kaz tesseract-ocr-eng
+ocr-packages:
+	@if [ "$$(tesseract --list-langs 2>/dev/null | grep -cxE 'eng|rus|kaz')" = 3 ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    $(OCR_PACKAGES) >/dev/null) || echo "kelisim: could not install Tesseract; scanned PDFs will not be read"; \
+	else echo "kelisim: scanned PDFs need OCR; to add it: sudo apt-get install $(OCR_PACKAGES)"; fi
+
 ## The main job on the bundled samples: read, check against the General Agreement, diff two versions, store, search.
-demo: install
+demo: install ocr-packages
 	@mkdir -p $(OUT); rm -f $(OUT)/demo.db*; rm -rf $(OUT)/demo.db.index
 	@echo "== 1. One agreement, read: kelisim show (first clauses)"
 	$(BIN)/kelisim show corpora/samples/kazmetall-2024.pdf | head -n 30

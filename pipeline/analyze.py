@@ -5,13 +5,14 @@ from __future__ import annotations
 import glob
 import logging
 from collections.abc import Iterable, Iterator
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from pipeline import ingest
 from pipeline.errors import InputError
 from pipeline.incorporate import incorporate, incorporate_own
 from pipeline.ingest import SUFFIXES
+from pipeline.ingest.common import DEFAULT_OPTIONS, ReadOptions
 from pipeline.segment import segment
 from pipeline.workers import process_pool
 from schemas import Agreement
@@ -24,9 +25,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 GENERAL_AGREEMENT = REPO_ROOT / "corpora" / "general-agreement" / "general-agreement-2024-2026.pdf"
 
 
-def read_agreement(path: str | Path) -> Agreement:
+def read_agreement(path: str | Path, options: ReadOptions = DEFAULT_OPTIONS) -> Agreement:
     """Parse one PDF or DOCX into an Agreement with topics, modality and norms. Bad input raises InputError."""
-    return analyze(segment(ingest.parse(path)))
+    return analyze(segment(ingest.parse(path, options)))
 
 
 def analyze(agreement: Agreement) -> Agreement:
@@ -53,10 +54,12 @@ def bundled_general_agreement() -> Agreement | None:
     return read_agreement(GENERAL_AGREEMENT)
 
 
-def read_outcome(path: Path) -> tuple[Path, Agreement | None, str | None]:
+def read_outcome(
+    path: Path, options: ReadOptions = DEFAULT_OPTIONS
+) -> tuple[Path, Agreement | None, str | None]:
     """``read_agreement`` with bad input turned into data: (path, agreement, None) or (path, None, error line)."""
     try:
-        return path, read_agreement(path), None
+        return path, read_agreement(path, options), None
     except InputError as e:
         return path, None, str(e)
     except MemoryError:
@@ -66,15 +69,20 @@ def read_outcome(path: Path) -> tuple[Path, Agreement | None, str | None]:
         return path, None, f"{path}: internal error ({type(e).__name__}: {e})"
 
 
-def read_many(paths: Iterable[Path], jobs: int = 1) -> Iterator[tuple[Path, Agreement | None, str | None]]:
-    """Read many files, in ``jobs`` worker processes; each yields (path, agreement | None, error | None)."""
+def read_many(
+    paths: Iterable[Path], jobs: int = 1, options: ReadOptions = DEFAULT_OPTIONS
+) -> Iterator[tuple[Path, Agreement | None, str | None]]:
+    """Read many files, in ``jobs`` worker processes; each yields (path, agreement | None, error | None).
+
+    One file alone has its scanned pages recognised ``jobs`` at a time instead."""
     paths = list(paths)
     if jobs <= 1 or len(paths) <= 1:
+        options = ReadOptions(ocr=options.ocr, jobs=max(jobs, options.jobs), on_page=options.on_page)
         for p in paths:
-            yield read_outcome(p)
+            yield read_outcome(p, options)
         return
     with process_pool(jobs) as pool:
-        yield from pool.map(read_outcome, paths)
+        yield from pool.map(partial(read_outcome, options=ReadOptions(ocr=options.ocr)), paths)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

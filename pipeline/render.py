@@ -18,6 +18,10 @@ def agreement_text(agreement: Agreement, explain: bool = False) -> str:
     ]
     if a.parties:
         lines.append("  parties: " + "; ".join(a.parties))
+    if a.ocr is not None and a.ocr.pages:
+        mean = a.ocr.mean_confidence
+        lines.append(f"  OCR: {len(a.ocr.pages)} page(s) read by OCR ({a.ocr.languages}), mean confidence "
+                     f"{'-' if mean is None else f'{mean:.1f} %'}; check their clauses against the scan")
     for w in a.warnings:
         lines.append(f"  warning: {w}")
     lines.append(f"  {len(a.clauses)} clauses")
@@ -31,7 +35,7 @@ def agreement_text(agreement: Agreement, explain: bool = False) -> str:
 
 
 def clause_text(c: Clause, explain: bool = False) -> list[str]:
-    page = f" (p. {c.page})" if c.page else ""
+    page = f" (p. {c.page}{', OCR' if c.ocr else ''})" if c.page else ""
     out = [f"{c.number}{page}  " + textwrap.shorten(c.text, 160, placeholder=" …")]
     tags = []
     if c.topics:

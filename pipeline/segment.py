@@ -20,6 +20,7 @@ lead-in's words in ``Clause.lead_in``, so its verb and subject reach them.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass, field
@@ -42,15 +43,16 @@ def agreement_id(sha256: str) -> str:
 def segment(document: Document) -> Agreement:
     """Turn a Document into an Agreement: metadata and every numbered clause with its heading and page."""
     ag_id = agreement_id(document.source.sha256)
-    reading = _Reader(document.blocks)
+    reading = _Reader(document.blocks, set(document.ocr.pages) if document.ocr else set())
     clauses, preamble, warnings = reading.run()
     clauses = _unique_numbers(clauses, warnings)
     numbered = [c for c in clauses if c.numbered]
     metadata = read_metadata(preamble, [c.text for c in numbered[:3]] + [c.text for c in numbered[-3:]],
                              all_text=[c.text for c in clauses])
+    recognised = set(document.ocr.pages) if document.ocr else set()
     built = tuple(
         Clause(id=f"{ag_id}:{c.number}", number=c.number, heading=c.heading, text=c.text, page=c.page,
-               numbered=c.numbered, lead_in=c.lead_in, tables=tuple(c.tables))
+               numbered=c.numbered, lead_in=c.lead_in, tables=tuple(c.tables), ocr=c.page in recognised)
         for c in clauses
     )
     if not numbered and document.blocks:
@@ -61,6 +63,7 @@ def segment(document: Document) -> Agreement:
         clauses=built,
         preamble="\n".join(preamble) or None,
         warnings=tuple(document.warnings) + tuple(warnings) + tuple(metadata.pop("warnings", ())),
+        ocr=document.ocr,
         **metadata,
     )
 
@@ -78,6 +81,40 @@ class _Draft:
     @property
     def text(self) -> str:
         return _join_lines(self.lines)
+
+
+_SPACED_NUMBER = re.compile(r"^(\d{1,2}) (\d{1,2}\.\s)")
+
+
+def _ocr_marker(text: str, marker: Marker | None) -> Marker | None:
+    """The marker of a line read by OCR, the dot between two numbers it read as a space
+    ("5 8. Развивать" for "5.8. Развивать") put back."""
+    if marker is None or marker.kind != "clause":
+        spaced = _SPACED_NUMBER.sub(r"\1.\2", text, count=1)
+        if spaced != text and (m := parse_marker(spaced)) is not None and m.kind == "clause":
+            return m
+    return marker
+
+
+def _dot_restored(marker: Marker, previous: tuple[int, ...] | None) -> Marker:
+    """A clause number whose dot OCR lost ("21." for "2.1.", "10.114" for "10.1.14"), restored
+    where exactly one way of putting a dot back gives a number that can follow the clause before
+    it; any other number is left as read."""
+    key = number_key(marker.number)
+    if key is None or previous is None or follows(previous, key) or not marker.number.replace(".", "").isdigit():
+        return marker
+    number = marker.number
+    candidates = set()
+    for i in range(1, len(number)):
+        if number[i - 1] == "." or number[i] == "." or number[i] == "0":
+            continue
+        dotted = f"{number[:i]}.{number[i:]}"
+        candidate = number_key(dotted)
+        if candidate is not None and follows(previous, candidate):
+            candidates.add(dotted)
+    if len(candidates) != 1:
+        return marker
+    return dataclasses.replace(marker, number=candidates.pop())
 
 
 def _join_lines(lines: list[str]) -> str:
@@ -158,9 +195,10 @@ def _heading_text(text: str) -> str:
 class _Reader:
     """One pass over the blocks, with a look-ahead at the numbers to come."""
 
-    def __init__(self, blocks: tuple[Block, ...]):
+    def __init__(self, blocks: tuple[Block, ...], recognised: set[int] = frozenset()):
         self.blocks = blocks
         self.markers = [self._marker(b) for b in blocks]
+        self.recognised = recognised  # pages read by OCR
 
     @staticmethod
     def _marker(block: Block) -> Marker | None:
@@ -253,6 +291,10 @@ class _Reader:
                 previous_line = text
                 continue
 
+            if block.page in self.recognised:
+                marker = _ocr_marker(text, marker)
+                if marker is not None and marker.kind == "clause":
+                    marker = _dot_restored(marker, previous)
             if marker is not None and marker.kind == "clause":
                 key = number_key(marker.number)
                 trusted = block.label is not None  # Word's own numbering is not prose

@@ -10,6 +10,7 @@ from schemas.models import (
     Incorporation,
     Norm,
     NormValue,
+    OcrPages,
     Report,
     Source,
     Table,
@@ -17,6 +18,6 @@ from schemas.models import (
 from schemas.taxonomy import taxonomy
 
 __all__ = [
-    "Agreement", "Block", "Clause", "Document", "Evidence", "Finding", "Incorporation", "Norm", "NormValue",
+    "Agreement", "Block", "Clause", "Document", "Evidence", "Finding", "Incorporation", "Norm", "NormValue", "OcrPages",
     "Report", "Source", "Table", "taxonomy",
 ]

@@ -26,7 +26,7 @@ TEMPLATE_PATH = Path(__file__).with_name("json") / "elasticsearch-template.json"
 # Text that people search; everything else is matched exactly (keyword) or by number.
 _FULL_TEXT = {"text", "heading", "condition", "title"}
 # Fields the search document does not carry: provenance and rule evidence stay in the database.
-_SKIP = {"tables", "evidence", "clauses", "source", "warnings", "parties", "valid_to"}
+_SKIP = {"tables", "evidence", "clauses", "source", "warnings", "parties", "valid_to", "ocr"}
 # Model field -> search-document field, where the document has a flatter name.
 _RENAME = {("Clause", "id"): "clause_id", ("Agreement", "id"): "agreement", ("Clause", "topics"): "topics"}
 

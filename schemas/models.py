@@ -65,12 +65,30 @@ class Block(_Frozen):
     table: Table | None = None
 
 
+class OcrPages(_Frozen):
+    """The pages of a PDF read by optical character recognition instead of a text layer.
+
+    ``confidence`` is the recogniser's mean word confidence (0-100) on each of ``pages``, in the
+    same order; ``languages`` are Tesseract's language codes used ("rus", "kaz+rus").
+    """
+
+    pages: tuple[int, ...]
+    confidence: tuple[float | None, ...]
+    languages: str = ""
+
+    @property
+    def mean_confidence(self) -> float | None:
+        known = [c for c in self.confidence if c is not None]
+        return sum(known) / len(known) if known else None
+
+
 class Document(_Frozen):
     """What a format parser saw in a file, before any legal reading."""
 
     source: Source
     blocks: tuple[Block, ...]
     warnings: tuple[str, ...] = ()
+    ocr: OcrPages | None = None
 
 
 # --------------------------------------------------------------------------- Agreement
@@ -137,7 +155,8 @@ class Clause(_Frozen):
     ``number`` is as printed; an unnumbered paragraph gets a positional number
     ("3.¶2": the second unnumbered paragraph of section 3) and ``numbered`` false.
     ``lead_in`` is the text of the clause it is an item of ("The Employer undertakes:"),
-    whose verb and words reach it.
+    whose verb and words reach it. ``ocr`` is true when the page the clause starts on was
+    read by optical character recognition: its words should be checked against the scan.
     """
 
     id: str
@@ -153,6 +172,7 @@ class Clause(_Frozen):
     incorporations: tuple[Incorporation, ...] = ()
     tables: tuple[Table, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    ocr: bool = False
 
 
 class Agreement(_Frozen):
@@ -169,6 +189,7 @@ class Agreement(_Frozen):
     clauses: tuple[Clause, ...] = ()
     preamble: str | None = None  # the unnumbered text before the first heading or clause
     warnings: tuple[str, ...] = ()
+    ocr: OcrPages | None = None  # pages read by OCR, with the recogniser's confidence
 
     @property
     def year(self) -> int | None:

@@ -26,11 +26,13 @@ from pipeline.cli.options import (
     db_option,
     emit_json,
     is_terminal,
+    ocr_option,
     output_format,
     verbosity,
 )
 from pipeline.compliance.references import ReferenceNotFound, ReferenceRefused
 from pipeline.errors import InputError
+from pipeline.ingest.common import ReadOptions
 from pipeline.report import RENDERERS
 from pipeline.report.table import print_report
 from pipeline.store import DatabaseError
@@ -167,8 +169,9 @@ class _Progress:
 )
 @_report_options
 @db_option
+@ocr_option
 @verbosity
-def check(targets, against, force, jobs, fmt, output, show_all, fail_on, db):
+def check(targets, against, force, jobs, fmt, output, show_all, fail_on, db, ocr):
     """Compare agreements with a higher-level reference and list lowered guarantees.
 
     TARGETS are files, folders (read recursively) or globs. Each is checked against
@@ -179,7 +182,8 @@ def check(targets, against, force, jobs, fmt, output, show_all, fail_on, db):
     try:
         with _Progress(sys.stderr.isatty() and not _quiet()) as progress:
             report = compliance.check(
-                targets, against=against, db=db, force=force, jobs=jobs, on_progress=progress
+                targets, against=against, db=db, force=force, jobs=jobs, on_progress=progress,
+                options=ReadOptions(ocr=ocr),
             )
     except ReferenceRefused as error:
         raise click.UsageError(str(error)) from None
@@ -198,8 +202,9 @@ def check(targets, against, force, jobs, fmt, output, show_all, fail_on, db):
 @click.argument("new")
 @_report_options
 @db_option
+@ocr_option
 @verbosity
-def diff(old, new, fmt, output, show_all, fail_on, db):
+def diff(old, new, fmt, output, show_all, fail_on, db, ocr):
     """Compare two versions of one agreement: what NEW lowered, weakened or removed from OLD.
 
     OLD and NEW are files or stored ids (ag_...). Improvements are counted, not flagged.
@@ -207,7 +212,7 @@ def diff(old, new, fmt, output, show_all, fail_on, db):
     Example: kelisim diff corpora/samples/kazmetall-2021.pdf corpora/samples/kazmetall-2024.pdf
     """
     try:
-        report = compliance.diff(old, new, db=db)
+        report = compliance.diff(old, new, db=db, options=ReadOptions(ocr=ocr))
     except ReferenceNotFound as error:
         raise click.UsageError(str(error)) from None
     except InputError as error:

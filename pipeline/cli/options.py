@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+from contextlib import contextmanager
 
 import click
 
@@ -56,6 +57,43 @@ def backend_options(f):
         show_default=True,
         help="Search backend: the embedded SQLite + tantivy index, or Elasticsearch.",
     )(f)
+
+
+def ocr_option(f):
+    return click.option(
+        "--ocr",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        show_default=True,
+        help="Read scanned pages by OCR (Tesseract): auto = pages without a text layer; always = every page.",
+    )(f)
+
+
+@contextmanager
+def ocr_progress(path):
+    """A progress bar on stderr over the pages of ``path`` read by OCR, when stderr is a terminal:
+    yields the ``on_page(done, total)`` callback for ReadOptions, or None."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    progress = Progress(TextColumn(f"OCR {str(path)[-40:]}"), BarColumn(), MofNCompleteColumn(),
+                        TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+    task = None
+
+    def on_page(done: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            progress.start()
+            task = progress.add_task("", total=total)
+        progress.update(task, completed=done)
+
+    try:
+        yield on_page
+    finally:
+        progress.stop()
 
 
 def verbosity(f):

@@ -9,7 +9,16 @@ import click
 
 from pipeline.analyze import expand_paths, read_outcome
 from pipeline.cli.app import cli
-from pipeline.cli.options import EXIT_OK, EXIT_UNREADABLE, emit_json, output_format, verbosity
+from pipeline.cli.options import (
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    emit_json,
+    ocr_option,
+    ocr_progress,
+    output_format,
+    verbosity,
+)
+from pipeline.ingest.common import ReadOptions
 from pipeline.render import agreement_text
 
 
@@ -17,11 +26,17 @@ from pipeline.render import agreement_text
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @output_format("text", "json")
 @click.option("--explain", is_flag=True, help="Say which words produced every topic, modality and norm.")
+@ocr_option
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+    help="Scanned pages recognised at a time.",
+)
 @verbosity
-def show(files, fmt, explain):
+def show(files, fmt, explain, ocr, jobs):
     """Parse PDF or DOCX agreements and print metadata, clauses, topics, modality and norms.
 
-    Needs no database. With several files, JSON output is a list.
+    Needs no database. With several files, JSON output is a list. Pages without a text
+    layer are read by OCR when Tesseract is installed (`kelisim doctor` says).
 
     Example: kelisim show corpora/samples/kazmetall-2024.pdf --format json
     """
@@ -31,7 +46,8 @@ def show(files, fmt, explain):
     # only one of them could be read, so a script sees one shape for one way of asking.
     single = len(files) == 1 and paths == [Path(files[0])]
     for path in paths:
-        _, agreement, error = read_outcome(path)
+        with ocr_progress(path) as on_page:
+            _, agreement, error = read_outcome(path, ReadOptions(ocr=ocr, jobs=jobs, on_page=on_page))
         if error:
             click.echo(f"error: {error}", err=True)
             failed = True

@@ -17,6 +17,7 @@ from pipeline.cli.options import (
     backend_options,
     db_option,
     emit_json,
+    ocr_option,
     output_format,
     verbosity,
 )
@@ -83,8 +84,9 @@ def _summary_text(report: IngestReport) -> str:
 )
 @db_option
 @output_format("text", "json")
+@ocr_option
 @verbosity
-def ingest(paths, jobs, allow_empty, db, fmt):
+def ingest(paths, jobs, allow_empty, db, fmt, ocr):
     """Parse PDF and DOCX files and folders into the clause database and the search index.
 
     A file whose content is already stored is skipped; a changed file replaces its
@@ -95,7 +97,7 @@ def ingest(paths, jobs, allow_empty, db, fmt):
     on_total, on_file, close = _progress_callbacks(sys.stderr.isatty() and not _quiet())
     try:
         report = ingest_paths(
-            paths, db, jobs=jobs, on_total=on_total, on_file=on_file, allow_empty=allow_empty
+            paths, db, jobs=jobs, on_total=on_total, on_file=on_file, allow_empty=allow_empty, ocr=ocr
         )
     except DatabaseError as e:
         raise Unreadable(f"{e}; nothing was stored") from None

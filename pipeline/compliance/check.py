@@ -19,10 +19,13 @@ _log = logging.getLogger(__name__)
 Progress = Callable[[Path, int, int], None]
 
 
-def _read_targets(paths: list[Path], jobs: int) -> Iterator[tuple[Path, Agreement | None, str | None]]:
+def _read_targets(paths: list[Path], jobs: int, options) -> Iterator[tuple[Path, Agreement | None, str | None]]:
     from pipeline.analyze import read_many  # the analysis stage may be absent in a partial install
 
-    yield from read_many(paths, jobs=jobs)
+    if options is None:
+        yield from read_many(paths, jobs=jobs)
+    else:
+        yield from read_many(paths, jobs=jobs, options=options)
 
 
 def _expand(targets: Iterable[str | Path]) -> list[Path]:
@@ -62,18 +65,20 @@ def check(
     force: bool = False,
     jobs: int = 1,
     on_progress: Progress | None = None,
+    options=None,
 ) -> Report:
     """Check every target file (files, folders, globs) against the reference ``against`` names.
 
+    ``options`` (:class:`pipeline.ingest.common.ReadOptions`) say how files are read (OCR).
     An unreadable target does not stop the others: its error line goes to
     ``Report.failures``. A reference lower than a target raises
     :class:`references.ReferenceRefused` unless ``force``.
     """
-    reference = references.resolve(against, db=db)
+    reference = references.resolve(against, db=db, options=options)
     paths = _expand(targets)
     agreements: list[Agreement] = []
     failures: list[str] = []
-    for position, (path, agreement, error) in enumerate(_read_targets(paths, jobs), start=1):
+    for position, (path, agreement, error) in enumerate(_read_targets(paths, jobs, options), start=1):
         if on_progress is not None:
             on_progress(Path(path), position, len(paths))
         if agreement is None:

@@ -31,6 +31,8 @@ def diff_agreements(old: Agreement, new: Agreement) -> Report:
     return Report(findings=order(comparison.findings), summary=summary, failures=comparison.unread)
 
 
-def diff(old: str | Path, new: str | Path, *, db: str | Path | None = None) -> Report:
-    """Diff two versions named by file paths or stored ids (``ag_...``)."""
-    return diff_agreements(references.load(old, db=db), references.load(new, db=db, as_reference=False))
+def diff(old: str | Path, new: str | Path, *, db: str | Path | None = None, options=None) -> Report:
+    """Diff two versions named by file paths or stored ids (``ag_...``); ``options`` are the
+    :class:`pipeline.ingest.common.ReadOptions` for files."""
+    return diff_agreements(references.load(old, db=db, options=options),
+                           references.load(new, db=db, as_reference=False, options=options))

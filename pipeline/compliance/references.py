@@ -71,12 +71,12 @@ def labour_code() -> Agreement:
     return Agreement(id=agreement_id, source=source, title=raw["code"], level=None, clauses=clauses)
 
 
-def _read(path: Path) -> Agreement:
+def _read(path: Path, options=None) -> Agreement:
     """Read one agreement; any failure to read it (bad file, out of memory, a bug) is an InputError."""
     from pipeline.analyze import read_outcome  # the analysis stage may be absent in a partial install
     from pipeline.errors import InputError
 
-    _, agreement, error = read_outcome(path)
+    _, agreement, error = read_outcome(path) if options is None else read_outcome(path, options)
     if agreement is None:
         reason = (error or "could not be read").removeprefix(f"{path}: ")
         raise InputError(path, reason)
@@ -98,8 +98,9 @@ def _stored(agreement_id: str, db: str | Path | None) -> Agreement:
     return agreement
 
 
-def load(spec: str | Path, *, db: str | Path | None = None, as_reference: bool = True) -> Agreement:
-    """An agreement named by a file path or a stored id (``ag_...``).
+def load(spec: str | Path, *, db: str | Path | None = None, as_reference: bool = True, options=None) -> Agreement:
+    """An agreement named by a file path or a stored id (``ag_...``); ``options`` are the
+    :class:`pipeline.ingest.common.ReadOptions` for a file.
 
     As a reference (or the old version of a diff) an agreement whose text was not read
     (:func:`pipeline.unread.unread_reason`) is an InputError: compared with it, anything
@@ -112,7 +113,7 @@ def load(spec: str | Path, *, db: str | Path | None = None, as_reference: bool =
         path = Path(text)
         if not path.exists():
             raise ReferenceNotFound(f"{text}: no such file, and not a stored agreement id (ag_...)")
-        agreement = _read(path)
+        agreement = _read(path, options)
     if as_reference:
         _require_text(agreement, text)
     return agreement
@@ -127,7 +128,7 @@ def _require_text(agreement: Agreement, name: str) -> None:
         raise InputError(name, f"{reason}: nothing to compare with")
 
 
-def resolve(against: str, *, db: str | Path | None = None) -> Agreement:
+def resolve(against: str, *, db: str | Path | None = None, options=None) -> Agreement:
     """The reference ``--against`` names: ``labour-code``, ``general-agreement``, an id, or a file."""
     if against == "labour-code":
         return labour_code()
@@ -138,7 +139,7 @@ def resolve(against: str, *, db: str | Path | None = None) -> Agreement:
         if general is None:
             raise ReferenceNotFound(f"general-agreement: the bundled file {GENERAL_AGREEMENT} is missing")
         return general
-    return load(against, db=db)
+    return load(against, db=db, options=options)
 
 
 def check_levels(target: Agreement, reference: Agreement, *, force: bool = False) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.ingest import docx, pdf
-from pipeline.ingest.common import MAX_FILE_BYTES
+from pipeline.ingest.common import DEFAULT_OPTIONS, MAX_FILE_BYTES, ReadOptions
 from schemas import Document
 
 PARSERS = {"pdf": pdf.parse, "docx": docx.parse}
@@ -49,7 +49,7 @@ def detect_format(path: Path) -> str:
     raise InputError(path, "unsupported format: neither PDF nor DOCX")
 
 
-def parse(path: str | Path) -> Document:
+def parse(path: str | Path, options: ReadOptions = DEFAULT_OPTIONS) -> Document:
     """Read one PDF or DOCX file into a Document. Bad input raises InputError."""
     path = Path(path)
-    return PARSERS[detect_format(path)](path)
+    return PARSERS[detect_format(path)](path, options)

@@ -1,9 +1,12 @@
-"""What every format parser shares: the Source record and the input limits."""
+"""What every format parser shares: the Source record, the input limits, the reading options."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from schemas import Source
 
@@ -32,3 +35,18 @@ def page_list(numbers: list[int]) -> str:
         else:
             spans.append([n, n])
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+OcrMode = Literal["auto", "always", "never"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How to read files: ``ocr`` "auto" reads pages without a text layer by OCR, "always" every
+    page, "never" none; ``jobs`` is how many pages of one file are recognised at a time;
+    ``on_page(done, total)`` is told of each page recognised (a progress bar; in this process only)."""
+
+    ocr: OcrMode = "auto"
+    jobs: int = 1
+    on_page: Callable[[int, int], None] | None = None
+
+
+DEFAULT_OPTIONS = ReadOptions()

@@ -26,7 +26,7 @@ from lxml import etree
 
 from pipeline.errors import InputError
 from pipeline.ingest._numbering import MC, Definitions, Numbering, W
-from pipeline.ingest.common import file_source
+from pipeline.ingest.common import DEFAULT_OPTIONS, ReadOptions, file_source
 from schemas import Block, Document, Table
 
 _log = logging.getLogger(__name__)
@@ -492,8 +492,9 @@ def _part_element(document, reltype: str) -> etree._Element | None:
         return None
 
 
-def parse(path: str | Path) -> Document:
-    """Read a DOCX file: body paragraphs and tables in order, automatic numbers as labels."""
+def parse(path: str | Path, options: ReadOptions = DEFAULT_OPTIONS) -> Document:
+    """Read a DOCX file: body paragraphs and tables in order, automatic numbers as labels.
+    (``options`` concern scanned pages, which a DOCX does not have.)"""
     path = Path(path)
     _check_container(path)
     document = _open_package(path)

@@ -20,10 +20,10 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipeline.errors import InputError
-from pipeline.ingest import _pdf_hyphens, _pdf_margins, _pdf_tables
+from pipeline.ingest import _pdf_hyphens, _pdf_margins, _pdf_tables, ocr
 from pipeline.ingest._pdf_layout import Line, Region, Word, reading_order
-from pipeline.ingest.common import file_source, page_list, sha256_of
-from schemas import Block, Document, Table
+from pipeline.ingest.common import DEFAULT_OPTIONS, ReadOptions, file_source, page_list, sha256_of
+from schemas import Block, Document, OcrPages, Table
 
 _log = logging.getLogger(__name__)
 
@@ -56,8 +56,11 @@ class _Item:
     table: Table | None = None
 
 
-def parse(path: str | Path) -> Document:
-    """Read a PDF into a Document. Bad input raises InputError; a scan gives a warning."""
+def parse(path: str | Path, options: ReadOptions = DEFAULT_OPTIONS) -> Document:
+    """Read a PDF into a Document. Bad input raises InputError.
+
+    Pages without a text layer are read by OCR (``options.ocr`` "auto"; "always": every page;
+    "never": none, and a scan gives a warning)."""
     path = Path(path)
     sha256 = sha256_of(path)
     pdf = _open(path)
@@ -81,12 +84,16 @@ def parse(path: str | Path) -> Document:
                 scanned.append(index + 1)
             pages.append(items)
             heights.append(bounds)
+        if len(unreadable) == n_pages:
+            raise InputError(path, "corrupt PDF: no page can be read")
+        wanted = _pages_to_recognise(options, scanned, n_pages, unreadable)
+        read_by_ocr, ocr_warnings = _recognise(pdf, wanted, pages, heights, options, path)
     finally:
         tables.close()
         pdf.close()
-    if len(unreadable) == n_pages:
-        raise InputError(path, "corrupt PDF: no page can be read")
-    warnings = _text_layer_warnings(scanned, n_pages - len(unreadable), pages) + tables.warnings
+    scanned = [p for p in scanned if read_by_ocr is None or p not in read_by_ocr.pages]
+    warnings = (_text_layer_warnings(scanned, n_pages - len(unreadable), pages) if scanned or read_by_ocr is None
+                else []) + ocr_warnings + tables.warnings
     if unreadable:
         warnings.append(f"unreadable page(s): {page_list(unreadable)}")
     blocks = _blocks(_drop_furniture(pages, heights))
@@ -94,7 +101,82 @@ def parse(path: str | Path) -> Document:
         source=file_source(path, "pdf", pages=n_pages, sha256=sha256),
         blocks=tuple(blocks),
         warnings=tuple(warnings),
+        ocr=read_by_ocr,
     )
+
+
+# --------------------------------------------------------------------------- scanned pages
+
+
+def _pages_to_recognise(options: ReadOptions, scanned: list[int], n_pages: int, unreadable: list[int]) -> list[int]:
+    if options.ocr == "never":
+        return []
+    if options.ocr == "always":
+        return [p for p in range(1, n_pages + 1) if p not in unreadable]
+    return scanned
+
+
+def _recognise(
+    pdf: pdfium.PdfDocument, wanted: list[int], pages: list[list[_Item]], heights: list[tuple[float, float]],
+    options: ReadOptions, path: Path,
+) -> tuple[OcrPages | None, list[str]]:
+    """Read the ``wanted`` pages (1-based) by OCR, replacing their items and extents in place."""
+    if not wanted:
+        return None, []
+    engine = ocr.engine()
+    if not engine.usable:
+        _log.info("%s: %d page(s) need OCR; %s", path, len(wanted), ocr.HOW_TO_INSTALL)
+        return None, [f"OCR unavailable: {ocr.HOW_TO_INSTALL}"]
+
+    def render(index: int):
+        page = pdf[index]
+        try:
+            image = page.render(scale=ocr.DPI / 72, grayscale=True).to_pil().copy()
+            return image, page.get_height()
+        finally:
+            page.close()
+
+    done, confidence, failed, blank, languages = [], [], [], [], ""
+    for index, reading in ocr.read_pages(render, [p - 1 for p in wanted], jobs=options.jobs,
+                                         installed=engine.languages):
+        if reading.error:
+            _log.warning("%s: page %d: OCR failed: %s", path, index + 1, reading.error)
+            failed.append(index + 1)
+            continue
+        pages[index] = _ocr_items(reading, index + 1)
+        heights[index] = (0.0, reading.height)
+        if not pages[index]:
+            blank.append(index + 1)
+        done.append(index + 1)
+        confidence.append(None if reading.confidence is None else round(reading.confidence, 1))
+        languages = reading.languages
+        if options.on_page is not None:
+            options.on_page(len(done) + len(failed), len(wanted))
+    warnings = [f"OCR failed on page(s) {page_list(failed)}"] if failed else []
+    if blank:
+        warnings.append(f"no text found by OCR on page(s) {page_list(blank)}")
+    if not done:
+        return None, warnings
+    return OcrPages(pages=tuple(done), confidence=tuple(confidence), languages=languages), warnings
+
+
+def _ocr_items(reading: ocr.PageReading, page_no: int) -> list[_Item]:
+    """Recognised words and the page's rules as lines and tables in reading order, through the
+    layout and table code of text pages. A grid that is not plain stays text: there is no
+    pdfplumber for pixels."""
+    words, regions = reading.words, []
+    if reading.rules:
+        regions = _as_tables(_pdf_tables.find_grids(list(reading.rules), words).regions, page_no)
+        words = [w for w in words if not any(_inside(w, r) for r in regions)]
+    items = []
+    for entry in reading_order(words, regions):
+        if isinstance(entry, Region):
+            items.append(_Item(page_no, None, entry.top, entry.bottom, table=entry.payload))
+            continue
+        text = _clean(entry.text)
+        if text:
+            items.append(_Item(page_no, text, entry.top, entry.bottom))
+    return items
 
 
 # --------------------------------------------------------------------------- opening
@@ -255,9 +337,14 @@ def _tables(page: pdfium.PdfPage, page_no: int, words: list[Word], finder: _Tabl
         verdict = _pdf_tables.find_grids(edges, words)
     if verdict.needs_pdfplumber:
         return finder.find(page_no, page)
-    for r in verdict.regions:
+    return _as_tables(verdict.regions, page_no)
+
+
+def _as_tables(regions: list[Region], page_no: int) -> list[Region]:
+    """Regions of a grid read here, with their rows of cell text made a Table."""
+    for r in regions:
         r.payload = Table(rows=tuple(tuple(_clean(cell) for cell in row) for row in r.payload), page=page_no)
-    return verdict.regions
+    return regions
 
 
 def _inside(word: Word, region: Region, slack: float = 1.0) -> bool:

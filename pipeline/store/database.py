@@ -21,11 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from schemas import Agreement, Clause, Evidence, Finding, Norm, Source, Table
+from schemas import Agreement, Clause, Evidence, Finding, Norm, OcrPages, Source, Table
 
 _log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each entry migrates from user_version == index to index + 1. The statements are
 # idempotent (IF NOT EXISTS, OR IGNORE) as well as run under the write lock, so two
@@ -88,6 +88,11 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX IF NOT EXISTS findings_agreement ON findings(agreement_id);
     INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', '0');
+    """,
+    # What was read by OCR: the clause's flag, the agreement's pages and confidence (OcrPages as JSON).
+    """
+    ALTER TABLE clauses ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE agreements ADD COLUMN ocr TEXT;
     """,
 )
 
@@ -323,20 +328,21 @@ def _insert(conn: sqlite3.Connection, a: Agreement, key: str) -> None:
     )
     conn.execute(
         "INSERT INTO agreements (id, source_id, title, level, language, parties, sector, region,"
-        " valid_from, valid_to, year, warnings, clause_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " valid_from, valid_to, year, warnings, clause_count, ocr) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             a.id, cur.lastrowid, a.title, a.level, a.language, _dumps(list(a.parties)), a.sector, a.region,
             a.valid_from, a.valid_to, a.year, _dumps(list(a.warnings)), len(a.clauses),
+            a.ocr.model_dump_json() if a.ocr is not None else None,
         ),
     )  # fmt: skip
     for pos, c in enumerate(a.clauses):
         rowid = conn.execute(
             "INSERT INTO clauses (id, agreement_id, position, number, heading, text, page, modality,"
-            " tables, evidence) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " tables, evidence, ocr) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 c.id, a.id, pos, c.number, c.heading, c.text, c.page, c.modality,
                 _dumps([t.model_dump(mode="json") for t in c.tables]),
-                _dumps([e.model_dump(mode="json") for e in c.evidence]),
+                _dumps([e.model_dump(mode="json") for e in c.evidence]), int(c.ocr),
             ),
         ).lastrowid  # fmt: skip
         conn.executemany(
@@ -404,6 +410,7 @@ def read_agreement_row(conn: sqlite3.Connection, agreement_id: str) -> Agreement
             norms=tuple(norms.get(c["rowid"], ())),
             tables=tuple(Table.model_validate(t) for t in json.loads(c["tables"])),
             evidence=tuple(Evidence.model_validate(e) for e in json.loads(c["evidence"])),
+            ocr=bool(c["ocr"]),
         )  # fmt: skip
         for c in conn.execute(
             "SELECT * FROM clauses WHERE agreement_id = ? ORDER BY position", (agreement_id,)
@@ -416,6 +423,7 @@ def read_agreement_row(conn: sqlite3.Connection, agreement_id: str) -> Agreement
         parties=tuple(json.loads(row["parties"])), sector=row["sector"], region=row["region"],
         valid_from=row["valid_from"], valid_to=row["valid_to"], clauses=clauses,
         warnings=tuple(json.loads(row["warnings"])),
+        ocr=OcrPages.model_validate_json(row["ocr"]) if row["ocr"] else None,
     )  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from pipeline.store import database, embedded
@@ -53,10 +54,12 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def _default_reader() -> Reader:
+def _default_reader(ocr: str, jobs: int) -> Reader:
+    """The analysis stage's reader; ``jobs`` > 1 recognises one file's scanned pages in parallel."""
     from pipeline.analyze import read_outcome  # the parsers and spaCy load only when files are read
+    from pipeline.ingest.common import ReadOptions
 
-    return read_outcome
+    return partial(read_outcome, options=ReadOptions(ocr=ocr, jobs=jobs))
 
 
 def _triage(conn, paths: Iterable[Path], report: IngestReport) -> list[tuple[Path, str]]:
@@ -134,11 +137,13 @@ def ingest_paths(
     on_file: Callable[[str], None] | None = None,
     update_index: bool = True,
     allow_empty: bool = False,
+    ocr: str = "auto",
 ) -> IngestReport:
     """Parse and store files and folders; skip unchanged ones; then bring the search index up to date.
 
     A file whose text was not read (no clauses: a scan without a text layer) is refused
     unless ``allow_empty``: stored, it would answer every search and check as if it said nothing.
+    ``ocr`` is "auto" (scanned pages are read by OCR), "always" or "never".
     """
     from pipeline.analyze import expand_paths
 
@@ -154,7 +159,9 @@ def ingest_paths(
             on_total(len(todo))
         changed, removed, own = [], [], []
         seen: set[Path] = set()
-        outcomes = _outcomes(todo, jobs, reader or _default_reader())
+        # Several files are read in parallel; a single one has its scanned pages read in parallel.
+        reader = reader or _default_reader(ocr, jobs if len(todo) == 1 else 1)
+        outcomes = _outcomes(todo, jobs, reader)
         for path, digest, agreement, error in outcomes:
             unread = unread_reason(agreement) if agreement is not None and not allow_empty else None
             if agreement is None:

@@ -54,7 +54,7 @@ BY_NAME = {"general.pdf": GENERAL, "low.pdf": LOWERING, "weak.pdf": WEAKENING, "
 
 @pytest.fixture
 def files(tmp_path, monkeypatch):
-    def read(path):
+    def read(path, options=None):
         path = Path(path)
         if path.name not in BY_NAME:
             raise InputError(path, "not a PDF or DOCX file")
@@ -216,7 +216,7 @@ def test_check_a_folder_of_targets_reports_each_agreement(files):
 def test_diff_turns_a_crash_while_reading_into_exit_3(files, monkeypatch):
     """Bug: an out-of-memory error in extraction ended `diff` with a traceback instead of exit 3."""
 
-    def crash(path):
+    def crash(path, options=None):
         raise MemoryError
 
     monkeypatch.setattr(pipeline.analyze, "read_agreement", crash)

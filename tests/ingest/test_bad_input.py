@@ -16,6 +16,7 @@ import pytest
 
 from pipeline.errors import InputError
 from pipeline.ingest import detect_format, parse, pdf
+from pipeline.ingest.common import ReadOptions
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "pdf"
 ROOT = Path(__file__).parents[2]
@@ -50,7 +51,7 @@ def test_bad_input_encrypted_with_empty_password_opens():
 
 
 def test_bad_input_image_only_is_a_warning_not_an_error():
-    document = parse(FIXTURES / "image_only.pdf")
+    document = parse(FIXTURES / "image_only.pdf", ReadOptions(ocr="never"))
     assert document.blocks == ()
     assert document.warnings == ("no text layer: OCR needed",)
 

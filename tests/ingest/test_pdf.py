@@ -17,6 +17,7 @@ import pytest
 
 from pipeline.ingest import _pdf_hyphens, _pdf_margins, pdf
 from pipeline.ingest._pdf_layout import Word, find_gutter, reading_order, rows_of
+from pipeline.ingest.common import ReadOptions
 from schemas import Document
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "pdf"
@@ -73,7 +74,8 @@ def parsed():
 
     def get(name: str) -> Document:
         if name not in cache:
-            cache[name] = pdf.parse(FIXTURES / f"{name}.pdf")
+            # The text layer as it is: what OCR adds is tested in tests/ingest/test_ocr.py.
+            cache[name] = pdf.parse(FIXTURES / f"{name}.pdf", ReadOptions(ocr="never"))
         return cache[name]
 
     return get

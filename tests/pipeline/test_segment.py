@@ -152,3 +152,29 @@ def test_segment_appendix_opens_its_own_section():
     assert clauses[0].text == "Договор составлен в 2 (двух) экземплярах."
     assert clauses[1].heading == "Перечень профессий с вредными условиями труда"
     assert clauses[2].text.endswith("Работникам выплачивается компенсация.")
+
+
+def test_segment_restores_the_dot_ocr_lost_in_a_clause_number():
+    """Bug: OCR read «2.1.» and «2.3.» of a scanned agreement as «21.» and «23.»: clause 2.1 was
+    lost and 2.3 glued to 2.2. Only on pages read by OCR, and only where the dotted number follows."""
+    from schemas import OcrPages
+
+    lines = ["Раздел 2. Общие положения", "21. Настоящий договор заключен на три года.",
+             "2.2. Стороны договорились о следующем.", "23. Настоящий договор разработан на основании закона.",
+             "24 часа в месяц и 120 часов в год."]
+    scanned = _doc(lines).model_copy(update={"ocr": OcrPages(pages=(1,), confidence=(90.0,))})
+    assert [c.number for c in segment(scanned).clauses] == ["2.1", "2.2", "2.3"]
+    assert all(c.ocr for c in segment(scanned).clauses)
+    assert [c.number for c in segment(_doc(lines)).clauses] == ["21", "2.2"]  # a text layer is read as printed
+
+
+def test_segment_restores_dots_ocr_lost_or_read_as_spaces_in_deeper_numbers():
+    from schemas import OcrPages
+
+    lines = ["Раздел 8. Социальные гарантии", "8.6. Осуществлять пенсионное обеспечение.",
+             "87. Обеспечивать медицинской помощью.", "8 8. Оказывать материальную помощь.",
+             "Раздел 10. Гарантии профсоюза", "10.1. Работодатель обязуется:", "10.1.1. Создавать условия.",
+             "10.12. Обеспечивать доступ.", "10.13. Обеспечивать учет.", "10.1.4. Возмещать расходы."]
+    scanned = _doc(lines).model_copy(update={"ocr": OcrPages(pages=(1, 2), confidence=(90.0, 90.0))})
+    assert [c.number for c in segment(scanned).clauses] == [
+        "8.6", "8.7", "8.8", "10.1", "10.1.1", "10.1.2", "10.1.3", "10.1.4"]

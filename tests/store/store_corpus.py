@@ -256,7 +256,7 @@ def write_agreement_file(folder: Path, name: str, *, language: str = "en", salt:
     return path
 
 
-def fake_read(path: Path):
+def fake_read(path: Path, options=None):
     """``read_outcome`` for stand-in files: (path, agreement, None) or (path, None, one-line error)."""
     text = Path(path).read_text(encoding="utf-8")
     if text.startswith("BROKEN"):

@@ -119,3 +119,24 @@ def test_database_findings_round_trip_and_cascade(db_path, corpus):
     assert database.load_findings(conn, corpus[0].id) == [finding]
     database.delete_source(conn, corpus[0].source.path)
     assert conn.execute("SELECT count(*) FROM findings").fetchone()[0] == 0
+
+
+def test_database_keeps_what_was_read_by_ocr_and_migrates_a_schema_1_database(db_path, corpus):
+    """Bug: a stored scan lost the fact that its clauses were read by OCR (and their confidence)."""
+    from schemas import OcrPages
+
+    first = corpus[0]
+    scanned = first.model_copy(update={
+        "ocr": OcrPages(pages=(1, 2), confidence=(91.5, None), languages="rus"),
+        "clauses": tuple(c.model_copy(update={"ocr": True}) for c in first.clauses),
+    })
+    conn = sqlite3.connect(db_path)  # a database made by a kelisim of schema 1
+    conn.executescript(f"BEGIN; {database._MIGRATIONS[0]}; PRAGMA user_version = 1; COMMIT;")
+    conn.close()
+    conn = database.connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    database.store_agreement(conn, scanned)
+    database.store_agreement(conn, corpus[1])
+    conn.close()
+    assert load_agreement(db_path, scanned.id) == scanned
+    assert load_agreement(db_path, corpus[1].id).ocr is None
