@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## The main job on the bundled samples: read, check against the General Agreement, diff two versions, store, search.
+## The main job on the bundled samples: read, check against the General Agreement, diff two versions, store, search;
+## then an old Word .doc, read through LibreOffice where it is installed.
 demo: install
 	@mkdir -p $(OUT); rm -f $(OUT)/demo.db*; rm -rf $(OUT)/demo.db.index
 	@echo "== 1. One agreement, read: kelisim show (first clauses)"
@@ -31,6 +32,10 @@ demo: install
 	$(BIN)/kelisim ingest corpora/samples/*.pdf corpora/general-agreement/*.pdf --db $(OUT)/demo.db
 	$(BIN)/kelisim search "wage indexation" --db $(OUT)/demo.db --limit 5
 	$(BIN)/kelisim search "индексация заработной платы" --db $(OUT)/demo.db --limit 5
+	@echo; echo "== 5. Older formats: .doc, .rtf and .odt are read through LibreOffice (a .doc of the Karaganda regional agreement)"
+	@if command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; then \
+		$(BIN)/kelisim show tests/fixtures/office/regional_karaganda.doc | head -n 12; \
+	else echo "   LibreOffice is not installed, so .doc, .rtf and .odt are refused: apt-get install libreoffice-writer-nogui"; fi
 
 ## The whole test suite.
 test: install

@@ -18,9 +18,10 @@ from pipeline.render import agreement_text
 @click.option("--explain", is_flag=True, help="Say which words produced every topic, modality and norm.")
 @verbosity
 def show(files, fmt, explain):
-    """Parse PDF or DOCX agreements and print metadata, clauses, topics, modality and norms.
+    """Parse PDF, DOCX, DOC, RTF or ODT agreements and print metadata, clauses, topics, modality and norms.
 
-    Needs no database. With several files, JSON output is a list.
+    Needs no database. With several files, JSON output is a list. DOC, RTF and ODT
+    are read through LibreOffice (apt-get install libreoffice-writer-nogui).
 
     Example: kelisim show corpora/samples/kazmetall-2024.pdf --format json
     """

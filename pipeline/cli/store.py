@@ -70,7 +70,7 @@ def _summary_text(report: IngestReport) -> str:
 @output_format("text", "json")
 @verbosity
 def ingest(paths, jobs, db, fmt):
-    """Parse PDF and DOCX files and folders into the clause database and the search index.
+    """Parse PDF, DOCX, DOC, RTF and ODT files and folders into the clause database and the search index.
 
     A file whose content is already stored is skipped; a changed file replaces its
     earlier version in one transaction. Exit status 3 when some file could not be read.
