@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sqlite3
 import sys
 import zipfile
 from functools import cache
@@ -22,6 +23,7 @@ from pipeline.analyze import expand_paths, read_agreement
 from pipeline.cli import cli
 from pipeline.errors import InputError
 from pipeline.ingest import detect_format, docx, office, parse
+from pipeline.store.ingest import ingest_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "office"
@@ -243,3 +245,26 @@ def test_office_show_without_libreoffice_exits_3_with_one_line(tmp_path):
     assert result.exit_code == 3
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "regional_karaganda.doc" in lines[0] and "libreoffice-writer-nogui" in lines[0]
+
+
+def test_office_ole_header_without_sectors_is_corrupt(tmp_path):
+    path = tmp_path / "old.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
+    assert _reason(path) == "corrupt OLE file: its header is not that of a Word .doc"
+
+
+@needs_soffice
+def test_office_folder_ingests_in_parallel_workers(tmp_path):
+    """Two workers convert at once, each LibreOffice with its own profile; the database keeps each format."""
+    folder = tmp_path / "agreements"
+    folder.mkdir()
+    for name in ("regional_karaganda.doc", "regional_karaganda.rtf", "regional_karaganda.odt"):
+        shutil.copy(FIXTURES / name, folder / name)
+    (folder / "notes.doc").write_text("not a document", encoding="utf-8")
+    db = tmp_path / "k.db"
+    report = ingest_paths([folder], db, jobs=2)
+    assert len(report.ingested) == 3
+    assert len(report.failed) == 1 and "notes.doc: unsupported format" in report.failed[0]
+    with sqlite3.connect(db) as conn:
+        formats = sorted(row[0] for row in conn.execute("SELECT format FROM sources"))
+    assert formats == ["doc", "odt", "rtf"]
