@@ -12,6 +12,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import time
 import zipfile
 from functools import cache
 from pathlib import Path
@@ -193,7 +194,16 @@ def test_office_damaged_doc_is_one_line_from_libreoffice(tmp_path):
     assert _reason(path).startswith("LibreOffice cannot open it as a Word 97-2003 .doc")
 
 
-def _processes_naming(folder: Path) -> list[int]:
+def _processes_naming(folder: Path, *, within: float = 0.0) -> list[int]:
+    """Processes whose command line names ``folder``, once none is left or ``within`` seconds
+    have passed (a process killed with SIGKILL takes a moment to finish dying)."""
+    deadline = time.monotonic() + within
+    while (pids := _naming(folder)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return pids
+
+
+def _naming(folder: Path) -> list[int]:
     pids = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
@@ -211,7 +221,7 @@ def test_office_conversion_past_its_timeout_is_one_line(tmp_path):
     with pytest.raises(InputError) as caught:
         office.convert(DOC, "doc", folder, timeout=0.3)
     assert caught.value.reason == "LibreOffice did not convert it within 0.3 s: given up"
-    assert _processes_naming(folder) == []
+    assert _processes_naming(folder, within=5) == []
 
 
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc to list processes")
@@ -227,7 +237,7 @@ def test_office_timeout_kills_the_launcher_and_what_it_started(tmp_path, monkeyp
     try:
         with pytest.raises(InputError):
             office.convert(DOC, "doc", folder, timeout=0.5)
-        assert _processes_naming(folder) == []
+        assert _processes_naming(folder, within=5) == []
     finally:
         for pid in _processes_naming(folder):
             os.kill(pid, 9)
