@@ -26,7 +26,8 @@ ocr-packages:
 	    $(OCR_PACKAGES) >/dev/null) || echo "kelisim: could not install Tesseract; scanned PDFs will not be read"; \
 	else echo "kelisim: scanned PDFs need OCR; to add it: sudo apt-get install $(OCR_PACKAGES)"; fi
 
-## The main job on the bundled samples: read, check against the General Agreement, diff two versions, store, search.
+## The main job on the bundled samples: read, check against the General Agreement, diff two versions, store, search;
+## then an old Word .doc, read through LibreOffice where it is installed.
 demo: install ocr-packages
 	@mkdir -p $(OUT); rm -f $(OUT)/demo.db*; rm -rf $(OUT)/demo.db.index
 	@echo "== 1. One agreement, read: kelisim show (first clauses)"
@@ -41,6 +42,10 @@ demo: install ocr-packages
 	$(BIN)/kelisim ingest corpora/samples/*.pdf corpora/general-agreement/*.pdf --db $(OUT)/demo.db
 	$(BIN)/kelisim search "wage indexation" --db $(OUT)/demo.db --limit 5
 	$(BIN)/kelisim search "индексация заработной платы" --db $(OUT)/demo.db --limit 5
+	@echo; echo "== 5. Older formats: .doc, .rtf and .odt are read through LibreOffice (a .doc of the Karaganda regional agreement)"
+	@if command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; then \
+		$(BIN)/kelisim show tests/fixtures/office/regional_karaganda.doc | head -n 12; \
+	else echo "   LibreOffice is not installed, so .doc, .rtf and .odt are refused: apt-get install libreoffice-writer-nogui"; fi
 
 ## The whole test suite.
 test: install

@@ -26,7 +26,7 @@ GENERAL_AGREEMENT = REPO_ROOT / "corpora" / "general-agreement" / "general-agree
 
 
 def read_agreement(path: str | Path, options: ReadOptions = DEFAULT_OPTIONS) -> Agreement:
-    """Parse one PDF or DOCX into an Agreement with topics, modality and norms. Bad input raises InputError."""
+    """Parse one PDF, DOCX, DOC, RTF or ODT file into an Agreement with topics, modality and norms. Bad input raises InputError."""
     return analyze(segment(ingest.parse(path, options)))
 
 
@@ -86,7 +86,7 @@ def read_many(
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files, folders (recursively: .pdf and .docx) and glob patterns -> a sorted list of files.
+    """Files, folders (recursively: .pdf, .docx, .doc, .rtf, .odt) and glob patterns -> a sorted list of files.
 
     A named file is kept whatever its extension (the format is detected from its
     content); a path that does not exist is kept too, so the reader reports it.

@@ -21,7 +21,7 @@ Modality = Literal["obligation", "prohibition", "permission", "declaration"]
 Comparator = Literal[">=", "<=", "=", ">", "<"]
 FindingKind = Literal["lowered", "weakened", "missing", "removed", "unverifiable", "inconsistent", "unresolved", "ok"]
 Severity = Literal["high", "medium", "low", "info"]
-FileFormat = Literal["pdf", "docx"]
+FileFormat = Literal["pdf", "docx", "doc", "rtf", "odt"]
 
 
 class _Frozen(BaseModel):
@@ -32,7 +32,8 @@ class _Frozen(BaseModel):
 
 
 class Source(_Frozen):
-    """The file an agreement was read from."""
+    """The file an agreement was read from, as the user holds it: a .doc, .rtf or .odt keeps
+    its own path, sha256 and format, though it is read through a conversion to DOCX."""
 
     path: str
     sha256: str

@@ -33,10 +33,11 @@ from pipeline.render import agreement_text
 )
 @verbosity
 def show(files, fmt, explain, ocr, jobs):
-    """Parse PDF or DOCX agreements and print metadata, clauses, topics, modality and norms.
+    """Parse PDF, DOCX, DOC, RTF or ODT agreements and print metadata, clauses, topics, modality and norms.
 
     Needs no database. With several files, JSON output is a list. Pages without a text
-    layer are read by OCR when Tesseract is installed (`kelisim doctor` says).
+    layer are read by OCR when Tesseract is installed (`kelisim doctor` says); DOC, RTF and
+    ODT are read through LibreOffice (apt-get install libreoffice-writer-nogui).
 
     Example: kelisim show corpora/samples/kazmetall-2024.pdf --format json
     """

@@ -87,7 +87,7 @@ def _summary_text(report: IngestReport) -> str:
 @ocr_option
 @verbosity
 def ingest(paths, jobs, allow_empty, db, fmt, ocr):
-    """Parse PDF and DOCX files and folders into the clause database and the search index.
+    """Parse PDF, DOCX, DOC, RTF and ODT files and folders into the clause database and the search index.
 
     A file whose content is already stored is skipped; a changed file replaces its
     earlier version in one transaction. Exit status 3 when some file could not be read.

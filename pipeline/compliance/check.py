@@ -86,6 +86,6 @@ def check(
             continue
         agreements.append(agreement)
     if not paths:
-        failures.append(f"{', '.join(map(str, targets)) or '(none)'}: no PDF or DOCX files found")
+        failures.append(f"{', '.join(map(str, targets)) or '(none)'}: no PDF, DOCX, DOC, RTF or ODT files found")
     report = check_agreements(agreements, reference, force=force)
     return report.model_copy(update={"failures": (*failures, *report.failures)})

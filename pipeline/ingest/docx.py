@@ -50,42 +50,53 @@ _TAB, _SOFT_BREAK = " ", "\x0b"
 # --------------------------------------------------------------------------- container checks
 
 
-def ole_reason(path: Path) -> str:
-    """Why an OLE compound file is not read: a password-protected DOCX or a legacy .doc."""
-    marker = "EncryptedPackage".encode("utf-16-le")
+def has_ole_stream(path: Path, name: str) -> bool:
+    """Whether an OLE compound file names a stream ``name`` (its directory stores names in UTF-16)."""
+    marker = name.encode("utf-16-le")
     with open(path, "rb") as f:
         tail = b""
         for chunk in iter(lambda: f.read(1 << 20), b""):
             if marker in tail + chunk:
-                return "password-protected (encrypted) DOCX: remove the password in Word and save again"
+                return True
             tail = chunk[-len(marker) :]
+    return False
+
+
+ENCRYPTED = "password-protected (encrypted) DOCX: remove the password in Word and save again"
+
+
+def ole_reason(path: Path) -> str:
+    """Why an OLE compound file is not read as a DOCX: a password-protected DOCX or a legacy .doc."""
+    if has_ole_stream(path, "EncryptedPackage"):
+        return ENCRYPTED
     return "legacy Word .doc or other OLE file: save it as DOCX"
 
 
-def _check_zip_directory(path: Path, z: zipfile.ZipFile) -> None:
+def check_zip_directory(path: Path, z: zipfile.ZipFile, kind: str = "DOCX") -> None:
+    """Refuse a ZIP package (``kind`` names it in the message) whose directory promises a zip bomb."""
     infos = z.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise InputError(path, f"DOCX has {len(infos)} parts (limit {MAX_MEMBERS}): refused as a zip bomb")
+        raise InputError(path, f"{kind} has {len(infos)} parts (limit {MAX_MEMBERS}): refused as a zip bomb")
     total = 0
     for info in infos:
         size, packed = info.file_size, max(info.compress_size, 1)
         if size > MAX_MEMBER_BYTES:
             raise InputError(
                 path,
-                f"DOCX part {info.filename} would inflate to {size >> 20} MiB "
+                f"{kind} part {info.filename} would inflate to {size >> 20} MiB "
                 f"(limit {MAX_MEMBER_BYTES >> 20} MiB): refused as a zip bomb",
             )
         if size > RATIO_FLOOR_BYTES and size / packed > MAX_RATIO:
             raise InputError(
                 path,
-                f"DOCX part {info.filename} compresses {size // packed}:1 "
+                f"{kind} part {info.filename} compresses {size // packed}:1 "
                 f"(limit {MAX_RATIO}:1): refused as a zip bomb",
             )
         total += size
     if total > MAX_UNCOMPRESSED_BYTES:
         raise InputError(
             path,
-            f"DOCX would inflate to {total >> 20} MiB "
+            f"{kind} would inflate to {total >> 20} MiB "
             f"(limit {MAX_UNCOMPRESSED_BYTES >> 20} MiB): refused as a zip bomb",
         )
 
@@ -115,7 +126,7 @@ def _check_container(path: Path) -> None:
         raise InputError(path, ole_reason(path))
     try:
         with zipfile.ZipFile(path) as z:
-            _check_zip_directory(path, z)
+            check_zip_directory(path, z)
             names = set(z.namelist())
             if "word/document.xml" not in names:
                 raise InputError(path, "ZIP file without word/document.xml: not a DOCX")

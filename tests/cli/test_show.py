@@ -22,7 +22,7 @@ def test_show_bad_inputs_exit_3_and_name_each_file(tmp_path):
     lines = [line for line in result.output.splitlines() if line.startswith("error:")]
     assert len(lines) == 3
     assert "empty.pdf: empty file" in lines[0]
-    assert "notes.docx" in lines[1] and "neither PDF nor DOCX" in lines[1]
+    assert "notes.docx" in lines[1] and "unsupported format: not a PDF, DOCX, DOC, RTF or ODT file" in lines[1]
     assert "missing.pdf: file not found" in lines[2]
     assert "Traceback" not in result.output
 
