@@ -29,13 +29,11 @@ from pipeline.store.ingest import ingest_paths
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "office"
 SAMPLES = ROOT / "corpora" / "samples"
-# Each fixture and the corpus DOCX LibreOffice saved it from.
-SOURCES = {
-    "regional_karaganda.doc": SAMPLES / "regional-karaganda-2024.docx",
-    "regional_karaganda.rtf": SAMPLES / "regional-karaganda-2024.docx",
-    "regional_karaganda.odt": SAMPLES / "regional-karaganda-2024.docx",
-    "numbered_last_paragraph.rtf": SAMPLES / "kazmetall-2024.docx",
-}
+sys.path.insert(0, str(FIXTURES.parent))
+import make_office_fixtures  # noqa: E402
+
+# Each fixture and the corpus DOCX LibreOffice saved it from: the table of the script that made them.
+SOURCES = make_office_fixtures.FIXTURES
 DOC = FIXTURES / "regional_karaganda.doc"
 
 needs_soffice = pytest.mark.skipif(

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from reliability_files import SAMPLES
+from reliability_files import FIXTURES, KAZMETALL_2024, SAMPLES
 
 
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def stored(runner, tmp_path) -> Path:
+    """A clause database holding Kazmetall's 2024 agreement."""
+    from pipeline.cli import cli
+
+    db = tmp_path / "k.db"
+    assert runner.invoke(cli, ["ingest", KAZMETALL_2024, "--db", str(db)]).exit_code == 0
+    return db
 
 
 @pytest.fixture
@@ -27,18 +36,13 @@ def samples(tmp_path) -> Path:
 
 
 def _scan_page(c, width: float, height: float) -> None:
-    """A page of pixels: grey with dark bars where text lines would be."""
-    from PIL import Image, ImageDraw
-    from reportlab.lib.utils import ImageReader
+    """A page of pixels: the scan image of the PDF fixtures."""
+    import sys
 
-    img = Image.new("L", (200, 280), 235)
-    draw = ImageDraw.Draw(img)
-    for row in range(20, 260, 12):
-        draw.rectangle((20, row, 180 - (row % 50), row + 5), fill=40)
-    buf = io.BytesIO()
-    img.save(buf, format="PNG")
-    buf.seek(0)
-    c.drawImage(ImageReader(buf), 0, 0, width, height)
+    sys.path.insert(0, str(FIXTURES))
+    from make_pdf_fixtures import scan_image
+
+    c.drawImage(scan_image(), 0, 0, width, height)
 
 
 @pytest.fixture

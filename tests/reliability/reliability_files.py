@@ -6,5 +6,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "corpora" / "samples"
+KAZMETALL_2024 = str(SAMPLES / "kazmetall-2024.pdf")
 FIXTURES = REPO / "tests" / "fixtures"
 SCAN = FIXTURES / "pdf" / "image_only.pdf"

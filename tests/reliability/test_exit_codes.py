@@ -13,13 +13,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from reliability_files import REPO, SAMPLES, SCAN
+from reliability_files import KAZMETALL_2024, REPO, SAMPLES, SCAN
 
 from pipeline.cli import cli
 from pipeline.cli.options import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE
 
 KAZMETALL_2021 = str(SAMPLES / "kazmetall-2021.pdf")
-KAZMETALL_2024 = str(SAMPLES / "kazmetall-2024.pdf")
 
 
 @pytest.fixture

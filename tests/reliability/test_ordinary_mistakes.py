@@ -8,18 +8,9 @@ missing folder crashed after the whole check had run, with exit 1 (which means "
 from __future__ import annotations
 
 import pytest
-from reliability_files import SAMPLES
+from reliability_files import KAZMETALL_2024
 
 from pipeline.cli import cli
-
-KAZMETALL_2024 = str(SAMPLES / "kazmetall-2024.pdf")
-
-
-@pytest.fixture
-def stored(runner, tmp_path):
-    db = tmp_path / "k.db"
-    assert runner.invoke(cli, ["ingest", KAZMETALL_2024, "--db", str(db)]).exit_code == 0
-    return db
 
 
 @pytest.mark.parametrize("year", ["99999999999999999999", "-5", "0"])

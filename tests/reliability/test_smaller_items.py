@@ -15,18 +15,9 @@ import zipfile
 
 import docx
 import pytest
-from reliability_files import FIXTURES, SAMPLES
+from reliability_files import FIXTURES, KAZMETALL_2024
 
 from pipeline.cli import cli
-
-KAZMETALL_2024 = str(SAMPLES / "kazmetall-2024.pdf")
-
-
-@pytest.fixture
-def stored(runner, tmp_path):
-    db = tmp_path / "k.db"
-    assert runner.invoke(cli, ["ingest", KAZMETALL_2024, "--db", str(db)]).exit_code == 0
-    return db
 
 
 @pytest.mark.parametrize(
