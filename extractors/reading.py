@@ -232,6 +232,12 @@ def _part_of(parts: list[Part], i: int) -> int:
     return len(parts) - 1
 
 
+def _sentence_of(parts: list[Part], k: int) -> tuple[int, int]:
+    """The tokens (start, end) of the sentence part ``k`` belongs to (a lead-in and its items are one)."""
+    sentence = [p for p in parts if p.sentence == parts[k].sentence]
+    return sentence[0].start, sentence[-1].end
+
+
 # --------------------------------------------------------------------------- 3. quantities
 
 
@@ -748,8 +754,8 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, parts: list[Part]
         li = parts[part.lead_in]
         scopes.append(("lead_in", [c for c in cues.text if li.start <= c[0] < li.end]))
     scopes.append(("text", [c for c in cues.text if part.start <= c[0] < part.end]))
-    sentence = [p for p in parts if p.sentence == part.sentence]
-    scopes.append(("text", [c for c in cues.text if sentence[0].start <= c[0] < sentence[-1].end]))
+    lo, hi = _sentence_of(parts, k)
+    scopes.append(("text", [c for c in cues.text if lo <= c[0] < hi]))
     scopes.append(("outer", cues.outer))  # a table cell's clause
     if q.unit not in _LOCAL_UNITS:
         scopes.append(("text", cues.text))
@@ -1024,8 +1030,7 @@ def _defining(doc: Doc, spans: _Spans, parts: list[Part], k: int) -> str | None:
     """Why a quantity in a sentence that defines or scopes ("night shift shall mean a shift of
     seven (7) hours or more", "This Section does not apply to employees working fewer than 20
     hours") is no guarantee: the words of the ``scope`` cue, or None."""
-    sentence = [p for p in parts if p.sentence == parts[k].sentence]
-    lo, hi = sentence[0].start, sentence[-1].end
+    lo, hi = _sentence_of(parts, k)
     scope = next((s for s in spans.layer("modal") if s.id_ == "scope" and lo <= s.start < hi), None)
     if scope is None:
         return None
@@ -1049,8 +1054,7 @@ def _overtime_threshold(doc: Doc, spans: _Spans, q: Quantity, parts: list[Part],
     normal = _NORMAL_HOURS.get(q.period or "")
     if q.unit != "hours" or normal is None or not normal[1] <= q.value <= normal[2]:
         return None
-    sentence = [p for p in parts if p.sentence == parts[k].sentence]
-    lo, hi = sentence[0].start, sentence[-1].end
+    lo, hi = _sentence_of(parts, k)
     overtime = [c for c in spans.layer("param") if c.id_ == "premium_pay.overtime" and lo <= c.start < hi]
     threshold = [s for s in spans.layer("marker") + spans.layer("cmp") if s.id_ in ("threshold", ">") and lo <= s.start < q.start]
     if not overtime or any(c.end == t.start and t.text.lower() != "after" for c in overtime for t in threshold):
