@@ -76,7 +76,9 @@ MARKERS = (
     "floor_word",  # "minimum", «минимальный»: a cue with it makes a bare amount a floor (>=)
     "ceiling_word",  # "limit", «предельная»: a cue with it makes a bare amount a ceiling (<=)
     "supplement",  # "additional payment", «доплата»: N % of the rate on top of it = 1 + N/100 times the rate
-    "aside",  # "excluding", «без учета»: what follows is something else, not what the quantity is for
+    "aside",  # "in addition to", «помимо»: what follows is something else, not what the quantity is for
+    "except",  # "excluding", «без учета»: what follows is left out (also "aside" for a quantity's cue)
+    "own_duty",  # "Employees shall", «Работники обязуются»: what follows is the workers' or the union's own duty
 )
 CONDITION_KINDS = (
     "seniority", "years", "disability", "group", "hazard_class", "harmful", "particularly_harmful",

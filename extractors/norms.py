@@ -19,7 +19,8 @@ class NormReader(Component):
         self.lang = lang
 
     def __call__(self, doc: Doc) -> Doc:
-        context = Context(heading=extensions.get(doc, "kel_heading_doc"), modality=extensions.get(doc, "kel_modality"))
+        context = Context(heading=extensions.get(doc, "kel_heading_doc"), modality=extensions.get(doc, "kel_modality"),
+                          lead_in=extensions.get(doc, "kel_lead_in_doc"))
         reading = read_clause(doc, self.lang, context)
         # a table's rows are groups of their own, even where their conditions read alike
         norms, evidence = _once(list(reading.norms), list(reading.evidence))

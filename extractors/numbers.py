@@ -53,6 +53,9 @@ class _Words:
     halves: tuple[tuple[str, ...], ...]
     connectors: frozenset[str]
     ordinals: frozenset[str]
+    points: frozenset[str]  # "three POINT four": the digits after it, one word each
+    wholes: frozenset[str]  # «три ЦЕЛЫХ четыре десятых», «үш БҮТІН оннан төрт»: a fraction follows
+    parts: dict[str, float]  # «десятых» = 10 after the numerator; «оннан» = 10 before it (Kazakh)
     by_lemma: bool  # looked up by lemma too (a stem is no lemma: Kazakh «бірге», "together", is not «бір»)
     scale_alone: bool  # a scale word opens a number by itself: Kazakh «жүз жиырма» = 120, «мың» = 1000
 
@@ -74,6 +77,9 @@ def _words(lang: str) -> _Words:
         halves=tuple(tuple(str(w).lower() for w in h) for h in raw.get("half_suffixes") or ()),
         connectors=frozenset(str(c).lower() for c in raw.get("connectors") or ()),
         ordinals=frozenset(str(o).lower() for o in raw.get("ordinals") or ()),
+        points=frozenset(str(o).lower() for o in (raw.get("decimals") or {}).get("point") or ()),
+        wholes=frozenset(str(o).lower() for o in (raw.get("decimals") or {}).get("whole") or ()),
+        parts=_table((raw.get("decimals") or {}).get("parts")),
         by_lemma=raw.get("by_lemma", True) is not False,
         scale_alone=bool(raw.get("scale_alone")),
     )
@@ -239,7 +245,49 @@ class _Reader:
         return self.compound_at(i)
 
     def compound_at(self, i: int) -> Number | None:
-        """A run of number words from ``i``: "one hundred and twenty-five", «двадцати четырёх»."""
+        """A run of number words from ``i``: "one hundred and twenty-five", «двадцати четырёх»,
+        with its decimals ("three point four", «три целых четыре десятых») or "and a half"."""
+        end, value = self.integer_at(i)
+        if end == i:
+            return None
+        decimal = self.decimals_after(end)
+        if decimal is not None:
+            return Number(i, decimal[0], value + decimal[1])
+        half_end = self.half_after(end)
+        if half_end:
+            return self.fold_after(Number(i, half_end, value + 0.5))
+        return self.fold_after(Number(i, end, value))
+
+    def decimals_after(self, j: int) -> tuple[int, float] | None:
+        """The end and the value of the decimals after a whole number: "point four" (a word per
+        digit), «целых четыре десятых» (the numerator, then its denominator), «бүтін оннан төрт»
+        (the denominator first) or «бүтін жетпіс бес» (the digits as one number: .75)."""
+        w, n = self.words, len(self.doc)
+        if j < n and self.word(j) in w.points:
+            k, digits = j + 1, ""
+            while k < n and (v := self.lookup(w.cardinals, k)) is not None and v < 10:
+                digits, k = digits + str(int(v)), k + 1
+            return (k, float("0." + digits)) if digits else None
+        if not (j < n and any(key in w.wholes for key in self.keys(j))):
+            return None
+        k = j + 1
+        denominator = self.lookup(w.parts, k) if k < n else None
+        if denominator is not None:  # «оннан төрт»
+            end, numerator = self.integer_at(k + 1)
+            return (end, numerator / denominator) if end > k + 1 and numerator < denominator else None
+        zeros = 0
+        while k < n and self.lookup(w.cardinals, k) == 0:
+            zeros, k = zeros + 1, k + 1
+        end, numerator = self.integer_at(k)
+        if end == k:
+            return None
+        denominator = self.lookup(w.parts, end) if end < n else None
+        if denominator is not None and not zeros:  # «четыре десятых»
+            return (end + 1, numerator / denominator) if numerator < denominator else None
+        return end, float(f"0.{'0' * zeros}{int(numerator)}")  # «бүтін нөл бес» = .05
+
+    def integer_at(self, i: int) -> tuple[int, float]:
+        """The end and value of a whole number in words from ``i`` (end ``i``: none)."""
         w, doc, n = self.words, self.doc, len(self.doc)
         total = current = 0.0
         last_small = None  # the last value added below a hundred, to refuse "five five"
@@ -274,13 +322,7 @@ class _Reader:
                 k += 1
             if k < n and k != j and (self.lookup(w.cardinals, k) is not None or self.lookup(w.scales, k) is not None):
                 j = k
-        value = total + current
-        if end == i:
-            return None
-        half_end = self.half_after(end)
-        if half_end:
-            return self.fold_after(Number(i, half_end, value + 0.5))
-        return self.fold_after(Number(i, end, value))
+        return end, total + current
 
     def half_after(self, j: int) -> int:
         """The end of "and a half", "and one-half", «с половиной» after a number, or 0."""

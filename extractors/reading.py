@@ -732,7 +732,8 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, parts: list[Part]
         return _drop_general(picked), spans_used, None
     # after it, up to the next quantity or the next comma: "double the rate for work on public holidays",
     # not "... three monthly wages, excluding the insurance payment" («без учета страховой выплаты»)
-    stop = next((t.i for t in doc[q.end:min(part.end, next_start)] if t.text in (",", ";") or spans.is_marker("aside", t.i)),
+    stop = next((t.i for t in doc[q.end:min(part.end, next_start)] if t.text in (",", ";")
+                 or spans.is_marker("aside", t.i) or spans.is_marker("except", t.i)),
                 min(part.end, next_start))
     after = fitting([c for c in cues.text if q.end <= c[0] and c[1] <= stop])
     if after:
@@ -769,7 +770,14 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, parts: list[Part]
             # restates it ("Overtime shall be paid at ... Compensatory time is credited at time and one-half")
             s, e, pid, _, reading = min(fit, key=lambda c: (where == "text" and c[0] > q.start, abs(c[0] - q.start)))
             return [(pid, *reading)], ((s, e, where),), None
+    # inflation measures only indexation: «тарифные ставки повышаются на уровень инфляции»
+    own = _NAMED_BY_UNIT.get(q.unit or "")
+    if own is not None and (reading := cues.allowed(own, q, part, comparator)) is not None:
+        return [(own, *reading)], (), None
     return [], (), _why_unassigned(q, cues, part)
+
+
+_NAMED_BY_UNIT = {"inflation": "wage_indexation.rate"}  # a unit only one parameter is stated in, and says it
 
 
 def _drop_general(picked: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
@@ -885,6 +893,7 @@ class Context:
     heading: Doc | None = None
     modality: str | None = None
     outer: Doc | None = None
+    lead_in: Doc | None = None  # the clause's lead-in ("Employees agree:"), whose subject its items share
 
 
 def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseReading:
@@ -1022,7 +1031,7 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             if cond:
                 rule_text += f"; condition from '{doc[cond.start:cond.end].text}'"
             reading.evidence.append(_evidence(doc, norm, cmp_span, q, cue_spans, cond, rule_text))
-    _flags(doc, spans, lex, reading, binding, topic_words)
+    _flags(doc, spans, lex, reading, binding, topic_words, context)
     return reading
 
 
@@ -1147,9 +1156,55 @@ def _granted(spans: _Spans, parts: list[Part], cue: Span) -> bool:
     return False
 
 
-def _flags(doc: Doc, spans: _Spans, lex: Lexicon, reading: ClauseReading, binding: bool, topic_words: set[str]) -> None:
+_LEFT_OUT = 15  # words between "excluding" and the last item of the list it leaves out
+
+
+def _left_out(spans: _Spans, parts: list[Part], cue: Span, lang: str) -> bool:
+    """Whether a flag cue is named only as what is left out: "not less than 0.7 % of operating costs,
+    excluding the cost of protective clothing and medical examinations" grants neither. The
+    exclusion stands before the list (after it in Kazakh: «арнайы киімге ... есепке алмағанда»),
+    with no operative verb between."""
+    part = parts[_part_of(parts, cue.start)]
+    # a lone participle is no verb of its own here («средства индивидуальной зашиты»: a misprint read as one)
+    verbs = [s for s in spans.layer("modal") if s.id_ in ("obligation", "prohibition", "permission", "declaration")
+             and not (len(s) == 1 and "Part" in s[0].morph.get("VerbForm"))]
+    for marker in spans.layer("marker"):
+        if marker.id_ != "except" or not part.start <= marker.start < part.end:
+            continue
+        if lang == "kk":
+            start, end = cue.end, marker.start  # the cue, then the words of the exclusion
+        else:
+            start, end = marker.end, cue.start
+        if 0 <= end - start <= _LEFT_OUT and not any(start <= v.start < end for v in verbs):
+            return True
+    return False
+
+
+_SUBJECT_AT = 2  # words before the subject at the opening of a sentence ("Each employee shall")
+
+
+def _own_duty(spans: _Spans, parts: list[Part], cue: Span, lead_in: Doc | None) -> bool:
+    """Whether a flag cue is what the workers or their union undertake, not what they are granted:
+    "Employees shall wear the protective clothing issued to them", «Работники обязуются: проходить
+    медицинские осмотры». The subject opens the cue's sentence, the lead-in of its item, or the
+    clause's lead-in."""
+
+    def opens(part: Part, marks) -> bool:
+        return any(m.id_ == "own_duty" and 0 <= m.start - part.start <= _SUBJECT_AT and m.start < cue.start for m in marks)
+
+    part = parts[_part_of(parts, cue.start)]
+    marks = spans.layer("marker")
+    if opens(part, marks):
+        return True
+    if part.lead_in is not None and opens(parts[part.lead_in], marks):
+        return True
+    return lead_in is not None and any(m.id_ == "own_duty" and m.start <= _SUBJECT_AT for m in layers(lead_in).get("marker", ()))
+
+
+def _flags(doc: Doc, spans: _Spans, lex: Lexicon, reading: ClauseReading, binding: bool, topic_words: set[str],
+           context: Context) -> None:
     """Guarantees without a number: granted by their cue, governed by the verb of a clause that
-    binds (value 1 flag)."""
+    binds (value 1 flag), neither left out of what is granted nor a duty of the workers themselves."""
     if not binding:
         return
     blocks = [(s.start, s.end, s.id_) for s in spans.layer("block")]
@@ -1164,6 +1219,8 @@ def _flags(doc: Doc, spans: _Spans, lex: Lexicon, reading: ClauseReading, bindin
         if rule.requires and not (set(rule.requires) & topic_words):
             continue
         if pid != "non_regression.guarantee" and not _granted(spans, reading.parts, cue):
+            continue
+        if _left_out(spans, reading.parts, cue, lex.lang) or _own_duty(spans, reading.parts, cue, context.lead_in):
             continue
         seen.add(pid)
         norm = Norm(parameter=pid, comparator="=", value=1, unit="flag", condition=None, text=cue.text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,6 +31,28 @@ def test_property_kazakh_cardinals_in_words(n):
 def test_property_digits_with_words_in_parentheses_are_one_number(n, lang):
     assert parse_number(f"{n} ({num2words(n, lang=lang)})", lang) == n
     assert parse_number(f"{num2words(n, lang=lang)} ({n})", lang) == n
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=999), st.integers(min_value=1, max_value=99), st.sampled_from(["en", "ru", "kz"]))
+def test_property_decimals_in_words(whole, hundredths, lang):
+    """"three point four", «три целых четыре десятых», «үш бүтін төрт», as num2words writes them."""
+    value = Decimal(f"{whole}.{hundredths:02d}")  # a float's binary noise would be written out in words
+    written = num2words(value, lang=lang)
+    assert parse_number(written, "kk" if lang == "kz" else lang) == pytest.approx(float(value)), written
+
+
+@pytest.mark.parametrize(("text", "lang", "value"), [
+    ("two point five (2.5)", "en", 2.5),
+    ("zero point seven five", "en", 0.75),
+    ("ноль целых семь десятых", "ru", 0.7),
+    ("одна целая пять десятых", "ru", 1.5),
+    ("две целых двадцать пять сотых", "ru", 2.25),
+    ("үш бүтін оннан төрт", "kk", 3.4),
+    ("нөл бүтін жүзден бес", "kk", 0.05),
+])
+def test_decimals_in_words_as_drafters_write_them(text, lang, value):
+    assert parse_number(text, lang) == pytest.approx(value)
 
 
 @pytest.mark.parametrize("n", range(1, 13))
