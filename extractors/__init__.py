@@ -50,19 +50,60 @@ def annotate(agreement: Agreement) -> Agreement:
         if len(c.text) > MAX_CHARS
     ]
     for lang, indices in by_lang.items():
-        annotated = annotate_clauses([clauses[i] for i in indices], lang)
+        annotated = annotate_clauses([clauses[i] for i in indices], lang, union_names(agreement.parties, lang))
         for i, clause in zip(indices, annotated, strict=True):
             clauses[i] = clause
     return agreement.model_copy(update={"clauses": tuple(clauses), "warnings": (*agreement.warnings, *warnings)})
 
 
-def annotate_clauses(clauses: Iterable[Clause], lang: str) -> list[Clause]:
-    """Annotate clauses of one language with that language's pipeline."""
+def union_names(parties: Iterable[str], lang: str) -> frozenset[str]:
+    """The abbreviations, in lower case, by which a clause may name the party that is the workers'
+    organisation: the initials of its name ("Orange County Employees Association": "ocea"; of
+    "American Federation of State, County and Municipal Employees, Council 75": "afscme" among
+    the longer and shorter ones; «Первичная профсоюзная организация»: «ппо») and the words in
+    capitals in its name («РОСПРОФЖЕЛ») that name no other party. A party is the workers'
+    organisation when its name has a ``union_party`` word (markers.yaml); the pipeline reads only
+    words written in capitals as these names."""
+    from extractors.lexicon import layers
+    from extractors.pipeline import words_doc
+
+    parties = list(parties)
+    names: set[str] = set()
+    for party in parties:
+        doc = words_doc(party, lang)
+        union = next((s for s in layers(doc).get("marker", ()) if s.id_ == "union_party"), None)
+        if union is None:
+            continue
+        initials, at = [], None
+        for token in doc:
+            if token.text in ("(", "«", '"', "“") or (token.is_alpha and token.is_lower and token.lower_ not in _NAME_JOINERS
+                                                     and lang == "en") or (token.is_upper and len(token) > 1):
+                break  # "... Association as the exclusive ...", "(hereinafter ...)", an abbreviation
+            if token.is_alpha and token.lower_ not in _NAME_JOINERS:
+                if token.i >= union.start and at is None:
+                    at = len(initials)
+                initials.append(token.text[0].lower())
+        if at is not None:
+            names.update("".join(initials[:n]) for n in range(max(3, at + 1), len(initials) + 1))
+        others = " ".join(p for p in parties if p != party).lower()
+        employer = next((t.i for t in doc if t.lower_ in _LEGAL_FORMS), len(doc))  # «... ООО «ТМХ-Сервис»»
+        names.update(t.lower_ for t in doc[:employer] if t.is_alpha and t.is_upper and len(t) >= 3 and t.lower_ not in others)
+    return frozenset(names)
+
+
+_NAME_JOINERS = frozenset({"of", "and", "the", "for", "&", "и", "по", "в", "на"})  # not part of an acronym
+# the legal form of a company, whose name follows: in a union's name, its employer's
+_LEGAL_FORMS = frozenset({"ооо", "тоо", "ао", "оао", "зао", "пао", "гкп", "ргп", "жшс", "ақ", "llc", "ltd", "inc", "jsc", "llp"})
+
+
+def annotate_clauses(clauses: Iterable[Clause], lang: str, unions: frozenset[str] = frozenset()) -> list[Clause]:
+    """Annotate clauses of one language with that language's pipeline; ``unions``: the names the
+    agreement gives its union (:func:`union_names`), read as the word "union"."""
     from extractors.pipeline import get_nlp
 
     nlp = get_nlp(lang)
     clauses = list(clauses)
-    docs = (_doc(nlp, clause, lang) for clause in clauses)
+    docs = (_doc(nlp, clause, lang, unions) for clause in clauses)
     return [_with_annotations(clause, doc) for clause, doc in zip(clauses, nlp.pipe(docs, batch_size=_BATCH), strict=True)]
 
 
@@ -78,11 +119,13 @@ def read(text: str, lang: str, heading: str | None = None, lead_in: str | None =
     return doc
 
 
-def _doc(nlp, clause: Clause, lang: str):
+def _doc(nlp, clause: Clause, lang: str, unions: frozenset[str] = frozenset()):
     from extractors.extensions import put
-    from extractors.pipeline import without_line_breaks, words_doc
+    from extractors.pipeline import UNION_NAMES, without_line_breaks, words_doc
 
     doc = without_line_breaks(nlp, clause.text[:MAX_CHARS])
+    if unions:
+        doc.user_data[UNION_NAMES] = unions
     put(doc, "kel_lang", lang)
     put(doc, "kel_evidence", [])
     if clause.heading:

@@ -39,6 +39,16 @@ _INFIXES = (
 )
 
 
+UNION_NAMES = "kel_union_names"  # doc.user_data: the names the agreement gives its union ("ocea")
+
+
+@cache
+def _union_lemma(lang: str) -> str:
+    """The lemma a union's own name reads as: the first ``union_party`` word ("union", «профсоюз»)."""
+    entry = next(e for e in lexicon(lang).entries if e.layer == "marker" and e.key == "union_party")
+    return lemma(str(entry.pattern).split()[0], lang)
+
+
 class Lemmas(Component):
     """``kel_lemmas``: every token gets the lemma the rule files are written against; a Russian
     verb also its features (:func:`extractors.morphology.russian_morph`), for the modality rules."""
@@ -48,8 +58,9 @@ class Lemmas(Component):
 
     def __call__(self, doc: Doc) -> Doc:
         lang = self.lang
+        unions = doc.user_data.get(UNION_NAMES, ())
         for token in doc:
-            token.lemma_ = lemma(token.text, lang)
+            token.lemma_ = _union_lemma(lang) if token.is_upper and token.lower_ in unions else lemma(token.text, lang)
             if lang == "ru":
                 morph = russian_morph(token.text)
                 if morph:

@@ -160,22 +160,25 @@ def _text_document(path: Path, text: str):
     return Document(source=Source(path=str(path), sha256="0" * 64, format="pdf"), blocks=tuple(blocks))
 
 
-def section_headings(path: Path, text: str, spans: list[tuple[int, int] | None]) -> list[str | None]:
-    """The section heading kelisim's segmentation gives the place where each labelled clause starts
-    (None where it finds none): in use a clause is always read under its heading, so the scores
-    are too."""
+def segmented(path: Path, text: str) -> Agreement:
+    """The whole document as kelisim's segmentation reads it: its clauses and metadata (parties)."""
     from pipeline.segment import segment
 
     if path.suffix.lower() in (".txt", ".md", ".html", ".htm"):
-        document = _text_document(path, text)
-    else:
-        from pipeline.ingest import parse
+        return segment(_text_document(path, text))
+    from pipeline.ingest import parse
 
-        document = parse(path)
+    return segment(parse(path))
+
+
+def section_headings(whole: Agreement, text: str, spans: list[tuple[int, int] | None]) -> list[str | None]:
+    """The section heading kelisim's segmentation of the ``whole`` document gives the place where
+    each labelled clause starts (None where it finds none): in use a clause is always read under
+    its heading, so the scores are too."""
     flat, offsets = squash(text)
     starts: list[tuple[int, str | None]] = []  # (offset in text, heading) of each segmented clause
     at = 0
-    for clause in segment(document).clauses:
+    for clause in whole.clauses:
         head = _squashed(clause.text)[:40]
         found = flat.find(head, at) if head else -1
         if found >= 0:
@@ -226,7 +229,8 @@ def evaluate_real(labels_dir: str | Path, texts: list[Path] | None = None, annot
         result.labelled = len(gold)
         text = read_text(found)
         located = locate(text, gold)
-        headings = section_headings(found, text, located)
+        whole = segmented(found, text)
+        headings = section_headings(whole, text, located)
         clauses, golds = [], []
         for i, (g, span, heading) in enumerate(zip(gold, located, headings, strict=True)):
             if span is None:
@@ -237,7 +241,7 @@ def evaluate_real(labels_dir: str | Path, texts: list[Path] | None = None, annot
             golds.append(g)
         result.located = len(clauses)
         agreement = Agreement(id=result.doc, source=Source(path=str(found), sha256="0" * 64, format="pdf"),
-                              language=language, clauses=tuple(clauses))
+                              language=language, parties=whole.parties, clauses=tuple(clauses))
         annotated = annotate(agreement)
         for g, predicted in zip(golds, annotated.clauses, strict=True):
             gold_record = {"topics": g.get("topics") or [], "modality": g.get("modality"), "norms": g.get("norms") or []}

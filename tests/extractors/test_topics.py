@@ -297,3 +297,36 @@ def test_a_kazakh_pair_named_by_its_first_phrase():
 
     doc = read("Жұмыс беруші штатты қысқарту туралы кәсіподаққа кемінде үш ай бұрын хабарлайды.", "kk")
     assert sorted(get(doc, "kel_topics")) == ["job_security", "union_rights"]
+
+
+# ---------------------------------------------------------------- the union by its own name
+
+
+@pytest.mark.parametrize(("parties", "lang", "names"), [
+    (("County of Orange", "Orange County Employees Association as the Exclusively Recognized Employee Organization"), "en", {"ocea"}),
+    (("Association of Oregon Corrections Employees", "State of Oregon"), "en", {"aoc", "aoce"}),
+    (("Первичная профсоюзная организация РОСПРОФЖЕЛ ООО «ТМХ-Сервис»",), "ru", {"ппо", "роспрофжел"}),
+    (("ТОО «Казметалл»", "Профсоюзный комитет ТОО «Казметалл»"), "ru", set()),
+    (("County of Orange", "State of Oregon"), "en", set()),
+])
+def test_union_names_are_the_abbreviations_of_the_party_that_is_a_union(parties, lang, names):
+    from extractors import union_names
+
+    got = union_names(parties, lang)
+    assert names <= got
+    assert not got & {"ооо", "тмх", "тоо", "county", "state"}  # the employer's words are never the union's
+
+
+def test_a_clause_naming_the_union_by_its_acronym_is_about_the_union():
+    from extractors import annotate
+    from schemas import Agreement, Clause, Source
+
+    clause = Clause(id="c", number="1", text="Once each quarter the County shall provide OCEA with a listing of all current employees in this Unit.")
+    source = Source(path="x.pdf", sha256="0" * 64, format="pdf")
+    unnamed = annotate(Agreement(id="a", source=source, language="en", clauses=(clause,)))
+    named = annotate(Agreement(id="a", source=source, language="en", clauses=(clause,),
+                               parties=("County of Orange", "Orange County Employees Association")))
+    assert "union_rights" not in unnamed.clauses[0].topics
+    assert "union_rights" in named.clauses[0].topics
+    evidence = [e for e in named.clauses[0].evidence if e.kind == "topic" and e.label == "union_rights"]
+    assert any("OCEA" in e.text for e in evidence)  # the lawyer sees the words: "provide OCEA"
