@@ -980,7 +980,7 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
                 comparator, not_guarantee = "<=", None
         overtime_end = q.end if overtime is not None else None
         if not_guarantee is None and overtime is None:
-            not_guarantee = _defining(doc, spans, parts, k)
+            not_guarantee = _defining(doc, spans, parts, k) or _regime(doc, spans, q, lang)
         if not_guarantee:
             reading.readings.append(Reading(q, comparator, cmp_span, not_a_guarantee=not_guarantee))
             continue
@@ -1033,6 +1033,28 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             reading.evidence.append(_evidence(doc, norm, cmp_span, q, cue_spans, cond, rule_text))
     _flags(doc, spans, lex, reading, binding, topic_words, context)
     return reading
+
+
+_REGIME_AFTER = 4  # Kazakh: words between the quantity and «кезінде» («36 сағаттық жұмыс аптасы кезінде»)
+
+
+def _regime(doc: Doc, spans: _Spans, q: Quantity, lang: str) -> str | None:
+    """Why a quantity that names the working regime a rule is for is no guarantee: "for employees on
+    a 36-hour week, the shift may not exceed 8 hours", «при 36-часовой рабочей неделе – до 12
+    часов», «36 сағаттық жұмыс аптасы кезінде». The quantity is an adjective ("36-hour",
+    «36-часовой», «сағаттық»), right after the condition word (before it in Kazakh)."""
+    if q.end - q.start < 2:
+        return None
+    if lang == "kk":
+        found = next((i for i in range(q.end, min(len(doc), q.end + _REGIME_AFTER)) if spans.is_marker("regime", i)), None)
+        adjective = doc[q.start + 1].lower_.endswith(("тық", "тік", "лық", "лік", "дық", "дік"))
+    else:
+        found = q.start - 1 if q.start and spans.is_marker("regime", q.start - 1) else None
+        adjective = not doc[q.start].whitespace_ and doc[q.start + 1].text in ("-", "‑") and not doc[q.start + 1].whitespace_
+    if found is None or not adjective:
+        return None
+    words = doc[min(found, q.start):max(found + 1, q.end)].text
+    return f"the working regime a rule is for ('{words}')"
 
 
 def _defining(doc: Doc, spans: _Spans, parts: list[Part], k: int) -> str | None:
