@@ -79,6 +79,7 @@ MARKERS = (
     "aside",  # "in addition to", «помимо»: what follows is something else, not what the quantity is for
     "except",  # "excluding", «без учета»: what follows is left out (also "aside" for a quantity's cue)
     "own_duty",  # "Employees shall", «Работники обязуются»: what follows is the workers' or the union's own duty
+    "top_up",  # "topped up", «доплата», «для доведения»: a later "up to" names the level reached, not a ceiling
     "regime",  # "on a (36-hour week)", «при (36-часовой рабочей неделе)», «(36 сағаттық аптасы) кезінде»: a condition
     "union_party",  # "Association", «профсоюз»: a party that is the workers' organisation (first entry: its lemma)
 )

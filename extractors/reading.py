@@ -663,11 +663,19 @@ class _Cues:
             return None
         if q.unit is None and not q.multiple:
             return None
-        for unit, value in _readings(q):
+        readings = _readings(q)
+        if pid in _SHARE_OF_EARNINGS and q.unit == "monthly_wage":
+            readings.append(("percent", q.value * 100))  # "topped up to the average earnings": 100 % of them
+        for unit, value in readings:
             if unit in self.units[pid]:
                 fits = (rule.at_most is None or value <= rule.at_most) and (rule.at_least is None or value >= rule.at_least)
                 return (unit, value) if fits else None
         return None
+
+
+#: Parameters stated as a share of the worker's own average earnings (taxonomy: "topped up to a share
+#: of average earnings"), so the average earnings themselves are 100 %.
+_SHARE_OF_EARNINGS = frozenset({"family_maternity.maternity_top_up", "social_benefits.sick_pay_top_up"})
 
 
 def _joined(doc: Doc, spans: _Spans, end: int, start: int) -> bool:
@@ -953,6 +961,8 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             lead = _lead_comparator(doc, spans, parts[part.lead_in])
             if lead and not any(other.start < q.start and part.start <= other.start for other in quantities):
                 comparator, cmp_span = lead
+        if comparator == "<=" and cmp_span is not None and _topped_up(doc, spans, part, cmp_span, q, lang):
+            comparator = "="  # «доплата до среднего заработка»: the level the benefit is brought up to
         if not_guarantee is None or not_guarantee.startswith("a threshold"):
             flipped, negated = _under_prohibition(spans, part, q, comparator, cmp_span)
             if flipped != comparator:
@@ -1033,6 +1043,22 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             reading.evidence.append(_evidence(doc, norm, cmp_span, q, cue_spans, cond, rule_text))
     _flags(doc, spans, lex, reading, binding, topic_words, context)
     return reading
+
+
+_UP_TO = frozenset({"до", "up to", "дейін", "to"})
+_TOP_UP_REACH = 15  # words between the top-up and its "up to" ("topped up by the Employer to ...")
+
+
+def _topped_up(doc: Doc, spans: _Spans, part: Part, cmp_span: tuple[int, int], q: Quantity, lang: str) -> bool:
+    """Whether an "up to" names the level a benefit is topped up to, not a ceiling: "the maternity
+    benefit shall be topped up to the average earnings", «доплата ... до среднемесячного заработка»,
+    «орташа жалақыға дейін қосымша төлейді» (Kazakh: the top-up after the amount)."""
+    if doc[cmp_span[0]:cmp_span[1]].text.lower() not in _UP_TO:
+        return False
+    marks = [m for m in spans.layer("marker") if m.id_ == "top_up" and part.start <= m.start < part.end]
+    if lang == "kk":
+        return any(0 <= m.start - q.end <= _TOP_UP_REACH // 3 for m in marks)
+    return any(0 <= cmp_span[0] - m.end <= _TOP_UP_REACH for m in marks)
 
 
 _REGIME_AFTER = 4  # Kazakh: words between the quantity and «кезінде» («36 сағаттық жұмыс аптасы кезінде»)
