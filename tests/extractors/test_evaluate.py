@@ -205,3 +205,14 @@ def test_cli_eval_empty_gold_dir_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["eval", str(tmp_path)])
     assert result.exit_code == 2
     assert "no gold files" in result.output
+
+
+def test_evaluate_never_swaps_files_for_gold_texts(monkeypatch, tmp_path, original):
+    """The evaluation of files once switched to scoring the gold texts, with a log line only, when the
+    reader could not be imported: a score of extraction alone passed for one of the whole pipeline."""
+    import sys
+
+    gold = _write(tmp_path / "gold", original)
+    monkeypatch.setitem(sys.modules, "pipeline.analyze", None)
+    with pytest.raises(ImportError):
+        evaluate(gold)
