@@ -12,7 +12,17 @@ from rich.table import Table
 
 from pipeline import evaluate as evaluation
 from pipeline.cli.app import cli
-from pipeline.cli.options import EXIT_OK, EXIT_UNREADABLE, output_format, verbosity
+from pipeline.cli.options import (
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    emit_json,
+    error_line,
+    output_format,
+    output_option,
+    report_output,
+    verbosity,
+    warning_line,
+)
 
 
 @cli.command("eval")
@@ -42,8 +52,9 @@ from pipeline.cli.options import EXIT_OK, EXIT_UNREADABLE, output_format, verbos
     help="Folder of the real agreements' texts (repeatable; default ../shared/realdev, $KELISIM_REALTEXT, ../realtext).",
 )
 @click.option("--details", is_flag=True, help="Also list every clause whose annotation differs from gold.")
+@output_option
 @verbosity
-def eval_command(gold_dir, fmt, from_text, findings, real, texts, details):
+def eval_command(gold_dir, fmt, from_text, findings, real, texts, details, output):
     """Measure topics, modality, norms, clause numbers and metadata against gold annotations.
 
     GOLD_DIR holds <doc_id>.json gold files. Scores are given for all documents,
@@ -59,7 +70,8 @@ def eval_command(gold_dir, fmt, from_text, findings, real, texts, details):
       kelisim eval corpora/realtext --real --texts ../realtext
     """
     if real:
-        _real(gold_dir, list(texts) or None, fmt, details)
+        with report_output(output) as stream:
+            _real(gold_dir, list(texts) or None, fmt, details, stream)
         return
     if not evaluation.load_gold(gold_dir):
         raise click.BadParameter(f"{gold_dir}: no gold files (<doc_id>.json with clauses)", param_hint="GOLD_DIR")
@@ -69,17 +81,18 @@ def eval_command(gold_dir, fmt, from_text, findings, real, texts, details):
         from pipeline.evaluate_findings import evaluate_findings, gold_parameters
 
         scored = evaluate_findings(findings, gold_dir, parameters=gold_parameters(gold_dir, findings))
-    if fmt == "json":
-        out = json.loads(evaluation.report_json(report))
-        if scored is not None:
-            out["findings"] = scored.to_dict()
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
-    else:
-        _print_text(report, details=details)
-        if scored is not None:
-            _print_findings(scored, details=details)
+    with report_output(output) as stream:
+        if fmt == "json":
+            out = json.loads(evaluation.report_json(report))
+            if scored is not None:
+                out["findings"] = scored.to_dict()
+            emit_json(out, file=stream)
+        else:
+            _print_text(report, details=details, stream=stream)
+            if scored is not None:
+                _print_findings(scored, details=details, stream=stream)
     for doc in report.failed:
-        click.echo(f"error: {doc.source}: {doc.error}", err=True)
+        error_line(f"{doc.source}: {doc.error}")
     sys.exit(EXIT_UNREADABLE if report.failed else EXIT_OK)
 
 
@@ -87,8 +100,9 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
 
-def _console() -> Console:
-    return Console(soft_wrap=False, width=max(Console().width, 110))
+def _console(stream) -> Console:
+    """Score tables are wide: at least 110 columns, a terminal's width where it is wider."""
+    return Console(file=stream, soft_wrap=False, width=max(Console(file=stream).width, 110))
 
 
 def _scores_table(title: str, rows) -> Table:
@@ -103,14 +117,14 @@ def _scores_table(title: str, rows) -> Table:
     return table
 
 
-def _real(labels_dir: Path, texts: list[Path] | None, fmt: str, details: bool) -> None:
+def _real(labels_dir: Path, texts: list[Path] | None, fmt: str, details: bool, stream) -> None:
     from pipeline.realtext import evaluate_real
 
     report = evaluate_real(labels_dir, texts)
     if fmt == "json":
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        emit_json(report.to_dict(), file=stream)
     else:
-        console = _console()
+        console = _console(stream)
         console.print(f"[bold]Real-text evaluation[/bold] of the labels in {labels_dir}: "
                       f"{len(report.documents)} documents read, {len(report.absent)} without their text")
         console.print(_scores_table("Scores by language (real texts)", sorted(report.by_language().items())))
@@ -128,14 +142,14 @@ def _real(labels_dir: Path, texts: list[Path] | None, fmt: str, details: bool) -
                 console.print(f"{d.doc}: clauses not found by their cues: {', '.join(d.missing_cues)}", markup=False)
             if details:
                 for m in d.mismatches:
-                    click.echo(f"{d.doc} {m['number']}: " + "; ".join(m["problems"]))
+                    click.echo(f"{d.doc} {m['number']}: " + "; ".join(m["problems"]), file=stream)
     for absent in report.absent:
-        click.echo(f"absent: {absent}", err=True)
+        warning_line(absent)
     sys.exit(EXIT_OK if report.documents else EXIT_UNREADABLE)
 
 
-def _print_text(report: evaluation.EvalReport, *, details: bool) -> None:
-    console = _console()
+def _print_text(report: evaluation.EvalReport, *, details: bool, stream) -> None:
+    console = _console(stream)
     mode = "gold texts (extraction only)" if report.from_text else "files, parsed end to end"
     console.print(f"[bold]Evaluation[/bold] of {len(report.documents)} gold documents in {report.gold_dir}: {mode}")
 
@@ -182,11 +196,11 @@ def _print_text(report: evaluation.EvalReport, *, details: bool) -> None:
     if details:
         for d in report.documents:
             for m in d.mismatches:
-                click.echo(f"{d.doc_id} {m['number']}: " + "; ".join(m["problems"]))
+                click.echo(f"{d.doc_id} {m['number']}: " + "; ".join(m["problems"]), file=stream)
 
 
-def _print_findings(scored, *, details: bool) -> None:
-    console = _console()
+def _print_findings(scored, *, details: bool, stream) -> None:
+    console = _console(stream)
     table = Table(title=f"Compliance findings against {scored.source} (agreements read from their PDFs)")
     for name in ("kind", "lang", "cases", "expected", "flagged", "matched", "recall", "precision",
                  "P, all flags", "must-not-flag hit", "no verdict"):
@@ -205,10 +219,11 @@ def _print_findings(scored, *, details: bool) -> None:
     if details:
         for c in scored.cases:
             for k in c.missed:
-                click.echo(f"{c.name}: missed {k}")
+                click.echo(f"{c.name}: missed {k}", file=stream)
             for k in c.extra:
-                click.echo(f"{c.name}: extra {k}")
+                click.echo(f"{c.name}: extra {k}", file=stream)
             for k in c.outside:
-                click.echo(f"{c.name}: outside the gold's parameters {k}")
+                click.echo(f"{c.name}: outside the gold's parameters {k}", file=stream)
             for m in c.must_not_flag_flagged:
-                click.echo(f"{c.name}: must not flag {m['parameter']} {m['reference_clause']}: flagged {m['flagged']}")
+                click.echo(f"{c.name}: must not flag {m['parameter']} {m['reference_clause']}: flagged {m['flagged']}",
+                           file=stream)

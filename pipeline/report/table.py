@@ -1,10 +1,14 @@
-"""Findings as a rich table on a terminal, and the per-agreement summary after a batch."""
+"""What a person reads at a terminal, drawn with rich: findings with the per-agreement summary
+after a batch, and search hits with their facet counts."""
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -93,3 +97,41 @@ def print_report(report: Report, console: Console, *, per_agreement: bool = True
         console.print(summary_table(report))
     for failure in report.failures:
         console.print(f"[red]could not read[/] {_markup_free(failure)}")
+
+
+def _snippet(snippet: str, topics: list[str]) -> Text:
+    """The hit's snippet with its ``<mark>`` words highlighted, and its topics under it."""
+    out = Text()
+    for i, part in enumerate(re.split(r"</?mark>", snippet)):
+        out.append(html.unescape(part), style="bold yellow" if i % 2 else "")
+    if topics:
+        out.append("\n" + ", ".join(topics), style="dim")
+    return out
+
+
+def search_table(results) -> Table:
+    table = Table(title=f"{results.total} clauses", title_justify="left", show_lines=True, expand=True)
+    table.add_column("clause", no_wrap=True)
+    table.add_column("agreement", ratio=1)
+    table.add_column("text", ratio=3)
+    for hit in results.hits:
+        where = " · ".join(str(v) for v in (hit.level, hit.sector, hit.region, hit.year) if v)
+        agreement = escape(hit.title or hit.agreement) + (f"\n[dim]{escape(where)}[/dim]" if where else "")
+        page = f"\np. {hit.page}" if hit.page else ""
+        table.add_row(escape(hit.number) + page, agreement, _snippet(hit.snippet, hit.topics))
+    return table
+
+
+def print_search_results(results, console: Console) -> None:
+    """The hits as a table, then the eight largest counts of each facet."""
+    if not results.hits:
+        console.print("no clauses match")
+        return
+    console.print(search_table(results))
+    facets = [
+        f"{name}: " + ", ".join(f"{k} ({v})" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])[:8])
+        for name, counts in results.facets.items()
+        if counts
+    ]
+    if facets:
+        console.print("\n".join(facets), style="dim", markup=False)
