@@ -34,7 +34,7 @@ from pipeline.compliance.references import ReferenceNotFound, ReferenceRefused
 from pipeline.errors import InputError
 from pipeline.ingest.common import ReadOptions
 from pipeline.report import RENDERERS
-from pipeline.report.table import print_report
+from pipeline.report.terminal import print_report
 from pipeline.store import DatabaseError
 from schemas.models import Report
 

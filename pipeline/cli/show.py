@@ -23,7 +23,7 @@ from pipeline.cli.options import (
     verbosity,
 )
 from pipeline.ingest.common import ReadOptions
-from pipeline.render import agreement_text
+from pipeline.report.terminal import agreement_text
 
 
 @cli.command()

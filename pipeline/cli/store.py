@@ -25,7 +25,7 @@ from pipeline.cli.options import (
     verbosity,
     warning_line,
 )
-from pipeline.report.table import print_search_results
+from pipeline.report.terminal import print_search_results
 from pipeline.store import DatabaseError, QueryError, SearchQuery, api
 from pipeline.store.ingest import IngestReport, ingest_paths
 

@@ -12,7 +12,7 @@ from pipeline.compliance.check import check_agreements
 from pipeline.compliance.summary import select
 from pipeline.report import csv as csv_report
 from pipeline.report import html as html_report
-from pipeline.report.table import print_report
+from pipeline.report.terminal import print_report
 
 HOSTILE = 'A lump sum of ten annual wages <script>alert("x")</script> & more.'
 
