@@ -85,13 +85,14 @@ _PLAIN_WIDTH = 160
 
 def console(stream=None):
     """A rich console on ``stream`` (standard output by default): fitted and coloured on a terminal,
-    plain and 160 columns wide in a file or a pipe."""
+    plain in a file or a pipe, $COLUMNS wide there when it is set, else 160 columns."""
     from rich.console import Console
 
     stream = sys.stdout if stream is None else stream
     if stream.isatty():
         return Console(file=stream)
-    return Console(file=stream, width=_PLAIN_WIDTH, no_color=True)
+    columns = os.environ.get("COLUMNS", "")
+    return Console(file=stream, width=int(columns) if columns.isdigit() else _PLAIN_WIDTH, no_color=True)
 
 
 def output_format(*choices: str, default: str = "text"):

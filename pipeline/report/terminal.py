@@ -114,7 +114,7 @@ def _snippet(snippet: str, topics: list[str]) -> Text:
 
 
 def search_table(results) -> Table:
-    table = Table(title=f"{results.total} clauses", title_justify="left", show_lines=True, expand=True)
+    table = Table(title=f"{results.total} clause{'' if results.total == 1 else 's'}", title_justify="left", show_lines=True, expand=True)
     table.add_column("clause", no_wrap=True)
     table.add_column("agreement", ratio=1)
     table.add_column("text", ratio=3)
