@@ -20,7 +20,6 @@ from pipeline.store import database
 from pipeline.store.query import (
     FACETS,
     FUZZY_BOOST,
-    FUZZY_MIN_CHARS,
     HIT_FIELDS,
     SNIPPET_CHARS,
     Hit,
@@ -173,7 +172,7 @@ def _term_clauses(term: Term) -> list[dict]:
             *({"prefix": {f: {"value": term.text.lower()}}} for f in TEXT_FIELDS),
         ]
     should = [{"multi_match": {"query": term.text, "type": "phrase", "fields": list(TEXT_FIELDS)}}]
-    if len(term.text) >= FUZZY_MIN_CHARS:
+    if term.forgives_typo:
         should.append(
             {
                 "multi_match": {
@@ -251,12 +250,8 @@ def results(query: SearchQuery, response: dict, backend: str = "elasticsearch") 
     for h in response["hits"]["hits"]:
         s = h["_source"]
         hits.append(
-            Hit(
-                **{name: s.get(name) for name in HIT_FIELDS},
-                topics=tuple(s.get("topics", ())),
-                score=float(h.get("_score") or 0.0),
-                snippet=_snippet(s, h.get("highlight", {})),
-            )  # fmt: skip
+            Hit.from_stored(s.get, topics=s.get("topics", ()), score=h.get("_score") or 0.0,
+                            snippet=_snippet(s, h.get("highlight", {})))  # fmt: skip
         )
     aggs = response.get("aggregations", {})
     facets = {

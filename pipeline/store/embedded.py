@@ -30,8 +30,6 @@ from pipeline.store import database
 from pipeline.store.query import (
     FACETS,
     FUZZY_BOOST,
-    FUZZY_MIN_CHARS,
-    HIT_FIELDS,
     SNIPPET_CHARS,
     Hit,
     ParsedText,
@@ -344,7 +342,7 @@ class EmbeddedIndex:
                 alternatives.append(Query.phrase_query(self.schema, field, tokens))
             else:
                 alternatives.append(Query.term_query(self.schema, field, tokens[0]))
-                if len(term.text) >= FUZZY_MIN_CHARS:
+                if term.forgives_typo:
                     fuzzy = Query.fuzzy_term_query(self.schema, field, tokens[0], distance=1)
                     alternatives.append(Query.boost_query(fuzzy, FUZZY_BOOST))
         return self._should(alternatives)
@@ -487,12 +485,7 @@ def marked_snippet(text: str, snippet: tantivy.Snippet) -> str:
 
 
 def _hit(doc: Document, score: float, snippets: _Snippets) -> Hit:
-    return Hit(
-        **{name: doc.get_first(name) for name in HIT_FIELDS},
-        topics=tuple(doc.get_all("topic")),
-        score=float(score),
-        snippet=snippets(doc),
-    )
+    return Hit.from_stored(doc.get_first, topics=doc.get_all("topic"), score=score, snippet=snippets(doc))
 
 
 # --------------------------------------------------------------------------- building

@@ -74,6 +74,11 @@ class Term:
     text: str
     prefix: bool = False
 
+    @property
+    def forgives_typo(self) -> bool:
+        """Long enough to match a word one typo away as well (at the weight FUZZY_BOOST)."""
+        return len(self.text) >= FUZZY_MIN_CHARS
+
 
 @dataclass(frozen=True)
 class Phrase:
@@ -108,6 +113,12 @@ class Hit:
     topics: tuple[str, ...]
     score: float
     snippet: str
+
+    @classmethod
+    def from_stored(cls, field, *, topics, score: float, snippet: str) -> Hit:
+        """A hit from a backend's stored document: ``field(name)`` gives each of HIT_FIELDS."""
+        return cls(**{name: field(name) for name in HIT_FIELDS}, topics=tuple(topics), score=float(score),
+                   snippet=snippet)  # fmt: skip
 
     def to_json(self) -> dict:
         return {
