@@ -21,13 +21,11 @@ from pipeline.cli.options import (
     Unreadable,
     console,
     db_option,
-    emit_json,
+    emit,
     error_line,
     jobs_option,
     ocr_option,
-    output_format,
-    output_option,
-    report_output,
+    report_options,
     verbosity,
 )
 from pipeline.compliance.references import ReferenceNotFound, ReferenceRefused
@@ -40,8 +38,7 @@ from schemas.models import Report
 
 
 def _report_options(f):
-    f = output_format("text", "json", "csv", "html")(f)
-    f = output_option(f)
+    f = report_options("text", "json", "csv", "html")(f)
     f = click.option("--all", "show_all", is_flag=True, help="Also list ok findings.")(f)
     f = click.option(
         "--fail-on",
@@ -54,14 +51,14 @@ def _report_options(f):
 
 
 def _emit(report: Report, fmt: str, output: str | None, *, per_agreement: bool) -> None:
-    with report_output(output) as stream:
-        if fmt == "json":
-            data = {"findings": [f.model_dump(mode="json") for f in report.findings], "summary": report.summary}
-            emit_json(data, file=stream)
-        elif fmt in RENDERERS:
+    def text(stream) -> None:
+        if fmt in RENDERERS:
             click.echo(RENDERERS[fmt](report), nl=False, file=stream)
         else:
             print_report(report, console(stream), per_agreement=per_agreement)
+
+    data = {"findings": [f.model_dump(mode="json") for f in report.findings], "summary": report.summary}
+    emit(fmt, output, data=data, text=text)
 
 
 def _finish(

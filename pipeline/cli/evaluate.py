@@ -15,8 +15,7 @@ from pipeline.cli.options import (
     EXIT_UNREADABLE,
     emit_json,
     error_line,
-    output_format,
-    output_option,
+    report_options,
     report_output,
     verbosity,
     warning_line,
@@ -26,7 +25,7 @@ from pipeline.report.terminal import print_findings_scores, print_real_scores, p
 
 @cli.command("eval")
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@output_format("text", "json")
+@report_options("text", "json")
 @click.option(
     "--from-text",
     is_flag=True,
@@ -51,7 +50,6 @@ from pipeline.report.terminal import print_findings_scores, print_real_scores, p
     help="Folder of the real agreements' texts (repeatable; default ../shared/realdev, $KELISIM_REALTEXT, ../realtext).",
 )
 @click.option("--details", is_flag=True, help="Also list every clause whose annotation differs from gold.")
-@output_option
 @verbosity
 def eval_command(gold_dir, fmt, from_text, findings, real, texts, details, output):
     """Measure topics, modality, norms, clause numbers and metadata against gold annotations.

@@ -69,6 +69,25 @@ def output_option(f):
     )(f)
 
 
+def report_options(*choices: str, default: str = "text"):
+    """``--format`` (one of ``choices``) and ``--output/-o FILE``: how and where a command writes its report."""
+
+    def decorate(f):
+        return output_format(*choices, default=default)(output_option(f))
+
+    return decorate
+
+
+def emit(fmt: str, output: str | None, *, data, text) -> None:
+    """Write a command's report to ``--output`` FILE or standard output: ``data`` as JSON when
+    ``--format json``, else ``text(stream)`` draws it (any other format is ``text``'s to handle)."""
+    with report_output(output) as stream:
+        if fmt == "json":
+            emit_json(data() if callable(data) else data, file=stream)
+        else:
+            text(stream)
+
+
 @contextmanager
 def report_output(output: str | None):
     """The stream a command's report goes to: FILE of ``--output``, else standard output."""

@@ -17,8 +17,7 @@ from pipeline.cli.options import (
     jobs_option,
     ocr_option,
     ocr_progress,
-    output_format,
-    output_option,
+    report_options,
     report_output,
     verbosity,
 )
@@ -28,9 +27,8 @@ from pipeline.report.terminal import agreement_text
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@output_format("text", "json")
+@report_options("text", "json")
 @click.option("--explain", is_flag=True, help="Say which words produced every topic, modality and norm.")
-@output_option
 @ocr_option
 @jobs_option("Scanned pages recognised")
 @verbosity

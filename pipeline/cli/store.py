@@ -15,13 +15,11 @@ from pipeline.cli.options import (
     backend_options,
     console,
     db_option,
-    emit_json,
+    emit,
     error_line,
     jobs_option,
     ocr_option,
-    output_format,
-    output_option,
-    report_output,
+    report_options,
     verbosity,
     warning_line,
 )
@@ -49,8 +47,7 @@ def _summary_text(report: IngestReport) -> str:
     "--allow-empty", is_flag=True, help="Store files from which no clauses were read (scans without a text layer)."
 )
 @db_option
-@output_format("text", "json")
-@output_option
+@report_options("text", "json")
 @ocr_option
 @verbosity
 def ingest(paths, jobs, allow_empty, db, fmt, output, ocr):
@@ -78,11 +75,7 @@ def ingest(paths, jobs, allow_empty, db, fmt, output, ocr):
             )  # fmt: skip
         except DatabaseError as e:
             raise Unreadable(f"{e}; nothing was stored") from None
-    with report_output(output) as stream:
-        if fmt == "json":
-            emit_json(report.to_json(), file=stream)
-        else:
-            click.echo(_summary_text(report), file=stream)
+    emit(fmt, output, data=report.to_json, text=lambda stream: click.echo(_summary_text(report), file=stream))
     if report.stopped:
         error_line(f"{report.stopped}; {len(report.ingested)} files stored before it")
     sys.exit(EXIT_UNREADABLE if report.failed or report.stopped or report.index_failed else EXIT_OK)
@@ -109,8 +102,7 @@ def ingest(paths, jobs, allow_empty, db, fmt, output, ocr):
     help="Open the database for reading only (automatic when it is not writable).",
 )
 @backend_options
-@output_format("text", "json")
-@output_option
+@report_options("text", "json")
 @verbosity
 def search(
     query, topic, level, sector, region, year, agreement, like, limit, db, read_only, backend, es_url, fmt, output
@@ -135,18 +127,13 @@ def search(
         raise Unreadable(str(e)) from None
     for warning in results.warnings:
         warning_line(warning)
-    with report_output(output) as stream:
-        if fmt == "json":
-            emit_json(results.to_json(), file=stream)
-        else:
-            print_search_results(results, console(stream))
+    emit(fmt, output, data=results.to_json, text=lambda stream: print_search_results(results, console(stream)))
 
 
 @cli.command()
 @db_option
 @backend_options
-@output_format("text", "json")
-@output_option
+@report_options("text", "json")
 @verbosity
 def index(db, backend, es_url, fmt, output):
     """Rebuild a search index from the clause database (embedded tantivy, or Elasticsearch).
@@ -159,14 +146,8 @@ def index(db, backend, es_url, fmt, output):
         raise click.UsageError(str(e)) from None
     except (DatabaseError, api.BackendError) as e:
         raise Unreadable(str(e)) from None
-    with report_output(output) as stream:
-        if fmt == "json":
-            emit_json(summary, file=stream)
-        else:
-            click.echo(
-                f"indexed {summary['clauses']} clauses into {backend} (generation {summary['generation']})",
-                file=stream,
-            )
+    line = f"indexed {summary['clauses']} clauses into {backend} (generation {summary['generation']})"
+    emit(fmt, output, data=summary, text=lambda stream: click.echo(line, file=stream))
     for line in summary.get("errors", [])[:20]:
         error_line(line)
     sys.exit(EXIT_UNREADABLE if summary.get("errors") else EXIT_OK)
