@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 OUT    := out
 
-.PHONY: install demo test lint bench soak score corpus schemas clean ocr-packages
+.PHONY: install demo test lint bench soak score corpus schemas clean ocr-packages readme-examples
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ score: install
 	@rm -rf $(OUT)/devset; $(PY) corpora/build.py --src $(DEVSET)/src --out $(OUT)/devset > /dev/null
 	$(BIN)/kelisim eval $(OUT)/devset/gold --from-text --findings $(DEVSET)/findings.yaml
 	$(BIN)/kelisim eval corpora/realtext --real
+
+## Run the README's example commands and write their real output into it (a test fails when it drifts).
+readme-examples: install
+	$(PY) docs/readme_examples.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -6,7 +6,7 @@ On the same files in one run it times, in pages per second:
   raw-pdfium      pypdfium2 ``get_text_range`` per page (the floor: no layout at all)
   pdfplumber      pdfplumber ``extract_text`` per page (what "just use pdfplumber" costs)
   ours            ``pipeline.ingest.parse`` (lines, columns, furniture, hyphens, tables)
-  read_agreement  ``pipeline.analyze.read_agreement`` (parse + segment + extraction), if it exists
+  read_agreement  ``pipeline.analyze.read_agreement`` (parse + segment + extraction)
 and, in the same rounds, on the same agreements:
   clauses         parse + ``pipeline.segment.segment``: file -> clauses
   extraction      ``extractors.annotate`` alone, on agreements segmented beforehand
@@ -22,7 +22,6 @@ Default files: the corpus PDFs; without them the test fixtures and a generated
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import statistics
 import sys
@@ -114,13 +113,6 @@ def ours(path: Path) -> None:
     parse(path)
 
 
-def _optional(module: str, name: str):
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
 def _time(fn, files: list[Path], repeat: int) -> float | None:
     """Best-of-``repeat`` total seconds over the files; None if a file fails."""
     best = None
@@ -150,11 +142,9 @@ def _docx_rate(repeat: int) -> tuple[int, int, float] | None:
 
 def _clause_readers(files: list[Path]):
     """``clauses`` (file -> clauses) and ``extraction`` (clauses -> annotated), as readers of the same files."""
-    annotate = _optional("extractors", "annotate")
-    segment = _optional("pipeline.segment", "segment")
-    if annotate is None or segment is None:
-        return []
+    from extractors import annotate
     from pipeline.ingest import parse
+    from pipeline.segment import segment
 
     segmented = {f: segment(parse(f)) for f in files}
 
@@ -176,6 +166,114 @@ def _clause_readers(files: list[Path]):
     return readers, sum(len(a.clauses) for a in segmented.values())
 
 
+def _readers(files: list[Path], skip_pdfplumber: bool):
+    """Every reader timed, in order, and the number of clauses the clause readers see."""
+    from pipeline.analyze import read_agreement
+
+    runs = [("raw-pdfium", raw_pdfium), ("ours", ours)]
+    if not skip_pdfplumber:
+        runs.insert(1, ("pdfplumber", pdfplumber_only))
+    runs.append(("read_agreement", read_agreement))
+    clause_runs, clauses = _clause_readers(files)
+    return runs + clause_runs, clauses
+
+
+def _first_extraction(runs, files: list[Path]) -> float:
+    """Extraction's first pass, its memos of words and lemmas empty; the rule files loaded before it."""
+    from extractors.pipeline import get_nlp
+
+    for lang in ("en", "ru", "kk"):
+        get_nlp(lang)  # pymorphy3 and the rule files load once per process, not per agreement
+    return _time(dict(runs)["extraction"], files, 1)
+
+
+def _rounds(runs, files: list[Path], repeat: int) -> tuple[dict[str, float | None], list[dict[str, float]]]:
+    """The best seconds of each reader, and every reader's seconds in each round.
+
+    Rounds interleave the readers (each round times every reader once; the best round of
+    each counts), so a neighbour's load on this shared machine hits them alike."""
+    # Imports (pydantic models, python-docx via the dispatcher, pdfminer) are paid once
+    # per process, not per page: load them before the clock starts.
+    import pdfplumber  # noqa: F401
+
+    import pipeline.ingest  # noqa: F401
+
+    best: dict[str, float | None] = {}
+    rounds: list[dict[str, float]] = []
+    for _ in range(repeat):
+        rounds.append({})
+        for name, fn in runs:
+            if name in best and best[name] is None:
+                continue  # it failed: it is reported, not retried
+            seconds = _time(fn, files, 1)
+            best[name] = seconds if seconds is None or name not in best else min(best[name], seconds)
+            if seconds is not None:
+                rounds[-1][name] = seconds
+    return best, rounds
+
+
+def _print_rates(runs, best: dict[str, float | None], pages: int) -> dict[str, float]:
+    """Seconds and pages per second of each reader; returns the rates of those that finished."""
+    rates: dict[str, float] = {}
+    print(f"{'reader':<16}{'seconds':>10}{'pages/s':>10}")
+    for name, _fn in runs:
+        seconds = best.get(name)
+        if seconds is None:
+            print(f"{name:<16}{'failed':>10}")
+            continue
+        rates[name] = pages / seconds
+        print(f"{name:<16}{seconds:>10.3f}{rates[name]:>10.1f}")
+    return rates
+
+
+def _print_extraction(best, rounds, *, clauses: int, files: int, first: float) -> None:
+    """Extraction against its target, per agreement, and against parsing (best rounds and within rounds)."""
+    extraction, parsing = best["extraction"], best["ours"]
+    to_clauses = best.get("clauses")
+    rate = clauses / extraction
+    print(
+        f"extraction: {clauses} clauses in {extraction:.3f} s = {rate:.0f} clauses/s "
+        f"(first pass, memos empty: {clauses / first:.0f} clauses/s); "
+        f"target >= {EXTRACTION_TARGET:,} clauses/s: {'met' if rate >= EXTRACTION_TARGET else 'BELOW TARGET'}"
+    )
+    print(
+        f"per agreement: parsing (file -> Document) {1000 * parsing / files:.1f} ms, file -> clauses "
+        f"{1000 * to_clauses / files:.1f} ms, extraction {1000 * extraction / files:.1f} ms "
+        f"(first pass {1000 * first / files:.1f} ms)"
+    )
+    for name, seconds in (("parsing (file -> Document)", parsing), ("file -> clauses", to_clauses)):
+        verdict = "less" if extraction < seconds else "MORE"
+        print(f"extraction costs {verdict} than {name}: {seconds / extraction:.2f}x (target: less)")
+    # The best rounds of two readers may come from calm and busy moments of this shared VM;
+    # within one round both met the same load.
+    paired = sorted(r["ours"] / r["extraction"] for r in rounds if "ours" in r and "extraction" in r)
+    if paired:
+        print(
+            f"parsing (file -> Document) / extraction within each round: median {statistics.median(paired):.2f}x, "
+            f"range {paired[0]:.2f}-{paired[-1]:.2f}x over {len(paired)} rounds"
+        )
+    if best.get("no-norms"):
+        no_norms = best["no-norms"]
+        print(
+            f"of extraction, the norm reader {1000 * (extraction - no_norms) / files:.1f} ms an agreement, "
+            f"tokens, lemmas, topics and modality {1000 * no_norms / files:.1f} ms "
+            f"(without the norm reader, extraction would cost {no_norms / parsing:.2f}x parsing)"
+        )
+
+
+def _print_ratios(rates: dict[str, float]) -> None:
+    """Ours against pdfplumber alone (the target) and against raw PDFium (the floor)."""
+    if "pdfplumber" in rates:
+        ratio = rates["ours"] / rates["pdfplumber"]
+        print(f"ours vs pdfplumber-only: {ratio:.1f}x faster (target >= 20x){'' if ratio >= 20 else '  BELOW TARGET'}")
+        if "read_agreement" in rates:
+            print(
+                f"kelisim show with extraction (read_agreement) vs pdfplumber-only: "
+                f"{rates['read_agreement'] / rates['pdfplumber']:.1f}x"
+            )
+    print(f"ours vs raw pypdfium2:   {rates['ours'] / rates['raw-pdfium']:.2f}x its speed")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", nargs="+", type=Path, help="PDF files (default: the corpus)")
@@ -188,99 +286,18 @@ def main(argv: list[str] | None = None) -> int:
     files = args.files or _default_files()
     pages = sum(_pages(f) for f in files)
     print(f"{len(files)} files, {pages} pages")
-    runs = [("raw-pdfium", raw_pdfium), ("ours", ours)]
-    if not args.skip_pdfplumber:
-        runs.insert(1, ("pdfplumber", pdfplumber_only))
-    read_agreement = _optional("pipeline.analyze", "read_agreement")
-    if read_agreement is not None:
-        runs.append(("read_agreement", read_agreement))
-    clause_runs, clauses = _clause_readers(files) or ([], 0)
-    runs.extend(clause_runs)
-    first_extraction = None
-    if clause_runs:
-        from extractors.pipeline import get_nlp
-
-        for lang in ("en", "ru", "kk"):
-            get_nlp(lang)  # pymorphy3 and the rule files load once per process, not per agreement
-        first_extraction = _time(dict(clause_runs)["extraction"], files, 1)
-
-    # Imports (pydantic models, python-docx via the dispatcher, pdfminer) are paid once
-    # per process, not per page: load them before the clock starts.
-    import pdfplumber  # noqa: F401
-
-    import pipeline.ingest  # noqa: F401
-
-    # Rounds interleave the readers (each round times every reader once; the best round of
-    # each counts), so a neighbour's load on this shared machine hits them alike.
-    best: dict[str, float | None] = {}
-    rounds: list[dict[str, float]] = []  # every reader's time in each round, for ratios within one round
-    for _ in range(args.repeat):
-        rounds.append({})
-        for name, fn in runs:
-            if name in best and best[name] is None:
-                continue  # it failed: it is reported, not retried
-            seconds = _time(fn, files, 1)
-            best[name] = seconds if seconds is None or name not in best else min(best[name], seconds)
-            if seconds is not None:
-                rounds[-1][name] = seconds
-    rates: dict[str, float] = {}
-    print(f"{'reader':<16}{'seconds':>10}{'pages/s':>10}")
-    for name, _fn in runs:
-        seconds = best.get(name)
-        if seconds is None:
-            print(f"{name:<16}{'failed':>10}")
-            continue
-        rates[name] = pages / seconds
-        print(f"{name:<16}{seconds:>10.3f}{rates[name]:>10.1f}")
+    runs, clauses = _readers(files, args.skip_pdfplumber)
+    first = _first_extraction(runs, files)
+    best, rounds = _rounds(runs, files, args.repeat)
+    rates = _print_rates(runs, best, pages)
     docx_run = _docx_rate(args.repeat)
     if docx_run and docx_run[2]:
         n, blocks, seconds = docx_run
         print(f"docx (ours)     {seconds:>10.2f}  {n} files, {blocks / seconds:.0f} paragraphs/s")
-    if "extraction" in best and best["extraction"] and "ours" in rates:
-        extraction, parsing = best["extraction"], pages / rates["ours"]
-        to_clauses = best.get("clauses")
-        n = len(files)
-        rate = clauses / extraction
-        print(
-            f"extraction: {clauses} clauses in {extraction:.3f} s = {rate:.0f} clauses/s "
-            f"(first pass, memos empty: {clauses / first_extraction:.0f} clauses/s); "
-            f"target >= {EXTRACTION_TARGET:,} clauses/s: {'met' if rate >= EXTRACTION_TARGET else 'BELOW TARGET'}"
-        )
-        print(
-            f"per agreement: parsing (file -> Document) {1000 * parsing / n:.1f} ms, file -> clauses "
-            f"{1000 * to_clauses / n:.1f} ms, extraction {1000 * extraction / n:.1f} ms "
-            f"(first pass {1000 * first_extraction / n:.1f} ms)"
-        )
-        for name, seconds in (("parsing (file -> Document)", parsing), ("file -> clauses", to_clauses)):
-            verdict = "less" if extraction < seconds else "MORE"
-            print(f"extraction costs {verdict} than {name}: {seconds / extraction:.2f}x (target: less)")
-        # The best rounds of two readers may come from calm and busy moments of this shared VM;
-        # within one round both met the same load.
-        paired = sorted(r["ours"] / r["extraction"] for r in rounds if "ours" in r and "extraction" in r)
-        if paired:
-            print(
-                f"parsing (file -> Document) / extraction within each round: median {statistics.median(paired):.2f}x, "
-                f"range {paired[0]:.2f}-{paired[-1]:.2f}x over {len(paired)} rounds"
-            )
-        if best.get("no-norms"):
-            no_norms = best["no-norms"]
-            print(
-                f"of extraction, the norm reader {1000 * (extraction - no_norms) / n:.1f} ms an agreement, "
-                f"tokens, lemmas, topics and modality {1000 * no_norms / n:.1f} ms "
-                f"(without the norm reader, extraction would cost {no_norms / parsing:.2f}x parsing)"
-            )
-
-    if "ours" in rates:
-        if "pdfplumber" in rates:
-            ratio = rates["ours"] / rates["pdfplumber"]
-            print(f"ours vs pdfplumber-only: {ratio:.1f}x faster (target >= 20x){'' if ratio >= 20 else '  BELOW TARGET'}")
-        if "pdfplumber" in rates and "read_agreement" in rates:
-            print(
-                f"kelisim show with extraction (read_agreement) vs pdfplumber-only: "
-                f"{rates['read_agreement'] / rates['pdfplumber']:.1f}x"
-            )
-        if "raw-pdfium" in rates:
-            print(f"ours vs raw pypdfium2:   {rates['ours'] / rates['raw-pdfium']:.2f}x its speed")
+    if best.get("extraction") and best.get("ours") and first:
+        _print_extraction(best, rounds, clauses=clauses, files=len(files), first=first)
+    if "ours" in rates and "raw-pdfium" in rates:
+        _print_ratios(rates)
     return 0
 
 

@@ -7,18 +7,15 @@ cached pipeline per language (:mod:`extractors.pipeline`), the rule files of
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from extractors.language import script_language
 from schemas import Agreement, Clause
 
 # The rule files, one folder per language.
 DATA = Path(__file__).with_name("data")
 
-_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
-# Letters of the Kazakh alphabet that Russian does not have.
-_KAZAKH = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
 _BATCH = 64
 #: What of one text is read: the longest clause of the real agreements read here has about
 #: 4,000 characters, and the readers' time grows faster than the length (a 70,000-character
@@ -27,20 +24,13 @@ _BATCH = 64
 MAX_CHARS = 20_000
 
 
-def guess_language(text: str) -> str:
-    """The language of a clause by its script: Kazakh letters -> kk, Cyrillic -> ru, else en."""
-    if _KAZAKH.search(text):
-        return "kk"
-    return "ru" if _CYRILLIC.search(text) else "en"
-
-
 def annotate(agreement: Agreement) -> Agreement:
     """Return the agreement with modality, norms, topics and evidence on every clause."""
     if not agreement.clauses:
         return agreement
     by_lang: dict[str, list[int]] = {}
     for i, clause in enumerate(agreement.clauses):
-        lang = agreement.language or guess_language(clause.text)
+        lang = agreement.language or script_language(clause.text)
         by_lang.setdefault(lang, []).append(i)
     clauses = list(agreement.clauses)
     warnings = [

@@ -57,25 +57,20 @@ def _make(y: int, m: int | None, d: int) -> date | None:
         return None
 
 
+# Each way of writing a date, with the groups of its year, month and day: 01.02.2024,
+# 1 February 2024, February 1, 2024, 2024 жылғы 1 ақпан.
+_ORDERS = ((_NUMERIC, 3, 2, 1), (_DAY_MONTH_YEAR, 3, 2, 1), (_MONTH_DAY_YEAR, 3, 1, 2), (_YEAR_DAY_MONTH, 1, 3, 2))
+
+
 def find_dates(text: str) -> list[FoundDate]:
     """Every complete date in ``text``, in order of appearance."""
     found: list[FoundDate] = []
-    for m in _NUMERIC.finditer(text):
-        d = _make(int(m[3]), int(m[2]), int(m[1]))
-        if d:
-            found.append(FoundDate(d, m.start(), m.end()))
-    for m in _DAY_MONTH_YEAR.finditer(text):
-        d = _make(int(m[3]), month_number(m[2]), int(m[1]))
-        if d:
-            found.append(FoundDate(d, m.start(), m.end()))
-    for m in _MONTH_DAY_YEAR.finditer(text):
-        d = _make(int(m[3]), month_number(m[1]), int(m[2]))
-        if d:
-            found.append(FoundDate(d, m.start(), m.end()))
-    for m in _YEAR_DAY_MONTH.finditer(text):
-        d = _make(int(m[1]), month_number(m[3]), int(m[2]))
-        if d:
-            found.append(FoundDate(d, m.start(), m.end()))
+    for pattern, year, month, day in _ORDERS:
+        for m in pattern.finditer(text):
+            month_of = int(m[month]) if pattern is _NUMERIC else month_number(m[month])
+            d = _make(int(m[year]), month_of, int(m[day]))
+            if d:
+                found.append(FoundDate(d, m.start(), m.end()))
     found.sort(key=lambda f: f.start)
     # Overlapping matches of two patterns over the same words: keep the first, longest.
     result: list[FoundDate] = []

@@ -362,18 +362,13 @@ def evaluate(
     """Score the pipeline on every gold document of ``gold_dir``.
 
     ``read`` (default ``pipeline.analyze.read_agreement``) turns a file into an
-    annotated Agreement; when it cannot be imported the evaluation falls back
-    to ``from_text``. ``annotate`` (default ``extractors.annotate``) annotates
+    annotated Agreement. ``annotate`` (default ``extractors.annotate``) annotates
     the Agreement built from gold texts. ``doc_ids`` restricts the documents.
     """
     wanted = set(doc_ids) if doc_ids else None
     golds = [g for g in load_gold(gold_dir) if wanted is None or g.doc_id in wanted]
     if not from_text and read is None:
-        try:
-            from pipeline.analyze import read_agreement as read
-        except ImportError as exc:
-            _log.warning("pipeline.analyze is not available (%s): scoring extraction on gold texts", exc)
-            from_text = True
+        from pipeline.analyze import read_agreement as read
     if from_text and annotate is None:
         from pipeline.analyze import analyze as annotate
     report = EvalReport(gold_dir=str(gold_dir), from_text=from_text)

@@ -10,6 +10,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from extractors.language import detect_language
 from pipeline.dates import find_dates, year_range
 from schemas.datafile import read_yaml
 
@@ -230,30 +231,4 @@ def _validity(texts: list[str]) -> tuple[str | None, str | None, str | None]:
     return valid_from, valid_to, None
 
 
-# ----------------------------------------------------------------------------- language
 
-
-@cache
-def _detector():
-    from lingua import Language, LanguageDetectorBuilder
-
-    return LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.RUSSIAN, Language.KAZAKH).build()
-
-
-_KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
-
-
-def detect_language(text: str) -> str | None:
-    """"en", "ru", "kk", or None when there are too few words to tell."""
-    text = text[:3000]
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < 20:
-        return None
-    from lingua import Language
-
-    found = _detector().detect_language_of(text)
-    code = {Language.ENGLISH: "en", Language.RUSSIAN: "ru", Language.KAZAKH: "kk"}.get(found)
-    # lingua can call Kazakh legal prose with many Russian loanwords Russian; Kazakh-only letters decide.
-    if code == "ru" and sum(c in _KAZAKH_LETTERS for c in letters) > len(letters) * 0.02:
-        return "kk"
-    return code

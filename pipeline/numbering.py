@@ -135,15 +135,4 @@ def follows(previous: tuple[int, ...] | None, candidate: tuple[int, ...], max_ga
     return False
 
 
-ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
-
-def roman_to_int(roman: str) -> int | None:
-    total, prev = 0, 0
-    for ch in reversed(roman.upper()):
-        v = ROMAN_VALUES.get(ch)
-        if v is None:
-            return None
-        total = total - v if v < prev else total + v
-        prev = max(prev, v)
-    return total or None

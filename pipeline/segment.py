@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 
 from pipeline.ingest.common import page_list
 from pipeline.metadata import read_metadata
-from pipeline.numbering import APPENDIX, Marker, follows, number_key, parse_label, parse_marker, roman_to_int
+from pipeline.numbering import APPENDIX, Marker, follows, number_key, parse_label, parse_marker
+from pipeline.numerals import roman_to_int
 from schemas import Agreement, Block, Clause, Document, Table
 
 _log = logging.getLogger(__name__)

@@ -8,63 +8,37 @@ run is incomplete, which a batch job must notice first.
 
 from __future__ import annotations
 
-import json
-import logging
-import os
 import sys
-from pathlib import Path
 
 import click
-from rich.console import Console
 
 from pipeline import compliance
 from pipeline.cli.app import cli
 from pipeline.cli.options import (
     EXIT_FINDINGS,
     EXIT_UNREADABLE,
+    ProgressBar,
     Unreadable,
+    console,
     db_option,
-    emit_json,
-    is_terminal,
+    emit,
+    error_line,
+    jobs_option,
     ocr_option,
-    output_format,
+    report_options,
     verbosity,
 )
 from pipeline.compliance.references import ReferenceNotFound, ReferenceRefused
 from pipeline.errors import InputError
 from pipeline.ingest.common import ReadOptions
 from pipeline.report import RENDERERS
-from pipeline.report.table import print_report
+from pipeline.report.terminal import print_report
 from pipeline.store import DatabaseError
 from schemas.models import Report
 
-_log = logging.getLogger(__name__)
-
-_PLAIN_WIDTH = 160
-
-
-def _writable_output(ctx, param, value: str | None) -> str | None:
-    """Refuse an --output that cannot be written before any work is done: a failure after the
-    whole check would end with a traceback and exit 1, which means "findings"."""
-    if value is None:
-        return None
-    folder = Path(value).parent
-    if not folder.is_dir():
-        raise click.BadParameter(f"{value}: folder {folder} does not exist", ctx=ctx, param=param)
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise click.BadParameter(f"{value}: folder {folder} is not writable", ctx=ctx, param=param)
-    return value
-
 
 def _report_options(f):
-    f = output_format("text", "json", "csv", "html")(f)
-    f = click.option(
-        "--output",
-        "-o",
-        type=click.Path(dir_okay=False, writable=True),
-        callback=_writable_output,
-        help="Write the report to FILE (its folder must exist).",
-    )(f)
+    f = report_options("text", "json", "csv", "html")(f)
     f = click.option("--all", "show_all", is_flag=True, help="Also list ok findings.")(f)
     f = click.option(
         "--fail-on",
@@ -76,37 +50,15 @@ def _report_options(f):
     return f
 
 
-def _quiet() -> bool:
-    """-q was given: the shared option configures logging at WARNING through basicConfig."""
-    root = logging.getLogger()
-    return bool(root.handlers) and root.level == logging.WARNING
-
-
 def _emit(report: Report, fmt: str, output: str | None, *, per_agreement: bool) -> None:
-    if fmt == "json":
-        data = {"findings": [f.model_dump(mode="json") for f in report.findings], "summary": report.summary}
-        if output:
-            Path(output).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    def text(stream) -> None:
+        if fmt in RENDERERS:
+            click.echo(RENDERERS[fmt](report), nl=False, file=stream)
         else:
-            emit_json(data)
-        return
-    if fmt in RENDERERS:
-        text = RENDERERS[fmt](report)
-        if output:
-            Path(output).write_text(text, encoding="utf-8")
-        else:
-            click.echo(text, nl=False)
-        return
-    # Off a terminal (a file, a pipe) there is no width to fit: keep explanations on one line.
-    if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            print_report(
-                report, Console(file=handle, width=_PLAIN_WIDTH, no_color=True), per_agreement=per_agreement
-            )
-    elif is_terminal():
-        print_report(report, Console(), per_agreement=per_agreement)
-    else:
-        print_report(report, Console(width=_PLAIN_WIDTH, no_color=True), per_agreement=per_agreement)
+            print_report(report, console(stream), per_agreement=per_agreement)
+
+    data = {"findings": [f.model_dump(mode="json") for f in report.findings], "summary": report.summary}
+    emit(fmt, output, data=data, text=text)
 
 
 def _finish(
@@ -118,39 +70,11 @@ def _finish(
     _emit(shown, fmt, output, per_agreement=per_agreement)
     if fmt != "text" or output:  # the terminal table already lists them
         for failure in report.failures:
-            click.echo(f"kelisim: could not read {failure}", err=True)
+            error_line(failure)
     if report.failures:
         sys.exit(EXIT_UNREADABLE)
     if compliance.flagged(shown, fail_on):
         sys.exit(EXIT_FINDINGS)
-
-
-class _Progress:
-    """A rich progress bar on stderr, only when stderr is a terminal and -q was not given."""
-
-    def __init__(self, enabled: bool):
-        self.bar = None
-        if enabled:
-            from rich.progress import Progress
-
-            self.bar = Progress(console=Console(stderr=True), transient=True)
-            self.task = None
-
-    def __enter__(self):
-        if self.bar is not None:
-            self.bar.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
-
-    def __call__(self, path: Path, position: int, total: int) -> None:
-        if self.bar is None:
-            return
-        if self.task is None:
-            self.task = self.bar.add_task("Checking", total=total)
-        self.bar.update(self.task, completed=position, description=f"Checking {path.name}")
 
 
 @cli.command()
@@ -164,9 +88,7 @@ class _Progress:
 @click.option(
     "--force", is_flag=True, help="Compare even when the reference is of a lower level than a target."
 )
-@click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Parallel readers."
-)
+@jobs_option("Agreements read")
 @_report_options
 @db_option
 @ocr_option
@@ -180,9 +102,10 @@ def check(targets, against, force, jobs, fmt, output, show_all, fail_on, db, ocr
     Example: kelisim check corpora/samples --against general-agreement --format html -o report.html
     """
     try:
-        with _Progress(sys.stderr.isatty() and not _quiet()) as progress:
+        with ProgressBar("checking") as bar:
             report = compliance.check(
-                targets, against=against, db=db, force=force, jobs=jobs, on_progress=progress,
+                targets, against=against, db=db, force=force, jobs=jobs,
+                on_progress=(lambda path, done, total: bar.update(done, total, path.name)) if bar.enabled else None,
                 options=ReadOptions(ocr=ocr),
             )
     except ReferenceRefused as error:
@@ -190,7 +113,7 @@ def check(targets, against, force, jobs, fmt, output, show_all, fail_on, db, ocr
     except ReferenceNotFound as error:
         raise click.UsageError(str(error)) from None
     except InputError as error:
-        click.echo(f"kelisim: could not read the reference {error}", err=True)
+        error_line(f"the reference {error}")
         sys.exit(EXIT_UNREADABLE)
     except DatabaseError as error:
         raise Unreadable(str(error)) from None
@@ -216,7 +139,7 @@ def diff(old, new, fmt, output, show_all, fail_on, db, ocr):
     except ReferenceNotFound as error:
         raise click.UsageError(str(error)) from None
     except InputError as error:
-        click.echo(f"kelisim: could not read {error}", err=True)
+        error_line(str(error))
         sys.exit(EXIT_UNREADABLE)
     except DatabaseError as error:
         raise Unreadable(str(error)) from None

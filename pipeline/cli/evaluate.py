@@ -7,17 +7,25 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from pipeline import evaluate as evaluation
 from pipeline.cli.app import cli
-from pipeline.cli.options import EXIT_OK, EXIT_UNREADABLE, output_format, verbosity
+from pipeline.cli.options import (
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    emit_json,
+    error_line,
+    report_options,
+    report_output,
+    verbosity,
+    warning_line,
+)
+from pipeline.report.terminal import print_findings_scores, print_real_scores, print_scores, scores_console
 
 
 @cli.command("eval")
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@output_format("text", "json")
+@report_options("text", "json")
 @click.option(
     "--from-text",
     is_flag=True,
@@ -43,7 +51,7 @@ from pipeline.cli.options import EXIT_OK, EXIT_UNREADABLE, output_format, verbos
 )
 @click.option("--details", is_flag=True, help="Also list every clause whose annotation differs from gold.")
 @verbosity
-def eval_command(gold_dir, fmt, from_text, findings, real, texts, details):
+def eval_command(gold_dir, fmt, from_text, findings, real, texts, details, output):
     """Measure topics, modality, norms, clause numbers and metadata against gold annotations.
 
     GOLD_DIR holds <doc_id>.json gold files. Scores are given for all documents,
@@ -59,7 +67,8 @@ def eval_command(gold_dir, fmt, from_text, findings, real, texts, details):
       kelisim eval corpora/realtext --real --texts ../realtext
     """
     if real:
-        _real(gold_dir, list(texts) or None, fmt, details)
+        with report_output(output) as stream:
+            _real(gold_dir, list(texts) or None, fmt, details, stream)
         return
     if not evaluation.load_gold(gold_dir):
         raise click.BadParameter(f"{gold_dir}: no gold files (<doc_id>.json with clauses)", param_hint="GOLD_DIR")
@@ -69,146 +78,30 @@ def eval_command(gold_dir, fmt, from_text, findings, real, texts, details):
         from pipeline.evaluate_findings import evaluate_findings, gold_parameters
 
         scored = evaluate_findings(findings, gold_dir, parameters=gold_parameters(gold_dir, findings))
-    if fmt == "json":
-        out = json.loads(evaluation.report_json(report))
-        if scored is not None:
-            out["findings"] = scored.to_dict()
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
-    else:
-        _print_text(report, details=details)
-        if scored is not None:
-            _print_findings(scored, details=details)
+    with report_output(output) as stream:
+        if fmt == "json":
+            out = json.loads(evaluation.report_json(report))
+            if scored is not None:
+                out["findings"] = scored.to_dict()
+            emit_json(out, file=stream)
+        else:
+            console = scores_console(stream)
+            print_scores(report, console, details=details)
+            if scored is not None:
+                print_findings_scores(scored, console, details=details)
     for doc in report.failed:
-        click.echo(f"error: {doc.source}: {doc.error}", err=True)
+        error_line(f"{doc.source}: {doc.error}")
     sys.exit(EXIT_UNREADABLE if report.failed else EXIT_OK)
 
 
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"
-
-
-def _console() -> Console:
-    return Console(soft_wrap=False, width=max(Console().width, 110))
-
-
-def _scores_table(title: str, rows) -> Table:
-    table = Table(title=title)
-    for name in ("lang", "clauses", "topic macro-F1", "topic P", "topic R", "modality acc", "norm P", "norm R"):
-        table.add_column(name, justify="left" if name == "lang" else "right")
-    for lang, s in rows:
-        table.add_row(
-            lang, str(s.clauses), _pct(s.topic_macro_f1), _pct(s.topic_micro.precision), _pct(s.topic_micro.recall),
-            _pct(s.modality_accuracy), _pct(s.norms.precision), _pct(s.norms.recall),
-        )
-    return table
-
-
-def _real(labels_dir: Path, texts: list[Path] | None, fmt: str, details: bool) -> None:
+def _real(labels_dir: Path, texts: list[Path] | None, fmt: str, details: bool, stream) -> None:
     from pipeline.realtext import evaluate_real
 
     report = evaluate_real(labels_dir, texts)
     if fmt == "json":
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        emit_json(report.to_dict(), file=stream)
     else:
-        console = _console()
-        console.print(f"[bold]Real-text evaluation[/bold] of the labels in {labels_dir}: "
-                      f"{len(report.documents)} documents read, {len(report.absent)} without their text")
-        console.print(_scores_table("Scores by language (real texts)", sorted(report.by_language().items())))
-        docs = Table(title="Documents")
-        for name in ("document", "lang", "labelled", "located", "topic macro-F1", "modality", "norm P", "norm R",
-                     "unassigned (gold/found)"):
-            docs.add_column(name, justify="left" if name in ("document", "lang") else "right")
-        for d in report.documents:
-            docs.add_row(d.doc, d.language, str(d.labelled), str(d.located), _pct(d.scores.topic_macro_f1),
-                         _pct(d.scores.modality_accuracy), _pct(d.scores.norms.precision), _pct(d.scores.norms.recall),
-                         f"{d.unassigned_gold}/{d.unassigned_found}")
-        console.print(docs)
-        for d in report.documents:
-            if d.missing_cues:
-                console.print(f"{d.doc}: clauses not found by their cues: {', '.join(d.missing_cues)}", markup=False)
-            if details:
-                for m in d.mismatches:
-                    click.echo(f"{d.doc} {m['number']}: " + "; ".join(m["problems"]))
+        print_real_scores(report, scores_console(stream), labels_dir=labels_dir, details=details)
     for absent in report.absent:
-        click.echo(f"absent: {absent}", err=True)
+        warning_line(absent)
     sys.exit(EXIT_OK if report.documents else EXIT_UNREADABLE)
-
-
-def _print_text(report: evaluation.EvalReport, *, details: bool) -> None:
-    console = _console()
-    mode = "gold texts (extraction only)" if report.from_text else "files, parsed end to end"
-    console.print(f"[bold]Evaluation[/bold] of {len(report.documents)} gold documents in {report.gold_dir}: {mode}")
-
-    summary = Table(title="Scores by part and language")
-    for name in ("part", "lang", "clauses", "topic macro-F1", "topic micro-F1", "modality acc", "norm P", "norm R"):
-        summary.add_column(name, justify="left" if name in ("part", "lang") else "right")
-    for part, by_lang in report.groups().items():
-        for lang, s in by_lang.items():
-            if not s.clauses and lang == "all" and part != "all":
-                continue
-            summary.add_row(
-                part, lang, str(s.clauses), _pct(s.topic_macro_f1), _pct(s.topic_micro.f1),
-                _pct(s.modality_accuracy), _pct(s.norms.precision), _pct(s.norms.recall),
-            )
-    console.print(summary)
-
-    overall = report.groups()["all"]["all"]
-    topics = Table(title="Topics (all documents)")
-    for name in ("topic", "support", "tp", "fp", "fn", "precision", "recall", "F1"):
-        topics.add_column(name, justify="left" if name == "topic" else "right")
-    for topic, c in sorted(overall.topics.items()):
-        topics.add_row(topic, str(c.support), str(c.tp), str(c.fp), str(c.fn), _pct(c.precision), _pct(c.recall), _pct(c.f1))
-    console.print(topics)
-
-    docs = Table(title="Documents")
-    columns = ["document", "lang", "holdout", "clause P", "clause R", "macro-F1", "modality"]
-    if not report.from_text:
-        columns += list(evaluation.METADATA_FIELDS)
-    for name in columns:
-        docs.add_column(name, justify="left" if name in ("document", "lang", "holdout") else "right")
-    for d in report.documents:
-        row = [
-            d.doc_id + (" [red](unread)[/red]" if d.error else ""), d.language or "?", "yes" if d.holdout else "no",
-            _pct(d.clause_numbers.precision), _pct(d.clause_numbers.recall),
-            _pct(d.scores.topic_macro_f1), _pct(d.scores.modality_accuracy),
-        ]
-        if not report.from_text:
-            row += ["✓" if d.metadata.get(f, {}).get("exact") else "✗" for f in evaluation.METADATA_FIELDS]
-        docs.add_row(*row)
-    console.print(docs)
-    if not report.from_text:
-        exact = report.metadata_exactness()
-        console.print("Metadata exact: " + ", ".join(f"{f} {v['exact']}/{v['documents']}" for f, v in exact.items()))
-    if details:
-        for d in report.documents:
-            for m in d.mismatches:
-                click.echo(f"{d.doc_id} {m['number']}: " + "; ".join(m["problems"]))
-
-
-def _print_findings(scored, *, details: bool) -> None:
-    console = _console()
-    table = Table(title=f"Compliance findings against {scored.source} (agreements read from their PDFs)")
-    for name in ("kind", "lang", "cases", "expected", "flagged", "matched", "recall", "precision",
-                 "P, all flags", "must-not-flag hit", "no verdict"):
-        table.add_column(name, justify="left" if name in ("kind", "lang") else "right")
-    for kind in ("check", "diff"):
-        for lang in ["all", *scored.languages()]:
-            t = scored.totals(kind, None if lang == "all" else lang)
-            if not t["cases"]:
-                continue
-            table.add_row(kind, lang, str(t["cases"]), str(t["expected"]), str(t["flagged"]), str(t["matched"]),
-                          _pct(t["recall"]), _pct(t["precision"]), _pct(t["precision_all"]),
-                          f"{t['must_not_flag_flagged']}/{t['must_not_flag']}", str(t["verdicts_missing"]))
-    console.print(table)
-    console.print("precision counts flags of the parameters the gold uses; 'all flags' counts every flag "
-                  "(a gold written before the taxonomy gained a parameter cannot expect findings about it)")
-    if details:
-        for c in scored.cases:
-            for k in c.missed:
-                click.echo(f"{c.name}: missed {k}")
-            for k in c.extra:
-                click.echo(f"{c.name}: extra {k}")
-            for k in c.outside:
-                click.echo(f"{c.name}: outside the gold's parameters {k}")
-            for m in c.must_not_flag_flagged:
-                click.echo(f"{c.name}: must not flag {m['parameter']} {m['reference_clause']}: flagged {m['flagged']}")

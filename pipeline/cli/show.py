@@ -13,26 +13,26 @@ from pipeline.cli.options import (
     EXIT_OK,
     EXIT_UNREADABLE,
     emit_json,
+    error_line,
+    jobs_option,
     ocr_option,
     ocr_progress,
-    output_format,
+    report_options,
+    report_output,
     verbosity,
 )
 from pipeline.ingest.common import ReadOptions
-from pipeline.render import agreement_text
+from pipeline.report.terminal import agreement_text
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@output_format("text", "json")
+@report_options("text", "json")
 @click.option("--explain", is_flag=True, help="Say which words produced every topic, modality and norm.")
 @ocr_option
-@click.option(
-    "--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
-    help="Scanned pages recognised at a time.",
-)
+@jobs_option("Scanned pages recognised")
 @verbosity
-def show(files, fmt, explain, ocr, jobs):
+def show(files, fmt, explain, output, ocr, jobs):
     """Parse PDF, DOCX, DOC, RTF or ODT agreements and print metadata, clauses, topics, modality and norms.
 
     Needs no database. With several files, JSON output is a list. Pages without a text
@@ -46,19 +46,20 @@ def show(files, fmt, explain, ocr, jobs):
     # One FILE named gives one object; several, a folder or a glob give a list, even when
     # only one of them could be read, so a script sees one shape for one way of asking.
     single = len(files) == 1 and paths == [Path(files[0])]
-    for path in paths:
-        with ocr_progress(path) as on_page:
-            _, agreement, error = read_outcome(path, ReadOptions(ocr=ocr, jobs=jobs, on_page=on_page))
-        if error:
-            click.echo(f"error: {error}", err=True)
-            failed = True
-            continue
-        if fmt == "json":
-            results.append(agreement)
-        else:
-            click.echo(agreement_text(agreement, explain=explain))
-    if fmt == "json" and single and results:
-        emit_json(results[0])
-    elif fmt == "json" and not single:
-        emit_json([a.model_dump(mode="json") for a in results])
+    with report_output(output) as stream:
+        for path in paths:
+            with ocr_progress(path) as on_page:
+                _, agreement, error = read_outcome(path, ReadOptions(ocr=ocr, jobs=jobs, on_page=on_page))
+            if error:
+                error_line(error)
+                failed = True
+                continue
+            if fmt == "json":
+                results.append(agreement)
+            else:
+                click.echo(agreement_text(agreement, explain=explain), file=stream)
+        if fmt == "json" and single and results:
+            emit_json(results[0], file=stream)
+        elif fmt == "json" and not single:
+            emit_json([a.model_dump(mode="json") for a in results], file=stream)
     sys.exit(EXIT_UNREADABLE if failed else EXIT_OK)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import logging
-import re
 import sys
 
 import click
@@ -13,48 +10,22 @@ from pipeline.cli.app import cli
 from pipeline.cli.options import (
     EXIT_OK,
     EXIT_UNREADABLE,
+    ProgressBar,
     Unreadable,
     backend_options,
+    console,
     db_option,
-    emit_json,
+    emit,
+    error_line,
+    jobs_option,
     ocr_option,
-    output_format,
+    report_options,
     verbosity,
+    warning_line,
 )
+from pipeline.report.terminal import print_search_results
 from pipeline.store import DatabaseError, QueryError, SearchQuery, api
 from pipeline.store.ingest import IngestReport, ingest_paths
-
-
-def _quiet() -> bool:
-    ctx = click.get_current_context(silent=True)
-    if ctx is not None and "kelisim.quiet" in ctx.meta:
-        return bool(ctx.meta["kelisim.quiet"])
-    # -q configures the root logger at WARNING with a handler; without -q/-v it has none.
-    root = logging.getLogger()
-    return bool(root.handlers) and root.level == logging.WARNING
-
-
-def _progress_callbacks(enabled: bool):
-    """(on_total, on_file, close) for a rich progress bar on stderr; no-ops when not wanted."""
-    if not enabled:
-        return None, None, lambda: None
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    progress = Progress(
-        TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        TextColumn("{task.description}"), console=Console(stderr=True), transient=True,
-    )  # fmt: skip
-    task = {}
-
-    def on_total(n: int) -> None:
-        progress.start()
-        task["id"] = progress.add_task("", total=n)
-
-    def on_file(path: str) -> None:
-        progress.update(task["id"], advance=1, description=path[-50:])
-
-    return on_total, on_file, progress.stop
 
 
 def _summary_text(report: IngestReport) -> str:
@@ -71,22 +42,15 @@ def _summary_text(report: IngestReport) -> str:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(1, 64),
-    default=1,
-    show_default=True,
-    help="Parallel parser processes.",
-)
+@jobs_option("Files read")
 @click.option(
     "--allow-empty", is_flag=True, help="Store files from which no clauses were read (scans without a text layer)."
 )
 @db_option
-@output_format("text", "json")
+@report_options("text", "json")
 @ocr_option
 @verbosity
-def ingest(paths, jobs, allow_empty, db, fmt, ocr):
+def ingest(paths, jobs, allow_empty, db, fmt, output, ocr):
     """Parse PDF, DOCX, DOC, RTF and ODT files and folders into the clause database and the search index.
 
     A file whose content is already stored is skipped; a changed file replaces its
@@ -94,56 +58,27 @@ def ingest(paths, jobs, allow_empty, db, fmt, ocr):
 
     Example: kelisim ingest corpora/samples --jobs 2 --db kelisim.db
     """
-    on_total, on_file, close = _progress_callbacks(sys.stderr.isatty() and not _quiet())
-    try:
-        report = ingest_paths(
-            paths, db, jobs=jobs, on_total=on_total, on_file=on_file, allow_empty=allow_empty, ocr=ocr
-        )
-    except DatabaseError as e:
-        raise Unreadable(f"{e}; nothing was stored") from None
-    finally:
-        close()
-    if fmt == "json":
-        emit_json(report.to_json())
-    else:
-        click.echo(_summary_text(report))
+    done = {"files": 0, "total": 0}
+
+    def on_total(total: int) -> None:
+        done["total"] = total
+
+    def on_file(path: str) -> None:
+        done["files"] += 1
+        bar.update(done["files"], done["total"], path)
+
+    with ProgressBar("ingesting") as bar:
+        try:
+            report = ingest_paths(
+                paths, db, jobs=jobs, allow_empty=allow_empty, ocr=ocr,
+                on_total=on_total if bar.enabled else None, on_file=on_file if bar.enabled else None,
+            )  # fmt: skip
+        except DatabaseError as e:
+            raise Unreadable(f"{e}; nothing was stored") from None
+    emit(fmt, output, data=report.to_json, text=lambda stream: click.echo(_summary_text(report), file=stream))
     if report.stopped:
-        click.echo(f"kelisim: {report.stopped}; {len(report.ingested)} files stored before it", err=True)
+        error_line(f"{report.stopped}; {len(report.ingested)} files stored before it")
     sys.exit(EXIT_UNREADABLE if report.failed or report.stopped or report.index_failed else EXIT_OK)
-
-
-def _snippet_text(snippet: str):
-    from rich.text import Text
-
-    out = Text()
-    for i, part in enumerate(re.split(r"</?mark>", snippet)):
-        out.append(html.unescape(part), style="bold yellow" if i % 2 else "")
-    return out
-
-
-def _results_table(results):
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(title=f"{results.total} clauses", title_justify="left", show_lines=True, expand=True)
-    table.add_column("clause", no_wrap=True)
-    table.add_column("agreement", ratio=1)
-    table.add_column("text", ratio=3)
-    for hit in results.hits:
-        where = " · ".join(str(v) for v in (hit.level, hit.sector, hit.region, hit.year) if v)
-        agreement = escape(hit.title or hit.agreement) + (f"\n[dim]{escape(where)}[/dim]" if where else "")
-        page = f"\np. {hit.page}" if hit.page else ""
-        topics = f"\n[dim]{', '.join(hit.topics)}[/dim]" if hit.topics else ""
-        table.add_row(
-            escape(hit.number) + page, agreement, _snippet_text(hit.snippet).append_text(_markup(topics))
-        )
-    return table
-
-
-def _markup(text: str):
-    from rich.text import Text
-
-    return Text.from_markup(text)
 
 
 @cli.command()
@@ -167,10 +102,10 @@ def _markup(text: str):
     help="Open the database for reading only (automatic when it is not writable).",
 )
 @backend_options
-@output_format("text", "json")
+@report_options("text", "json")
 @verbosity
 def search(
-    query, topic, level, sector, region, year, agreement, like, limit, db, read_only, backend, es_url, fmt
+    query, topic, level, sector, region, year, agreement, like, limit, db, read_only, backend, es_url, fmt, output
 ):
     """Full-text search over stored clauses, with filters and facet counts.
 
@@ -191,32 +126,16 @@ def search(
     except (DatabaseError, api.BackendError) as e:
         raise Unreadable(str(e)) from None
     for warning in results.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    if fmt == "json":
-        emit_json(results.to_json())
-        return
-    from rich.console import Console
-
-    console = Console()
-    if not results.hits:
-        console.print("no clauses match")
-        return
-    console.print(_results_table(results))
-    facets = [
-        f"{name}: " + ", ".join(f"{k} ({v})" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])[:8])
-        for name, counts in results.facets.items()
-        if counts
-    ]
-    if facets:
-        console.print("\n".join(facets), style="dim", markup=False)
+        warning_line(warning)
+    emit(fmt, output, data=results.to_json, text=lambda stream: print_search_results(results, console(stream)))
 
 
 @cli.command()
 @db_option
 @backend_options
-@output_format("text", "json")
+@report_options("text", "json")
 @verbosity
-def index(db, backend, es_url, fmt):
+def index(db, backend, es_url, fmt, output):
     """Rebuild a search index from the clause database (embedded tantivy, or Elasticsearch).
 
     Example: kelisim index --backend elasticsearch --es-url http://localhost:9200
@@ -227,12 +146,8 @@ def index(db, backend, es_url, fmt):
         raise click.UsageError(str(e)) from None
     except (DatabaseError, api.BackendError) as e:
         raise Unreadable(str(e)) from None
-    if fmt == "json":
-        emit_json(summary)
-    else:
-        click.echo(
-            f"indexed {summary['clauses']} clauses into {backend} (generation {summary['generation']})"
-        )
-        for line in summary.get("errors", [])[:20]:
-            click.echo(f"  error {line}", err=True)
+    line = f"indexed {summary['clauses']} clauses into {backend} (generation {summary['generation']})"
+    emit(fmt, output, data=summary, text=lambda stream: click.echo(line, file=stream))
+    for line in summary.get("errors", [])[:20]:
+        error_line(line)
     sys.exit(EXIT_UNREADABLE if summary.get("errors") else EXIT_OK)

@@ -123,11 +123,10 @@ def _pair_status(o: Clause, n: Clause) -> str:
     return "unchanged" if o.number == n.number else "moved"
 
 
-def align(old: Agreement, new: Agreement) -> Alignment:
-    """Pair the clauses of ``old`` with those of ``new``."""
-    scores = _scores(old.clauses, new.clauses) if old.clauses and new.clauses else []
+def _pair_best(scores: list[list[float]], n_old: int, n_new: int) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """Pairs taken greedily, best score first (then the nearer position), each clause at most once."""
     candidates = sorted(
-        ((scores[i][j], i, j) for i in range(len(old.clauses)) for j in range(len(new.clauses))),
+        ((scores[i][j], i, j) for i in range(n_old) for j in range(n_new)),
         key=lambda t: (-t[0], abs(t[1] - t[2]), t[1]),
     )
     old_to_new: dict[int, list[int]] = {}
@@ -138,35 +137,23 @@ def align(old: Agreement, new: Agreement) -> Alignment:
         if i in old_to_new or j in new_to_old:
             continue
         old_to_new[i], new_to_old[j] = [j], [i]
+    return old_to_new, new_to_old
 
-    # Splits: a leftover new clause contained in a paired old clause.
-    for j, n in enumerate(new.clauses):
-        if j in new_to_old:
-            continue
-        homes = [
-            i
-            for i, o in enumerate(old.clauses)
-            if i in old_to_new and _part_of(n, o, [new.clauses[k] for k in old_to_new[i]], scores[i][j])
-        ]
-        if homes:
-            i = max(homes, key=lambda i: scores[i][j])
-            old_to_new[i].append(j)
-            new_to_old[j] = [i]
-    # Merges: a leftover old clause contained in a paired new clause.
-    for i, o in enumerate(old.clauses):
-        if i in old_to_new:
-            continue
-        homes = [
-            j
-            for j, n in enumerate(new.clauses)
-            if j in new_to_old and _part_of(o, n, [old.clauses[k] for k in new_to_old[j]], scores[i][j])
-        ]
-        if homes:
-            j = max(homes, key=lambda j: scores[i][j])
-            first_old = new_to_old[j][0]
-            new_to_old[j].append(i)
-            old_to_new[i] = list(old_to_new[first_old])
 
+def _home(part: Clause, wholes: tuple[Clause, ...], paired: dict[int, list[int]], siblings: tuple[Clause, ...],
+          part_scores: list[float]) -> int | None:
+    """The paired clause of the other version that ``part``, left over, is a piece of (best score
+    first), or None; ``paired`` maps each whole to its counterparts among ``siblings``."""
+    homes = [
+        k
+        for k, whole in enumerate(wholes)
+        if k in paired and _part_of(part, whole, [siblings[x] for x in paired[k]], part_scores[k])
+    ]
+    return max(homes, key=lambda k: part_scores[k]) if homes else None
+
+
+def _groups(old: Agreement, new: Agreement, old_to_new: dict[int, list[int]], new_to_old: dict[int, list[int]]) -> list[Group]:
+    """One group per connected set of pairs, with its status: split, merged, moved, changed or unchanged."""
     groups: list[Group] = []
     seen: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
     for i in sorted(old_to_new):
@@ -188,8 +175,30 @@ def align(old: Agreement, new: Agreement) -> Alignment:
                 status=status,
             )
         )
+    return groups
+
+
+def align(old: Agreement, new: Agreement) -> Alignment:
+    """Pair the clauses of ``old`` with those of ``new``: the best pairs, then splits, then merges."""
+    scores = _scores(old.clauses, new.clauses) if old.clauses and new.clauses else []
+    old_to_new, new_to_old = _pair_best(scores, len(old.clauses), len(new.clauses))
+    # Splits: a leftover new clause contained in a paired old clause.
+    for j, n in enumerate(new.clauses):
+        if j not in new_to_old and old.clauses:
+            i = _home(n, old.clauses, old_to_new, new.clauses, [row[j] for row in scores])
+            if i is not None:
+                old_to_new[i].append(j)
+                new_to_old[j] = [i]
+    # Merges: a leftover old clause contained in a paired new clause.
+    for i, o in enumerate(old.clauses):
+        if i not in old_to_new and new.clauses:
+            j = _home(o, new.clauses, new_to_old, old.clauses, scores[i])
+            if j is not None:
+                first_old = new_to_old[j][0]
+                new_to_old[j].append(i)
+                old_to_new[i] = list(old_to_new[first_old])
     return Alignment(
-        groups=tuple(groups),
+        groups=tuple(_groups(old, new, old_to_new, new_to_old)),
         added=tuple(c.id for j, c in enumerate(new.clauses) if j not in new_to_old),
         removed=tuple(c.id for i, c in enumerate(old.clauses) if i not in old_to_new),
     )

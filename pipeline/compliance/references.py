@@ -84,12 +84,8 @@ def _read(path: Path, options=None) -> Agreement:
 
 
 def _stored(agreement_id: str, db: str | Path | None) -> Agreement:
-    try:
-        from pipeline.store import DatabaseError, load_agreement
-    except ImportError as error:
-        raise ReferenceNotFound(
-            f"{agreement_id}: stored agreements need the clause database, which is not available ({error})"
-        ) from None
+    from pipeline.store import DatabaseError, load_agreement
+
     if db is None or not Path(db).exists():
         raise DatabaseError(f"{agreement_id}: no clause database at {db}; run `kelisim ingest` or pass --db")
     agreement = load_agreement(db, agreement_id)  # a broken database raises DatabaseError

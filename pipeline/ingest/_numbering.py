@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from pipeline.numerals import to_roman
+
 _log = logging.getLogger(__name__)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -30,35 +32,9 @@ _MAX_LEVELS = 9
 
 # --------------------------------------------------------------------------- formats
 
-_ROMAN = (
-    (1000, "M"),
-    (900, "CM"),
-    (500, "D"),
-    (400, "CD"),
-    (100, "C"),
-    (90, "XC"),
-    (50, "L"),
-    (40, "XL"),
-    (10, "X"),
-    (9, "IX"),
-    (5, "V"),
-    (4, "IV"),
-    (1, "I"),
-)
 # Word's Russian list letters leave out ё, й, ъ, ы, ь: they never open a word or read
 # badly as list markers ("й)"), so a Russian list runs а..я in 28 letters.
 _RUSSIAN = "абвгдежзиклмнопрстуфхцчшщэюя"
-
-
-def to_roman(n: int) -> str:
-    """Upper-case Roman numeral; Word writes thousands past 3999 as repeated M."""
-    if n <= 0:
-        return str(n)
-    out = []
-    for value, letters in _ROMAN:
-        count, n = divmod(n, value)
-        out.append(letters * count)
-    return "".join(out)
 
 
 def to_letters(n: int, alphabet: str = "abcdefghijklmnopqrstuvwxyz") -> str:

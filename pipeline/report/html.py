@@ -14,6 +14,7 @@ from functools import cache
 import jinja2
 from markupsafe import Markup, escape
 
+from extractors.numbers import format_value
 from pipeline.compliance.summary import summarise
 from schemas.models import Finding, Report
 
@@ -68,6 +69,7 @@ def _template() -> jinja2.Template:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["value"] = format_value
     return environment.get_template("report.html.j2")
 
 

@@ -20,11 +20,10 @@ class BackendError(Exception):
 
 
 def _backend_errors():
-    try:
-        from elastic_transport import TransportError
-        from elasticsearch import ApiError
-    except ImportError:  # pragma: no cover - the client is a declared dependency
-        return ()
+    """Elasticsearch's error types, imported only when an error is being handled."""
+    from elastic_transport import TransportError
+    from elasticsearch import ApiError
+
     return (TransportError, ApiError)
 
 

@@ -366,6 +366,9 @@ def agreement_ids(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute("SELECT id FROM agreements ORDER BY id")]
 
 
+_NORM_COLUMNS = ("parameter", "comparator", "value", "unit", "condition", "text")
+
+
 def read_agreement_row(conn: sqlite3.Connection, agreement_id: str) -> Agreement | None:
     """The full Agreement model as it was stored, or None."""
     row = conn.execute(
@@ -388,16 +391,7 @@ def read_agreement_row(conn: sqlite3.Connection, agreement_id: str) -> Agreement
         " ORDER BY n.clause_rowid, n.position",
         (agreement_id,),
     ):
-        norms.setdefault(r["clause_rowid"], []).append(
-            Norm(
-                parameter=r["parameter"],
-                comparator=r["comparator"],
-                value=r["value"],
-                unit=r["unit"],
-                condition=r["condition"],
-                text=r["text"],
-            )  # fmt: skip
-        )
+        norms.setdefault(r["clause_rowid"], []).append(Norm(**{name: r[name] for name in _NORM_COLUMNS}))
     clauses = tuple(
         Clause(
             id=c["id"],

@@ -9,7 +9,6 @@ a half-built index. User text is only ever placed in ``match``-family queries
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 import re
@@ -18,7 +17,19 @@ from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
 from pipeline.store import database
-from pipeline.store.query import FACETS, Hit, ParsedText, QueryError, SearchQuery, SearchResults, Term
+from pipeline.store.query import (
+    FACETS,
+    FUZZY_BOOST,
+    HIT_FIELDS,
+    SNIPPET_CHARS,
+    Hit,
+    ParsedText,
+    QueryError,
+    SearchQuery,
+    SearchResults,
+    Term,
+    plain_snippet,
+)
 from schemas.elasticsearch import ALIAS, index_template
 
 _log = logging.getLogger(__name__)
@@ -27,23 +38,7 @@ TEXT_FIELDS = ("text", "text_kk")
 _FILTER_FIELDS = {"topic": "topics", "level": "level", "sector": "sector", "region": "region", "year": "year",
                   "agreement": "agreement"}  # fmt: skip
 _FACET_FIELDS = {"topic": "topics", "level": "level", "sector": "sector", "region": "region", "year": "year"}
-_FUZZY_MIN_CHARS = 5
-_FUZZY_BOOST = 0.3
-_SNIPPET_CHARS = 240
-_SOURCE = [
-    "clause_id",
-    "agreement",
-    "number",
-    "title",
-    "level",
-    "sector",
-    "region",
-    "year",
-    "page",
-    "topics",
-    "text",
-    "text_kk",
-]
+_SOURCE = [*HIT_FIELDS, "topics", "text", "text_kk"]
 _BULK_RETRIES = 5
 
 
@@ -177,7 +172,7 @@ def _term_clauses(term: Term) -> list[dict]:
             *({"prefix": {f: {"value": term.text.lower()}}} for f in TEXT_FIELDS),
         ]
     should = [{"multi_match": {"query": term.text, "type": "phrase", "fields": list(TEXT_FIELDS)}}]
-    if len(term.text) >= _FUZZY_MIN_CHARS:
+    if term.forgives_typo:
         should.append(
             {
                 "multi_match": {
@@ -185,7 +180,7 @@ def _term_clauses(term: Term) -> list[dict]:
                     "fields": list(TEXT_FIELDS),
                     "operator": "and",
                     "fuzziness": 1,
-                    "boost": _FUZZY_BOOST,
+                    "boost": FUZZY_BOOST,
                 }
             }  # fmt: skip
         )
@@ -219,7 +214,7 @@ def search_body(query: SearchQuery, parsed: ParsedText, like_id: str | None = No
             "pre_tags": ["<mark>"],
             "post_tags": ["</mark>"],
             "encoder": "html",
-            "fields": {f: {"number_of_fragments": 1, "fragment_size": _SNIPPET_CHARS} for f in TEXT_FIELDS},
+            "fields": {f: {"number_of_fragments": 1, "fragment_size": SNIPPET_CHARS} for f in TEXT_FIELDS},
         },  # fmt: skip
     }
     if not must:
@@ -246,10 +241,7 @@ def _snippet(source: dict, highlight: dict) -> str:
     for field in TEXT_FIELDS:
         if highlight.get(field):
             return highlight[field][0]
-    text = source.get("text") or source.get("text_kk") or ""
-    if len(text) <= _SNIPPET_CHARS:
-        return html.escape(text, quote=False)
-    return html.escape(text[:_SNIPPET_CHARS].rsplit(" ", 1)[0], quote=False) + " …"
+    return plain_snippet(source.get("text") or source.get("text_kk") or "")
 
 
 def results(query: SearchQuery, response: dict, backend: str = "elasticsearch") -> SearchResults:
@@ -258,20 +250,8 @@ def results(query: SearchQuery, response: dict, backend: str = "elasticsearch") 
     for h in response["hits"]["hits"]:
         s = h["_source"]
         hits.append(
-            Hit(
-                clause_id=s["clause_id"],
-                agreement=s["agreement"],
-                number=s["number"],
-                title=s.get("title"),
-                level=s.get("level"),
-                sector=s.get("sector"),
-                region=s.get("region"),
-                year=s.get("year"),
-                page=s.get("page"),
-                topics=tuple(s.get("topics", ())),
-                score=float(h.get("_score") or 0.0),
-                snippet=_snippet(s, h.get("highlight", {})),
-            )  # fmt: skip
+            Hit.from_stored(s.get, topics=s.get("topics", ()), score=h.get("_score") or 0.0,
+                            snippet=_snippet(s, h.get("highlight", {})))  # fmt: skip
         )
     aggs = response.get("aggregations", {})
     facets = {

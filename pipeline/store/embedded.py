@@ -27,7 +27,17 @@ import tantivy
 from tantivy import Document, Filter, Index, Occur, Query, SnippetGenerator, TextAnalyzerBuilder, Tokenizer
 
 from pipeline.store import database
-from pipeline.store.query import FACETS, Hit, ParsedText, SearchQuery, SearchResults, Term
+from pipeline.store.query import (
+    FACETS,
+    FUZZY_BOOST,
+    SNIPPET_CHARS,
+    Hit,
+    ParsedText,
+    SearchQuery,
+    SearchResults,
+    Term,
+    plain_snippet,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -35,9 +45,6 @@ INDEX_SCHEMA = 2  # bump when the fields below change: an older index is then re
 _META = "kelisim-index.json"
 _STEM, _PLAIN = "kel_stem", "kel_plain"
 _KEYWORDS = ("topic", "level", "sector", "region", "agreement")
-_FUZZY_MIN_CHARS = 5
-_FUZZY_BOOST = 0.3
-_SNIPPET_CHARS = 240
 _WRITER_HEAP = 64_000_000
 
 
@@ -335,9 +342,9 @@ class EmbeddedIndex:
                 alternatives.append(Query.phrase_query(self.schema, field, tokens))
             else:
                 alternatives.append(Query.term_query(self.schema, field, tokens[0]))
-                if len(term.text) >= _FUZZY_MIN_CHARS:
+                if term.forgives_typo:
                     fuzzy = Query.fuzzy_term_query(self.schema, field, tokens[0], distance=1)
-                    alternatives.append(Query.boost_query(fuzzy, _FUZZY_BOOST))
+                    alternatives.append(Query.boost_query(fuzzy, FUZZY_BOOST))
         return self._should(alternatives)
 
     def _phrase_query(self, words: tuple[str, ...]) -> Query | None:
@@ -439,7 +446,7 @@ class _Snippets:
         if text_q is not None:
             for field in ("text", "text_kk"):
                 gen = SnippetGenerator.create(searcher, text_q, schema, field)
-                gen.set_max_num_chars(_SNIPPET_CHARS)
+                gen.set_max_num_chars(SNIPPET_CHARS)
                 self.generators[field] = gen
 
     def __call__(self, doc: Document) -> str:
@@ -450,14 +457,7 @@ class _Snippets:
             snippet = gen.snippet_from_doc(doc)
             if snippet.highlighted():
                 return marked_snippet(text, snippet)
-        return _plain_snippet(text)
-
-
-def _plain_snippet(text: str) -> str:
-    if len(text) <= _SNIPPET_CHARS:
-        return html.escape(text, quote=False)
-    cut = text[:_SNIPPET_CHARS].rsplit(" ", 1)[0]
-    return html.escape(cut, quote=False) + " …"
+        return plain_snippet(text)
 
 
 def marked_snippet(text: str, snippet: tantivy.Snippet) -> str:
@@ -485,20 +485,7 @@ def marked_snippet(text: str, snippet: tantivy.Snippet) -> str:
 
 
 def _hit(doc: Document, score: float, snippets: _Snippets) -> Hit:
-    return Hit(
-        clause_id=doc.get_first("clause_id"),
-        agreement=doc.get_first("agreement"),
-        number=doc.get_first("number"),
-        title=doc.get_first("title"),
-        level=doc.get_first("level"),
-        sector=doc.get_first("sector"),
-        region=doc.get_first("region"),
-        year=doc.get_first("year"),
-        page=doc.get_first("page"),
-        topics=tuple(doc.get_all("topic")),
-        score=float(score),
-        snippet=snippets(doc),
-    )
+    return Hit.from_stored(doc.get_first, topics=doc.get_all("topic"), score=score, snippet=snippets(doc))
 
 
 # --------------------------------------------------------------------------- building

@@ -7,7 +7,6 @@ half-way keeps every file it finished and none it did not.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from pipeline.ingest.common import sha256_of
 from pipeline.store import database, embedded
 from pipeline.unread import unread_reason
 from pipeline.workers import process_pool
@@ -49,11 +49,6 @@ class IngestReport:
         }
 
 
-def file_sha256(path: Path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
 def _default_reader(ocr: str, jobs: int) -> Reader:
     """The analysis stage's reader; ``jobs`` > 1 recognises one file's scanned pages in parallel."""
     from pipeline.analyze import read_outcome  # the parsers and spaCy load only when files are read
@@ -68,7 +63,7 @@ def _triage(conn, paths: Iterable[Path], report: IngestReport) -> list[tuple[Pat
     batch: dict[str, str] = {}  # digest -> key, for copies of one file inside this batch
     for path in paths:
         try:
-            digest = file_sha256(path)
+            digest = sha256_of(path)
         except OSError as e:
             report.failed.append(f"{path}: cannot read ({e.strerror or e})")
             continue

@@ -8,6 +8,7 @@ its own query objects from those, so ``"``, ``NEAR(``, ``AND OR``, ``text:x``,
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,6 +19,21 @@ FACETS = ("topic", "level", "sector", "region", "year")
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 32
 MAX_LIMIT = 1000
+# Both backends rank and cut alike: a word of this many letters also matches with one typo, at
+# this weight against the exact word; a snippet is at most this many characters.
+FUZZY_MIN_CHARS = 5
+FUZZY_BOOST = 0.3
+SNIPPET_CHARS = 240
+#: The stored fields a hit carries as they are, in both backends.
+HIT_FIELDS = ("clause_id", "agreement", "number", "title", "level", "sector", "region", "year", "page")
+
+
+def plain_snippet(text: str) -> str:
+    """The start of a clause as a snippet, when no word of the query is in it: HTML-escaped,
+    cut at the last whole word before SNIPPET_CHARS."""
+    if len(text) <= SNIPPET_CHARS:
+        return html.escape(text, quote=False)
+    return html.escape(text[:SNIPPET_CHARS].rsplit(" ", 1)[0], quote=False) + " …"
 
 
 class QueryError(ValueError):
@@ -58,6 +74,11 @@ class Term:
     text: str
     prefix: bool = False
 
+    @property
+    def forgives_typo(self) -> bool:
+        """Long enough to match a word one typo away as well (at the weight FUZZY_BOOST)."""
+        return len(self.text) >= FUZZY_MIN_CHARS
+
 
 @dataclass(frozen=True)
 class Phrase:
@@ -78,6 +99,8 @@ class ParsedText:
 
 @dataclass(frozen=True)
 class Hit:
+    """A clause found: the stored fields of HIT_FIELDS, then what the search made of it."""
+
     clause_id: str
     agreement: str
     number: str
@@ -91,17 +114,15 @@ class Hit:
     score: float
     snippet: str
 
+    @classmethod
+    def from_stored(cls, field, *, topics, score: float, snippet: str) -> Hit:
+        """A hit from a backend's stored document: ``field(name)`` gives each of HIT_FIELDS."""
+        return cls(**{name: field(name) for name in HIT_FIELDS}, topics=tuple(topics), score=float(score),
+                   snippet=snippet)  # fmt: skip
+
     def to_json(self) -> dict:
         return {
-            "clause_id": self.clause_id,
-            "agreement": self.agreement,
-            "number": self.number,
-            "title": self.title,
-            "level": self.level,
-            "sector": self.sector,
-            "region": self.region,
-            "year": self.year,
-            "page": self.page,
+            **{name: getattr(self, name) for name in HIT_FIELDS},
             "topics": list(self.topics),
             "score": round(float(self.score), 4),
             "snippet": self.snippet,

@@ -178,7 +178,8 @@ def test_commands_have_help_with_an_example(command):
 
 
 def test_check_against_a_stored_agreement_id(files):
-    database = pytest.importorskip("pipeline.store.database")
+    from pipeline.store import database
+
     connection = database.connect(files / "kelisim.db")
     database.store_agreement(connection, GENERAL)
     connection.close()

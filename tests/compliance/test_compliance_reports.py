@@ -12,7 +12,7 @@ from pipeline.compliance.check import check_agreements
 from pipeline.compliance.summary import select
 from pipeline.report import csv as csv_report
 from pipeline.report import html as html_report
-from pipeline.report.table import print_report
+from pipeline.report.terminal import print_report
 
 HOSTILE = 'A lump sum of ten annual wages <script>alert("x")</script> & more.'
 
@@ -129,3 +129,15 @@ def test_terminal_table_shows_findings_and_the_per_agreement_summary():
     # The file is named under the title: the PDF and the DOCX of one text share a title.
     assert out.count("ag_t.pdf") >= 2  # in the findings and in the summary
     assert all(f.agreement_file == "ag_t.pdf" for f in _report().findings)
+
+
+def test_html_writes_values_as_csv_and_explanations_do():
+    """The HTML report formatted values with "%g": 1,500,000 tenge read "1.5e+06"."""
+    reference = agreement("ag_ref", clause("3.1", "A lump sum of 3,000,000 tenge.", norms=(
+        norm("injury_compensation.death_lump_sum", "=", 3_000_000, "kzt"),)), level="general", title="General")
+    target = agreement("ag_t", clause("3.1", "A lump sum of 1,500,000 tenge.", norms=(
+        norm("injury_compensation.death_lump_sum", "=", 1_500_000, "kzt"),)))
+    page = html_report.render(check_agreements([target], reference))
+    lines = [line for line in page.splitlines() if "Expected:" in line or "found:" in line]
+    assert any("= 3000000 kzt" in line for line in lines) and any("= 1500000 kzt" in line for line in lines)
+    assert not any("e+06" in line for line in lines)

@@ -10,13 +10,12 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from gold_corpus import FINDINGS, ROOT, expected_findings
+from gold_corpus import ROOT, expected_findings
 
 from pipeline.analyze import read_agreement
 from pipeline.compliance.check import check_agreements
 from pipeline.compliance.diff import diff_agreements
 
-pytestmark = pytest.mark.skipif(not FINDINGS.exists(), reason="corpora/gold/findings.yaml not built yet")
 FORMATS = ("pdf", "docx")
 
 

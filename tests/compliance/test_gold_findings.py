@@ -15,8 +15,6 @@ from pipeline.compliance.check import check_agreements
 from pipeline.compliance.diff import diff_agreements
 from pipeline.compliance.engine import compare_norms
 
-pytestmark = pytest.mark.skipif(not FINDINGS.exists(), reason="corpora/gold/findings.yaml not built yet")
-
 
 def _key(finding) -> tuple:
     if isinstance(finding, dict):

@@ -139,4 +139,4 @@ def test_eval_real_names_every_text_it_cannot_find(tmp_path):
     assert result.exit_code == 3
     labelled = sorted(REALTEXT.rglob("*.yaml"))
     assert labelled
-    assert result.output.count("absent: ") == len(labelled)
+    assert result.output.count(" not found in ") == len(labelled)

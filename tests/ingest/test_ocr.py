@@ -17,7 +17,7 @@ from pipeline.analyze import read_agreement
 from pipeline.cli import cli
 from pipeline.ingest import ocr, parse, pdf
 from pipeline.ingest.common import ReadOptions
-from pipeline.render import agreement_text
+from pipeline.report.terminal import agreement_text
 from schemas import Agreement
 
 ROOT = Path(__file__).resolve().parents[2]
