@@ -158,8 +158,10 @@ def _grid(cluster: list[Edge], words: list[Word]) -> Region | None | bool:
     vs = [e for e in cluster if e.vertical]
     ys = _lines_at([e.at for e in hs])[::-1]  # top first
     xs = _lines_at([e.at for e in vs])
-    if len(ys) < 3 or len(xs) < 3:
-        return None  # fewer than two rows or two columns: a frame or a boxed paragraph
+    if len(ys) < 2 or len(xs) < 3:
+        # fewer than two columns: a frame or a boxed paragraph. One row of two or more cells is a
+        # table (often the last row of one continued from the page before).
+        return None
     x0, x1, top, bottom = xs[0], xs[-1], ys[0], ys[-1]
     full_width = all(e.a <= x0 + SNAP and e.b >= x1 - SNAP for e in hs)
     full_height = all(e.a <= bottom + SNAP and e.b >= top - SNAP for e in vs)
