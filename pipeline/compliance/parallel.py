@@ -80,7 +80,6 @@ def inconsistencies(agreement: Agreement) -> list[Finding]:
                 agreement_file=agreement.source.path,
                 reference_title=agreement.title,
                 evidence=(f"{clause.number} ({mine}): {norm.text}", f"{twin.number} ({theirs}): {other.text}"),
-                parallel_text=twin.text,
                 level=agreement.level,
             ))
     return out
