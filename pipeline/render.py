@@ -36,7 +36,8 @@ def agreement_text(agreement: Agreement, explain: bool = False) -> str:
 
 def clause_text(c: Clause, explain: bool = False) -> list[str]:
     page = f" (p. {c.page}{', OCR' if c.ocr else ''})" if c.page else ""
-    out = [f"{c.number}{page}  " + textwrap.shorten(c.text, 160, placeholder=" …")]
+    language = f" [{c.language}]" if c.language else ""  # a clause of a bilingual agreement
+    out = [f"{c.number}{language}{page}  " + textwrap.shorten(c.text, 160, placeholder=" …")]
     tags = []
     if c.topics:
         tags.append("topics: " + ", ".join(c.topics))
