@@ -65,6 +65,10 @@ def text_language(text: str) -> str | None:
     return None
 
 
+# A table cell holding only a clause number ("5.3", "5.3."): its row's clause in both languages.
+_NUMBER_CELL = re.compile(r"^\s*\d{1,3}(?:\.\d{1,3}){0,3}\.?\s*$")
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.split("\n") if line.strip()]
 
@@ -102,6 +106,10 @@ def _classified(document: Document) -> list[tuple[Block, str | None, bool]]:
             continue
         for row in block.table.rows:
             cells = {lang: row[i] if i < len(row) else "" for lang, i in zip((KAZAKH, RUSSIAN), columns, strict=True)}
+            number = next((cell.strip() for i, cell in enumerate(row) if i not in columns and _NUMBER_CELL.match(cell)), None)
+            if number:  # "№ | Kazakh | Russian": the clause number stands in a column of its own
+                cells = {lang: f"{number} {cell}" if cell.strip() and parse_marker(cell) is None else cell
+                         for lang, cell in cells.items()}
             if cells[KAZAKH] == cells[RUSSIAN]:  # a merged row (a title across both columns): read it once
                 out.extend((Block(text=line, page=block.table.page), text_language(line), False)
                            for line in _lines(cells[KAZAKH]))

@@ -5,6 +5,11 @@ A norm read in both versions of a clause (same parameter, same condition) whose 
 in the same unit or one converted exactly, is an ``inconsistent`` finding: the two official
 texts disagree, and a worker may be held to either. A norm read in one version only is no
 finding: the other version's value was not read, which says nothing of what it sets.
+
+An ``inconsistent`` finding names the compared (Russian) clause in ``agreement``/``clause`` and
+the same agreement's other (Kazakh) version of it in ``reference``/``reference_clause``; ``found``
+is the Russian value, ``expected`` the Kazakh one. It is no verdict on a guarantee of the
+reference, so it comes on top of the one verdict per guarantee.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ import pytest
 from pipeline import bilingual
 from pipeline.bilingual import text_language
 from pipeline.ingest import parse
+from pipeline.segment import segment
 
 CORPORA = Path(__file__).resolve().parents[2] / "corpora"
 BILINGUAL = ["medcentre-2024-kkru", "energoservice-2025-kkru-table", "energoservice-2025-kkru-columns"]
@@ -83,3 +84,28 @@ def test_ruled_table_continued_on_a_page_by_one_row_is_a_table():
 @pytest.mark.parametrize("name", ONE_LANGUAGE)
 def test_a_document_in_one_language_is_not_split(name):
     assert bilingual.split(parse(CORPORA / "samples" / name)) is None
+
+
+def test_table_with_the_clause_number_in_a_column_of_its_own(tmp_path):
+    """«№ | Kazakh | Russian»: the number cell opens the clause in both languages (a table Word
+    wrote, from the gold texts of energoservice-2025 and its Kazakh translation)."""
+    from docx import Document as WordDocument
+
+    kazakh, russian = (_gold(doc)["clauses"] for doc in ("energoservice-2025-kk", "energoservice-2025"))
+    word = WordDocument()
+    table = word.add_table(rows=0, cols=3)
+    heading = None
+    for k, r in zip(kazakh, russian, strict=True):
+        if r["heading"] != heading:
+            heading = r["heading"]
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text, cells[2].text = k["number"].split(".")[0] + ".", k["heading"].upper(), heading.upper()
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text = k["number"], k["text"], r["text"]
+    path = tmp_path / "numbered_column.docx"
+    word.save(path)
+    agreement = segment(parse(path))
+    assert agreement.language == "kk+ru"
+    assert {(c.language, c.number) for c in agreement.clauses} == {("kk", c["number"]) for c in kazakh} | {
+        ("ru", c["number"]) for c in russian}
+    assert all(c.parallel for c in agreement.clauses)
