@@ -43,7 +43,8 @@ def _disagreements(clause: Clause, twin: Clause) -> list[tuple[Norm, Norm]]:
     theirs: dict[tuple, list[Norm]] = {}
     for norms, into in ((clause.norms, mine), (twin.norms, theirs)):
         for norm in norms:
-            if norm.parameter in params:
+            # a value applied by reference disagrees where it is stated, and is found there
+            if norm.parameter in params and not norm.by_reference:
                 into.setdefault(_key(norm), []).append(norm)
     out = []
     for key, found in mine.items():
@@ -75,7 +76,7 @@ def inconsistencies(agreement: Agreement) -> list[Finding]:
                 reference_clause=twin.number,
                 expected=norm_value(other),
                 found=norm_value(norm),
-                explanation=f"The two official texts of clause {clause.number} disagree: {label(norm.parameter)} is "
+                explanation=f"The two official texts of clause {clause.number} disagree. {label(norm.parameter)} is "
                             f"{describe(norm)} in the {mine} text and {describe(other)} in the {theirs} text.",
                 clause_text=clause.text,
                 reference_clause_text=twin.text,
