@@ -95,4 +95,6 @@ def test_html_report_shows_both_texts():
     page = html.render(report)
     kazakh = next(c for c in _read("energoservice-2025-kkru-table.pdf").clauses if c.language == "kk" and c.number == "2.1")
     assert "<h4>Kazakh text</h4>" in page and " ".join(kazakh.text.split()[:4]) in page
-    assert "Russian text" in page  # the inconsistent finding's two sides
+    assert "Russian text" in page  # the inconsistent finding's two sides, each value marked
+    assert "<mark>продолжительностью 28 календарных дней</mark>" in page
+    assert "<mark>ұзақтығы 30 күнтізбелік күн" in page
