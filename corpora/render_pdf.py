@@ -365,6 +365,9 @@ def _bilingual(src: BilingualSource, st: _Styles, width: float) -> list:
         commands.append(("GRID", (0, 0), (-1, -1), 0.6, colors.black))
     else:
         commands.append(("RIGHTPADDING", (0, 0), (0, -1), gap))
-    table = Table(rows, colWidths=[width / 2, width / 2], hAlign="LEFT", splitByRow=1)
+    # Without rules a row breaks across pages, as Word lets it, so a clause's end may open the next
+    # page's columns; a ruled row is kept whole (reportlab draws no rule where it breaks one).
+    table = Table(rows, colWidths=[width / 2, width / 2], hAlign="LEFT", splitByRow=1,
+                  splitInRow=int(src.arrangement == "columns"))
     table.setStyle(TableStyle(commands))
     return [table]

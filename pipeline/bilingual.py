@@ -133,23 +133,34 @@ def _opens(block: Block) -> bool:
     return parse_marker(block.text) is not None or (len(letters) >= 4 and all(ch.isupper() for ch in letters))
 
 
+_SENTENCE_END = re.compile(r"[.;:!?»)]\s*$")
+
+
 def _settled(blocks: list[tuple[Block, str | None, bool]]) -> list[str | None]:
-    """Undecided blocks take their neighbours' language, read in order: the previous block's, except
-    that a line opening a clause or a title between the two versions (where the next decided block
-    is in the other language) takes the next one's. A short block whose words alone disagree with
-    both neighbours takes theirs too."""
+    """Undecided blocks take their neighbours' language, read in order. Where the two neighbours
+    differ (the boundary of a column or of a version), a line opening a clause or a title takes the
+    next block's; a continuation takes the language whose text stopped mid-sentence (the end of a
+    clause carried over from the previous page's other column), else the previous block's. A short
+    block whose words alone disagree with both neighbours takes theirs too."""
     after: list[str | None] = [None] * len(blocks)
     last = None
     for i in range(len(blocks) - 1, -1, -1):
         after[i] = last
         last = blocks[i][1] or last
     out: list[str | None] = []
+    last_text: dict[str, str] = {}
     for (block, lang, sure), nxt in zip(blocks, after, strict=True):
         prev = out[-1] if out else None
         alone = not sure and prev is not None and prev == nxt != lang and len(block.text.split()) < _SHORT
         if lang is None or alone:
-            lang = (nxt or prev) if _opens(block) else (prev or nxt)
+            if _opens(block):
+                lang = nxt or prev
+            else:
+                unfinished = [x for x, text in last_text.items() if not _SENTENCE_END.search(text)]
+                lang = unfinished[0] if prev != nxt and len(unfinished) == 1 else (prev or nxt)
         out.append(lang)
+        if lang is not None and block.kind == "text":
+            last_text[lang] = block.text
     return out
 
 

@@ -69,6 +69,15 @@ def test_two_column_pdf_reads_the_left_column_before_the_right():
     assert "kk" not in decided[first_russian + 2:], decided
 
 
+def test_last_page_of_two_columns_keeps_the_gutter_of_the_page_before():
+    """The columns' last page holds one row of each (the ends of clause 9.2, carried over): too
+    little to show a gutter of its own, it is read with the previous page's."""
+    document = parse(CORPORA / "samples" / "energoservice-2025-kkru-columns.pdf")
+    last = max(b.page for b in document.blocks)
+    lines = [b.text for b in document.blocks if b.page == last]
+    assert lines == ["дейін қолданылады.", "года."]
+
+
 def test_ruled_table_continued_on_a_page_by_one_row_is_a_table():
     """The last page of the ruled bilingual table holds one row (clause 9.2, continued from the page
     before); it is read as a table, not as lines mixing the two languages."""

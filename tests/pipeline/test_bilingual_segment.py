@@ -33,6 +33,10 @@ def test_bilingual_agreement_has_both_versions_linked(path):
         assert (twin.number, twin.parallel) == (clause.number, clause.id)
         assert {clause.language, twin.language} == {"kk", "ru"}
         assert text_language(clause.text) in (clause.language, None), (clause.number, clause.text[:60])
+    # every clause's text is its gold text: no line of one version strays into the other
+    texts = {(c["language"], c["number"]): " ".join(c["text"].split()) for c in gold["clauses"]}
+    wrong = [(c.language, c.number) for c in agreement.clauses if " ".join(c.text.split()) != texts[(c.language, c.number)]]
+    assert not wrong
     # the metadata are the Russian text's
     meta = gold["metadata"]
     assert (agreement.level, agreement.valid_from, agreement.valid_to) == (meta["level"], meta["valid_from"], meta["valid_to"])
