@@ -109,7 +109,8 @@ def _merge(edges: list[Edge]) -> list[Edge]:
     for e in sorted(edges, key=lambda e: (e.vertical, round(e.at / SNAP), e.a)):
         last = out[-1] if out else None
         if last and last.vertical == e.vertical and abs(last.at - e.at) <= SNAP and e.a <= last.b + SNAP:
-            last.b = max(last.b, e.b)
+            # a piece one pixel row off may sort after a shorter one (its `at` rounds the other way)
+            last.a, last.b = min(last.a, e.a), max(last.b, e.b)
         else:
             out.append(Edge(e.vertical, e.at, e.a, e.b))
     return out
