@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from pipeline.ingest.common import KAZAKH_LETTERS
 from pipeline.numbering import parse_marker
 from schemas import Agreement, Block, Clause, Document
 
@@ -28,8 +29,6 @@ BILINGUAL = "kk+ru"
 COMPARED = RUSSIAN
 NAMES = {KAZAKH: "Kazakh", RUSSIAN: "Russian"}
 
-# Letters of the Kazakh alphabet that Russian does not have.
-_KAZAKH_LETTERS = re.compile(r"[әғқңөұүһі]")
 _CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]")
 # A Kazakh name quoted in a Russian sentence («Қазақмыс» ЖШС) says nothing of the sentence's language.
 _QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"|“[^”]*”")
@@ -57,7 +56,7 @@ def text_language(text: str) -> str | None:
     words = [w for w in _QUOTED.sub(" ", text.lower()).split() if _CYRILLIC.search(w)]
     if not words:
         return None
-    kazakh = sum(bool(_KAZAKH_LETTERS.search(w)) for w in words)
+    kazakh = sum(any(ch in KAZAKH_LETTERS for ch in w) for w in words)
     if kazakh and kazakh >= _KAZAKH_SHARE * len(words):
         return KAZAKH
     if len(words) >= _RUSSIAN_WORDS:

@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.dates import find_dates, year_range
+from pipeline.ingest.common import KAZAKH_LETTERS
 from schemas.datafile import read_yaml
 
 _DATA = Path(__file__).with_name("data") / "metadata.yaml"
@@ -240,7 +241,6 @@ def _detector():
     return LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.RUSSIAN, Language.KAZAKH).build()
 
 
-_KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
 
 def detect_language(text: str) -> str | None:
@@ -254,6 +254,6 @@ def detect_language(text: str) -> str | None:
     found = _detector().detect_language_of(text)
     code = {Language.ENGLISH: "en", Language.RUSSIAN: "ru", Language.KAZAKH: "kk"}.get(found)
     # lingua can call Kazakh legal prose with many Russian loanwords Russian; Kazakh-only letters decide.
-    if code == "ru" and sum(c in _KAZAKH_LETTERS for c in letters) > len(letters) * 0.02:
+    if code == "ru" and sum(c in KAZAKH_LETTERS for c in letters) > len(letters) * 0.02:
         return "kk"
     return code

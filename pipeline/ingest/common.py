@@ -10,6 +10,9 @@ from typing import Literal
 
 from schemas import Source
 
+#: Letters of the Kazakh alphabet that Russian does not have: what tells a Kazakh text from a Russian one.
+KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+
 # Limits on what we agree to read, so a hostile file cannot exhaust the machine.
 MAX_FILE_BYTES = 200 * 1024 * 1024
 

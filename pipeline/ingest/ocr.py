@@ -44,6 +44,7 @@ from functools import cache
 from pipeline.ingest import _pdf_tables
 from pipeline.ingest._pdf_layout import Word
 from pipeline.ingest._pdf_tables import Edge
+from pipeline.ingest.common import KAZAKH_LETTERS
 
 _log = logging.getLogger(__name__)
 
@@ -72,7 +73,6 @@ LANGUAGES = {"ru": "rus", "kk": "kaz", "en": "eng"}
 PACKAGES = "tesseract-ocr tesseract-ocr-rus tesseract-ocr-kaz tesseract-ocr-eng"
 HOW_TO_INSTALL = f"install Tesseract to read scans: apt-get install {PACKAGES}"
 
-_KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +125,7 @@ def languages_for(text: str, installed: tuple[str, ...]) -> str:
     """Tesseract languages for the rest of a document, from the alphabet of a page read with all of them."""
     letters = [c for c in text if c.isalpha()]
     cyrillic = sum("\u0400" <= c <= "\u04ff" for c in letters)
-    kazakh = sum(c in _KAZAKH_LETTERS for c in letters)
+    kazakh = sum(c in KAZAKH_LETTERS for c in letters)
     if letters and cyrillic > len(letters) / 2:
         wanted = ["kaz", "rus"] if kazakh > 0.005 * len(letters) else ["rus"]
     elif letters:
