@@ -75,10 +75,15 @@ def _norm_key(n) -> tuple:
     return (n.parameter, n.comparator, round(n.value, 6), n.unit, n.condition)
 
 
+def _clause_key(clause) -> str:
+    """A clause's number; in a bilingual agreement with its language ("kk:5.3"): each number is there twice."""
+    return f"{clause.language}:{clause.number}" if clause.language else clause.number
+
+
 def compare(original: Agreement, scan: Agreement, document: str = "") -> Comparison:
     """The scan's reading against the original's, clause by clause (by number)."""
-    ours = {c.number: c for c in original.clauses if c.numbered}
-    theirs = {c.number: c for c in scan.clauses if c.numbered}
+    ours = {_clause_key(c): c for c in original.clauses if c.numbered}
+    theirs = {_clause_key(c): c for c in scan.clauses if c.numbered}
     both = [n for n in ours if n in theirs]
     norms = sum(len(c.norms) for c in ours.values())
     equal = 0

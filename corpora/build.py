@@ -76,6 +76,7 @@ def gold(src: AgreementSource, out: Outputs) -> dict:
                 "modality": clause.modality,
                 "norms": [dict(n) for n in clause.norms],
                 "table": [list(r) for r in clause.table] if clause.table else None,
+                **({"language": clause.language} if clause.language else {}),
             }
             for section, clause in src.clauses()
         ],

@@ -29,6 +29,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import zip_longest
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -36,7 +37,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
-from corpora.source import AgreementSource, ClauseSource, SectionSource
+from corpora.source import AgreementSource, BilingualSource, ClauseSource, SectionSource
 
 _FIXED_TIME = datetime(2024, 1, 1, 0, 0, 0)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -311,19 +312,15 @@ def render_docx(src: AgreementSource, tracked_change: bool = False) -> bytes:
     plan = _Numbering(first_abstract=max(used_abs, default=0) + 1, first_num=max(used_num, default=0) + 1)
     writer = _Writer(doc, src, plan, tracked_change)
 
-    for role, line in src.front_matter_roles():
-        p = doc.add_paragraph()
-        if role in ("title", "subtitle"):
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = p.add_run(line)
-            run.bold = True
-            run.font.size = Pt(14 if role == "title" else 12)
-        elif role == "place":
-            p.add_run(line)
-        else:
-            p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-            p.paragraph_format.first_line_indent = Cm(1.25)
-            p.add_run(line)
+    if isinstance(src, BilingualSource):
+        _bilingual(doc, src, plan)
+        if plan.abstracts:
+            plan.install(numbering_el)
+        buf = io.BytesIO()
+        doc.save(buf)
+        return _fixed_zip(buf.getvalue())
+
+    _front_matter(doc, src)
 
     # Many Word users space their text with empty paragraphs instead of paragraph spacing.
     blank_lines = bool(src.variant >> 7 & 1)
@@ -340,6 +337,60 @@ def render_docx(src: AgreementSource, tracked_change: bool = False) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return _fixed_zip(buf.getvalue())
+
+
+def _front_matter(container, src: AgreementSource, roles=None) -> None:
+    """Title lines centred and bold, the place and date, the preamble (into the body or a cell)."""
+    for role, line in roles if roles is not None else src.front_matter_roles():
+        p = container.add_paragraph()
+        if role in ("title", "subtitle"):
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = p.add_run(line)
+            run.bold = True
+            run.font.size = Pt(14 if role == "title" else 12)
+        elif role == "place":
+            p.add_run(line)
+        else:
+            p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            p.paragraph_format.first_line_indent = Cm(1.25)
+            p.add_run(line)
+
+
+def _bilingual(doc, src: BilingualSource, plan: _Numbering) -> None:
+    """The two versions one after the other (the second from a new page), or side by side in a
+    two-column table, a row per front-matter line, section heading and clause: ruled for
+    ``table``, without borders for ``columns``."""
+    writers = [_Writer(doc, version, plan, False) for version in src.versions]
+    if src.arrangement == "sequential":
+        for k, (version, writer) in enumerate(zip(src.versions, writers, strict=True)):
+            if k:
+                doc.add_page_break()
+            _front_matter(doc, version)
+            doc.add_paragraph()
+            for section in version.sections:
+                writer.heading(section)
+                for clause in section.clauses:
+                    writer.clause(clause)
+        return
+    first, second = src.versions
+    table = doc.add_table(rows=0, cols=2)
+    if src.arrangement == "table":
+        table.style = doc.styles["Table Grid"]
+    for a, b in zip_longest(first.front_matter_roles(), second.front_matter_roles()):
+        cells = table.add_row().cells
+        for cell, role, version in ((cells[0], a, first), (cells[1], b, second)):
+            if role is not None:
+                _front_matter(cell, version, [role])
+    for left, right in zip(first.sections, second.sections, strict=True):
+        cells = table.add_row().cells
+        for cell, writer, section in ((cells[0], writers[0], left), (cells[1], writers[1], right)):
+            writer.doc = cell
+            writer.heading(section)
+        for a, b in zip(left.clauses, right.clauses, strict=True):
+            cells = table.add_row().cells
+            for cell, writer, clause in ((cells[0], writers[0], a), (cells[1], writers[1], b)):
+                writer.doc = cell
+                writer.clause(clause)
 
 
 class _Writer:

@@ -16,6 +16,7 @@ for fixed text, fonts and widths.
 from __future__ import annotations
 
 import io
+from itertools import zip_longest
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -40,7 +41,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from corpora.source import AgreementSource, ClauseSource
+from corpora.source import AgreementSource, BilingualSource, ClauseSource
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 _FONTS = {
@@ -60,6 +61,7 @@ _PAGE_LABEL = {
     "en": "Page {n} of {total}",
     "ru": "Страница {n} из {total}",
     "kk": "{total} беттің {n}-беті",
+    "kk+ru": "Страница {n} из {total}",
 }
 
 _MARGINS = {"left": 2.5 * cm, "right": 1.5 * cm, "top": 2.2 * cm, "bottom": 2.0 * cm}
@@ -315,6 +317,10 @@ def render_pdf(src: AgreementSource) -> bytes:
         bottomMargin=_MARGINS["bottom"],
     )
     story: list = [NextPageTemplate("later")]
+    if isinstance(src, BilingualSource):
+        story += _bilingual(src, st, text_w)
+        doc.build(story, canvasmaker=_canvas_class(src, st))
+        return buf.getvalue()
     story += _front_matter(src, st)
     if src.layout.two_columns:
         # The title page stays single-column; the two-column body starts on page 2.
@@ -325,3 +331,43 @@ def render_pdf(src: AgreementSource) -> bytes:
             story += _clause(src, clause, st, text_w)
     doc.build(story, canvasmaker=_canvas_class(src, st))
     return buf.getvalue()
+
+
+def _version_story(src: BilingualSource, version: AgreementSource, st: _Styles, width: float) -> list:
+    story = _front_matter(version, st)
+    for section in version.sections:
+        story.append(Paragraph(escape(section.printed_heading()), st.heading))
+        for clause in section.clauses:
+            story += _clause(src, clause, st, width)
+    return story
+
+
+def _bilingual(src: BilingualSource, st: _Styles, width: float) -> list:
+    """The two versions one after the other (each from a new page), or side by side row by row:
+    the front matter, then each section heading and each clause beside its translation, in a ruled
+    table (``table``) or in one without rules, which reads as two columns (``columns``)."""
+    first, second = src.versions
+    if src.arrangement == "sequential":
+        return _version_story(src, first, st, width) + [PageBreak()] + _version_story(src, second, st, width)
+    gap = 0.5 * cm
+    cell_w = (width - gap) / 2 - 6
+    style = {"title": st.title, "subtitle": st.subtitle, "place": st.place, "preamble": st.preamble}
+    rows = [[Paragraph(escape(a[1]), style[a[0]]) if a else "", Paragraph(escape(b[1]), style[b[0]]) if b else ""]
+            for a, b in zip_longest(first.front_matter_roles(), second.front_matter_roles())]
+    for left, right in zip(first.sections, second.sections, strict=True):
+        rows.append([Paragraph(escape(left.printed_heading()), st.heading),
+                     Paragraph(escape(right.printed_heading()), st.heading)])
+        for a, b in zip(left.clauses, right.clauses, strict=True):
+            rows.append([_clause(src, a, st, cell_w), _clause(src, b, st, cell_w)])
+    commands = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
+    if src.arrangement == "table":
+        commands.append(("GRID", (0, 0), (-1, -1), 0.6, colors.black))
+    else:
+        commands.append(("RIGHTPADDING", (0, 0), (0, -1), gap))
+    # Without rules a row breaks across pages, as Word lets it, so a clause's end may open the next
+    # page's columns; a ruled row is kept whole (reportlab draws no rule where it breaks one).
+    table = Table(rows, colWidths=[width / 2, width / 2], hAlign="LEFT", splitByRow=1,
+                  splitInRow=int(src.arrangement == "columns"))
+    table.setStyle(TableStyle(commands))
+    return [table]

@@ -6,6 +6,7 @@ text a renderer prints and the text the gold records cannot drift apart.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ class ClauseSource:
     modality: str | None
     norms: tuple[dict, ...]
     table: tuple[tuple[str, ...], ...] | None
+    language: str | None = None  # set for a clause of one language version of a bilingual source
 
     @property
     def lines(self) -> tuple[Line, ...]:
@@ -165,6 +167,100 @@ class AgreementSource:
                 yield section, clause
 
 
+#: How a bilingual source prints its two versions: one after the other, or side by side in a
+#: ruled two-column table, or in two columns (a table without rules: the page reads as two columns).
+BILINGUAL_LAYOUTS = ("sequential", "table", "columns")
+
+
+@dataclass(frozen=True)
+class BilingualSource:
+    """One agreement printed in Kazakh and Russian, made of two single-language sources.
+
+    ``versions`` are in print order (first, or left); the Russian one gives the metadata, as
+    kelisim reads them from the Russian text. ``differences`` are edits to one version that
+    make the two official texts disagree (a seeded ``inconsistent`` finding).
+    """
+
+    path: Path
+    doc_id: str
+    arrangement: str
+    versions: tuple[AgreementSource, ...]
+    holdout: bool
+    reference: str | None
+    previous_version: str | None
+
+    @property
+    def russian(self) -> AgreementSource:
+        return next(v for v in self.versions if v.language == "ru")
+
+    def __getattr__(self, name):
+        # Title, level, parties, dates, fonts and page furniture: the Russian version's.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.russian, name)
+
+    @property
+    def language(self) -> str:
+        return "kk+ru"
+
+    @property
+    def is_general_agreement(self) -> bool:
+        return False
+
+    @property
+    def variant(self) -> int:
+        return zlib.crc32(self.doc_id.encode("utf-8"))
+
+    @property
+    def layout(self) -> Layout:
+        # No dictionary hyphenation: pyphen has none for Kazakh, and cells of a table are not hyphenated.
+        return Layout(auto_numbering=self.russian.layout.auto_numbering and self.arrangement == "sequential")
+
+    def clauses(self):
+        """(section, clause) pairs of every version in print order, each clause with its language."""
+        for version in self.versions:
+            for section, clause in version.clauses():
+                yield section, dataclasses.replace(clause, language=version.language)
+
+
+def _differences(version: AgreementSource, edits: list[dict], path: Path) -> AgreementSource:
+    """The version with each edit applied: ``replace: [old, new]`` in the clause text (exactly once),
+    ``norms:`` the clause's gold norms after the edit."""
+    sections = []
+    for section in version.sections:
+        clauses = []
+        for clause in section.clauses:
+            for edit in (e for e in edits if str(e.get("clause")) == clause.number):
+                old, new = edit["replace"]
+                if clause.text.count(old) != 1:
+                    raise SourceError(f"{path}: clause {clause.number} of {version.doc_id}: {old!r} must occur exactly once")
+                clause = dataclasses.replace(clause, text=clause.text.replace(old, new),
+                                             norms=tuple(dict(n) for n in edit.get("norms", clause.norms)))
+            clauses.append(clause)
+        sections.append(dataclasses.replace(section, clauses=tuple(clauses)))
+    return dataclasses.replace(version, sections=tuple(sections))
+
+
+def _load_bilingual(path: Path, raw: dict) -> BilingualSource:
+    spec = raw["bilingual"]
+    arrangement = spec.get("layout")
+    if arrangement not in BILINGUAL_LAYOUTS:
+        raise SourceError(f"{path}: bilingual layout must be one of {', '.join(BILINGUAL_LAYOUTS)}")
+    names = spec.get("versions") or []
+    versions = []
+    for name in names:
+        other = path.with_name(f"{name}.yaml")
+        if not other.is_file():
+            raise SourceError(f"{path}: no source {other.name} for the version {name}")
+        edits = [e for e in spec.get("differences") or () if e.get("version") == name]
+        versions.append(_differences(load_source(other), edits, path))
+    if sorted(v.language for v in versions) != ["kk", "ru"]:
+        raise SourceError(f"{path}: a bilingual source needs one Kazakh and one Russian version")
+    return BilingualSource(path=path, doc_id=raw["doc_id"], arrangement=arrangement, versions=tuple(versions),
+                           holdout=bool(raw.get("holdout", False)), reference=raw.get("reference"),
+                           previous_version=raw.get("previous_version"))
+
+
 def _text(value, where: str) -> str:
     if not isinstance(value, str):
         raise SourceError(f"{where}: text must be a string, got {type(value).__name__}")
@@ -177,7 +273,7 @@ def _opt_str(value) -> str | None:
     return None if value is None else str(value)
 
 
-def load_source(path: Path) -> AgreementSource:
+def load_source(path: Path) -> AgreementSource | BilingualSource:
     """Parse and check one source file; raises `SourceError` naming the file and the problem."""
     path = Path(path)
     try:
@@ -186,6 +282,10 @@ def load_source(path: Path) -> AgreementSource:
         raise SourceError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
         raise SourceError(f"{path}: expected a mapping at the top level")
+    if "bilingual" in raw:
+        if raw.get("doc_id") != path.stem:
+            raise SourceError(f"{path}: doc_id {raw.get('doc_id')!r} differs from the file name")
+        return _load_bilingual(path, raw)
     missing = [k for k in _REQUIRED if k not in raw]
     if missing:
         raise SourceError(f"{path}: missing keys {', '.join(missing)}")

@@ -24,13 +24,23 @@ _BATCH = 64
 MAX_CHARS = 20_000
 
 
+def clause_language(agreement: Agreement, clause: Clause) -> str:
+    """The language a clause is read in: its own (a clause of a bilingual agreement), else its
+    agreement's, else its script's."""
+    if clause.language:
+        return clause.language
+    if agreement.language in ("en", "ru", "kk"):
+        return agreement.language
+    return script_language(clause.text)
+
+
 def annotate(agreement: Agreement) -> Agreement:
     """Return the agreement with modality, norms, topics and evidence on every clause."""
     if not agreement.clauses:
         return agreement
     by_lang: dict[str, list[int]] = {}
     for i, clause in enumerate(agreement.clauses):
-        lang = agreement.language or script_language(clause.text)
+        lang = clause_language(agreement, clause)
         by_lang.setdefault(lang, []).append(i)
     clauses = list(agreement.clauses)
     warnings = [

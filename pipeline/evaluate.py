@@ -254,10 +254,11 @@ def agreement_from_gold(gold: GoldDocument) -> Agreement:
     source = Source(path=str(gold.path), sha256="0" * 64, format="pdf")
     clauses = tuple(
         Clause(
-            id=f"{gold.doc_id}:{c['number']}",
+            id=f"{gold.doc_id}:{c['language'] + ':' if c.get('language') else ''}{c['number']}",
             number=str(c["number"]),
             heading=c.get("heading"),
             text=c["text"],
+            language=c.get("language"),  # a clause of a bilingual (kk+ru) agreement
             tables=(Table(rows=tuple(tuple(str(cell) for cell in row) for row in c["table"])),) if c.get("table") else (),
         )
         for c in gold.clauses
@@ -313,19 +314,24 @@ def score_clause(gold: dict | None, predicted: Clause | None) -> tuple[Scores, l
     return scores, problems
 
 
+def _clause_key(gold_clause: dict) -> tuple[str | None, str]:
+    return gold_clause.get("language"), str(gold_clause["number"])
+
+
 def score_document(gold: GoldDocument, agreement: Agreement, result: DocumentResult) -> DocumentResult:
-    """Align clauses by number and fill the document's scores, clause-number counts and metadata."""
-    gold_numbers = Counter(str(c["number"]) for c in gold.clauses)
-    pred_numbers = Counter(c.number for c in agreement.clauses)
+    """Align clauses by number (and language, in a bilingual agreement) and fill the document's
+    scores, clause-number counts and metadata."""
+    gold_numbers = Counter(_clause_key(c) for c in gold.clauses)
+    pred_numbers = Counter((c.language, c.number) for c in agreement.clauses)
     matched = sum((gold_numbers & pred_numbers).values())
     result.clause_numbers = Counts(
         tp=matched, fp=sum(pred_numbers.values()) - matched, fn=sum(gold_numbers.values()) - matched
     )
-    predicted_by_number: dict[str, list[Clause]] = {}
+    predicted_by_number: dict[tuple, list[Clause]] = {}
     for clause in agreement.clauses:
-        predicted_by_number.setdefault(clause.number, []).append(clause)
+        predicted_by_number.setdefault((clause.language, clause.number), []).append(clause)
     for g in gold.clauses:
-        candidates = predicted_by_number.get(str(g["number"]))
+        candidates = predicted_by_number.get(_clause_key(g))
         predicted = candidates.pop(0) if candidates else None
         scores, problems = score_clause(g, predicted)
         result.scores.add(scores)

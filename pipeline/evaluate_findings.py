@@ -181,5 +181,6 @@ def _score(name: str, kind: str, case: dict, report, parameters: frozenset[str] 
         if hit:
             result.must_not_flag_flagged.append({**guard, "flagged": [f.kind for f in hit]})
     result.guarantees = int(report.summary.get("guarantees") or 0)
-    result.verdicts = len(report.findings)
+    # an inconsistent finding compares the two language versions of a clause, not a guarantee of the reference
+    result.verdicts = sum(f.kind != "inconsistent" for f in report.findings)
     return result

@@ -95,7 +95,8 @@ def incorporate_own(agreement: Agreement) -> Agreement:
             if inc.level != OWN:
                 continue
             for pid in inc.parameters:
-                found = [(c, n) for c, n in stated.get(pid, ()) if c.id != clause.id]
+                # a bilingual agreement's version names its own clauses
+                found = [(c, n) for c, n in stated.get(pid, ()) if c.id != clause.id and c.language == clause.language]
                 if len({(n.comparator, n.value, n.unit) for _, n in found}) != 1:
                     continue
                 source, norm = found[0]

@@ -25,6 +25,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from pipeline import bilingual
 from pipeline.ingest.common import page_list
 from pipeline.metadata import read_metadata
 from pipeline.numbering import APPENDIX, Marker, follows, number_key, parse_label, parse_marker
@@ -42,31 +43,67 @@ def agreement_id(sha256: str) -> str:
 
 
 def segment(document: Document) -> Agreement:
-    """Turn a Document into an Agreement: metadata and every numbered clause with its heading and page."""
+    """Turn a Document into an Agreement: metadata and every numbered clause with its heading and page.
+
+    A document printing the Kazakh and the Russian text (:mod:`pipeline.bilingual`) is one agreement
+    in ``kk+ru`` whose clauses are those of both versions, each with its language and linked to the
+    clause of the same number in the other one; its metadata are read from the Russian text."""
     ag_id = agreement_id(document.source.sha256)
-    reading = _Reader(document.blocks, set(document.ocr.pages) if document.ocr else set())
-    clauses, preamble, warnings = reading.run()
-    clauses = _unique_numbers(clauses, warnings)
-    numbered = [c for c in clauses if c.numbered]
-    metadata = read_metadata(preamble, [c.text for c in numbered[:3]] + [c.text for c in numbered[-3:]],
-                             all_text=[c.text for c in clauses])
-    recognised = set(document.ocr.pages) if document.ocr else set()
-    built = tuple(
-        Clause(id=f"{ag_id}:{c.number}", number=c.number, heading=c.heading, text=c.text, page=c.page,
-               numbered=c.numbered, lead_in=c.lead_in, tables=tuple(c.tables), ocr=c.page in recognised)
-        for c in clauses
-    )
-    if not numbered and document.blocks:
-        warnings.append("no numbered clauses found")
+    versions = bilingual.split(document)
+    if versions is None:
+        main = _version(document, ag_id)
+        clauses, preamble, warnings = main.clauses, main.preamble, main.warnings
+    else:
+        read = {lang: _version(version, ag_id, lang) for lang, version in versions.items()}
+        main = read.get(bilingual.COMPARED) or next(iter(read.values()))
+        pairs = [(lang, v.clauses) for lang, v in read.items()]
+        clauses = bilingual.link(pairs)
+        preamble = [line for v in read.values() for line in v.preamble]
+        warnings = [w for v in read.values() for w in v.warnings] + bilingual.unmatched(pairs)
+    numbered = [c for c in main.clauses if c.numbered]
+    metadata = read_metadata(main.preamble, [c.text for c in numbered[:3]] + [c.text for c in numbered[-3:]],
+                             all_text=[c.text for c in main.clauses])
+    if versions is not None:
+        metadata["language"] = bilingual.BILINGUAL
     return Agreement(
         id=ag_id,
         source=document.source,
-        clauses=built,
+        clauses=tuple(clauses),
         preamble="\n".join(preamble) or None,
         warnings=tuple(document.warnings) + tuple(warnings) + tuple(metadata.pop("warnings", ())),
         ocr=document.ocr,
         **metadata,
     )
+
+
+@dataclass
+class _Version:
+    """The clauses, preamble and warnings read from one text (one language version of a bilingual one)."""
+
+    clauses: list[Clause]
+    preamble: list[str]
+    warnings: list[str]
+
+
+def _version(document: Document, ag_id: str, language: str | None = None) -> _Version:
+    """Read one text's clauses; ``language`` is set for a version of a bilingual document, whose
+    clauses other than the compared version's get ids of their own (``ag_…:kk:5.3``)."""
+    recognised = set(document.ocr.pages) if document.ocr else set()
+    reading = _Reader(document.blocks, recognised)
+    drafts, preamble, warnings = reading.run()
+    drafts = _unique_numbers(drafts, warnings)
+    prefix = f"{ag_id}:" if language in (None, bilingual.COMPARED) else f"{ag_id}:{language}:"
+    clauses = [
+        Clause(id=f"{prefix}{c.number}", number=c.number, heading=c.heading, text=c.text, page=c.page,
+               numbered=c.numbered, lead_in=c.lead_in, tables=tuple(c.tables), ocr=c.page in recognised,
+               language=language)
+        for c in drafts
+    ]
+    if language is not None:
+        warnings = [f"{bilingual.NAMES[language]} text: {w}" for w in warnings]
+    if not any(c.numbered for c in drafts) and document.blocks:
+        warnings.append("no numbered clauses found" + (f" in the {bilingual.NAMES[language]} text" if language else ""))
+    return _Version(clauses, preamble, warnings)
 
 
 @dataclass

@@ -17,6 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Level = Literal["general", "sectoral", "regional", "collective"]
 Language = Literal["en", "ru", "kk"]
+#: The language of an agreement: one language, or ``kk+ru`` for one printed in Kazakh and Russian
+#: (one text after the other, in two columns, or in a two-column table), both texts official.
+AgreementLanguage = Literal["en", "ru", "kk", "kk+ru"]
 Modality = Literal["obligation", "prohibition", "permission", "declaration"]
 Comparator = Literal[">=", "<=", "=", ">", "<"]
 FindingKind = Literal["lowered", "weakened", "missing", "removed", "unverifiable", "inconsistent", "unresolved", "ok"]
@@ -158,6 +161,11 @@ class Clause(_Frozen):
     ``lead_in`` is the text of the clause it is an item of ("The Employer undertakes:"),
     whose verb and words reach it. ``ocr`` is true when the page the clause starts on was
     read by optical character recognition: its words should be checked against the scan.
+
+    In a bilingual (``kk+ru``) agreement every clause has its ``language``, and ``parallel`` is the
+    id of the clause with the same number in the other language (``None`` when that version has no
+    such number). The Russian clause keeps the plain id (``ag_…:5.3``), the Kazakh one is
+    ``ag_…:kk:5.3``; both keep the number as printed.
     """
 
     id: str
@@ -174,6 +182,8 @@ class Clause(_Frozen):
     tables: tuple[Table, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     ocr: bool = False
+    language: Language | None = Field(default=None, description="set in a bilingual agreement: the clause's own language")
+    parallel: str | None = Field(default=None, description="the id of the same clause in the other language version")
 
 
 class Agreement(_Frozen):
@@ -181,7 +191,7 @@ class Agreement(_Frozen):
     source: Source
     title: str | None = None
     level: Level | None = None
-    language: Language | None = None
+    language: AgreementLanguage | None = None
     parties: tuple[str, ...] = ()
     sector: str | None = None
     region: str | None = None
@@ -231,6 +241,10 @@ class Finding(_Frozen):
     evidence: tuple[str, ...] = Field(default=(), description="the words of each side that produced the finding")
     by_reference: bool = Field(default=False, description="ok because the clause applies the reference's provision by reference")
     level: str | None = Field(default=None, description="the level of the reference the finding comes from")
+    parallel_text: str | None = Field(
+        default=None, description="the Kazakh version of the clause, shown beside the compared Russian one")
+    reference_parallel_text: str | None = Field(
+        default=None, description="the Kazakh version of the reference clause, when the reference is bilingual")
 
 
 class Report(_Frozen):

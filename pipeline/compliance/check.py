@@ -6,9 +6,11 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from pipeline.bilingual import compared
 from pipeline.compliance import references
 from pipeline.compliance.engine import compare
 from pipeline.compliance.names import named_words
+from pipeline.compliance.parallel import beside, inconsistencies
 from pipeline.compliance.summary import agreement_entry, order, summarise
 from pipeline.incorporate import incorporate
 from schemas.models import Agreement, Report
@@ -41,11 +43,15 @@ def check_agreements(targets: Iterable[Agreement], reference: Agreement, *, forc
     checked = []
     guarantees = 0
     unread: list[str] = []
+    compared_reference = compared(reference)
     for target in targets:
         references.check_levels(target, reference, force=force)
-        target = incorporate(target, reference)  # what it applies of the reference by reference, made explicit
-        comparison = compare(target, reference, mode="check", named=named_words(target))
-        findings.extend(comparison.findings)
+        findings.extend(inconsistencies(target))
+        # a bilingual target is compared by its Russian text; what it applies of the reference by
+        # reference is made explicit first
+        target_text = incorporate(compared(target), compared_reference)
+        comparison = compare(target_text, compared_reference, mode="check", named=named_words(target_text))
+        findings.extend(beside(comparison.findings, target, reference))
         improved += comparison.improved
         guarantees = comparison.guarantees
         unread.extend(comparison.unread)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.bilingual import compared
 from pipeline.compliance import references
 from pipeline.compliance.align import align
 from pipeline.compliance.engine import compare
 from pipeline.compliance.names import named_words
+from pipeline.compliance.parallel import beside, inconsistencies
 from pipeline.compliance.summary import order, summarise
 from schemas.models import Agreement, Report
 
@@ -16,19 +18,23 @@ def diff_agreements(old: Agreement, new: Agreement) -> Report:
     """Compare two versions already read: the new one is the target, the old one the reference.
 
     Improvements are counted in the summary (``improved``), not flagged; the clause-level
-    alignment is summarised under ``clauses``.
+    alignment is summarised under ``clauses``. A bilingual new version's clauses whose two
+    language versions disagree are ``inconsistent`` findings.
     """
-    alignment = align(old, new)
-    comparison = compare(new, old, mode="diff", counterparts=alignment.counterparts(), named=named_words(new))
+    old_text, new_text = compared(old), compared(new)  # a bilingual version by its Russian text
+    alignment = align(old_text, new_text)
+    comparison = compare(new_text, old_text, mode="diff", counterparts=alignment.counterparts(),
+                         named=named_words(new_text))
+    findings = [*inconsistencies(new), *beside(comparison.findings, new, old)]
     summary = summarise(
-        comparison.findings,
+        findings,
         old=old.id,
         new=new.id,
         clauses=alignment.summary(),
         improved=comparison.improved,
         guarantees=comparison.guarantees,
     )
-    return Report(findings=order(comparison.findings), summary=summary, failures=comparison.unread)
+    return Report(findings=order(findings), summary=summary, failures=comparison.unread)
 
 
 def diff(old: str | Path, new: str | Path, *, db: str | Path | None = None, options=None) -> Report:

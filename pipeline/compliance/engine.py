@@ -183,7 +183,8 @@ class Comparison:
     unread: tuple[str, ...] = ()  # "file: reason" when the target's text was not read
 
 
-def _value(norm: Norm) -> NormValue:
+def norm_value(norm: Norm) -> NormValue:
+    """A norm as a finding states it (``expected`` / ``found``)."""
     return NormValue(comparator=norm.comparator, value=norm.value, unit=norm.unit, condition=norm.condition)
 
 
@@ -224,8 +225,8 @@ class _Sides:
             clause=clause.number if clause else None,
             reference=self.reference.id,
             reference_clause=g.number,
-            expected=_value(norm),
-            found=_value(found) if found is not None else None,
+            expected=norm_value(norm),
+            found=norm_value(found) if found is not None else None,
             explanation=explanation,
             clause_text=clause.text if clause else None,
             reference_clause_text=g.text,

@@ -58,11 +58,11 @@ def named_words(agreement: Agreement) -> dict[str, Named]:
     """Clause id -> what its words name."""
     if not agreement.clauses:
         return {}
-    from extractors.language import script_language
+    from extractors import clause_language
 
     out: dict[str, Named] = {}
     for clause in agreement.clauses:
-        by_label = _layers(clause.text[:20000], agreement.language or script_language(clause.text))
+        by_label = _layers(clause.text[:20000], clause_language(agreement, clause))
         cues = by_label.get("param", [])
         # "annual leave" inside "additional paid annual leave" names the additional leave only
         outermost = [s for s in cues if not any(o.start <= s.start and s.end <= o.end and len(o) > len(s) for o in cues)]

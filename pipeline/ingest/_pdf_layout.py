@@ -120,8 +120,9 @@ def _widest_run(coverage: list[int], lo: int, hi: int, limit: int) -> tuple[int,
     return best
 
 
-def _split(rows: list[list[Word]], x: float, big_gap: float) -> Gutter | None:
-    """The gutter at ``x`` if the rows read as two columns there, else None."""
+def _split(rows: list[list[Word]], x: float, big_gap: float, least: int = 2) -> Gutter | None:
+    """The gutter at ``x`` if the rows read as two columns there (``least`` rows with words on
+    both sides), else None."""
     spanning: set[int] = set()
     left_rows = right_rows = two_sided = 0
     for k, row in enumerate(rows):
@@ -137,18 +138,29 @@ def _split(rows: list[list[Word]], x: float, big_gap: float) -> Gutter | None:
             two_sided += 1
         left_rows += bool(left)
         right_rows += bool(right)
-    if two_sided < 2 or left_rows < 2 or right_rows < 2 or len(spanning) > max(2, 0.3 * len(rows)):
+    if two_sided < least or left_rows < least or right_rows < least or len(spanning) > max(2, 0.3 * len(rows)):
         return None
     return Gutter(x, spanning)
 
 
-def find_gutter(rows: list[list[Word]]) -> Gutter | None:
+def find_gutter(rows: list[list[Word]], carried: float | None = None) -> Gutter | None:
     """The column gutter of a two-column page, or None for a one-column page.
 
     Titles and footers that span both columns cross the gutter, so the band is
     searched among columns crossed by few words, fewest first; a band is accepted
-    when the rows on its two sides read as columns.
+    when the rows on its two sides read as columns. A page too short to show a gutter
+    of its own (the last lines of a two-column text, between a running header and a
+    page number) keeps the previous page's (``carried``) where a row reads as two
+    columns there and few rows cross it.
     """
+    own = _own_gutter(rows)
+    if own is None and carried is not None and rows:
+        words = [w for row in rows for w in row]
+        return _split(rows, carried, 0.6 * median(w.top - w.bottom for w in words), least=1)
+    return own
+
+
+def _own_gutter(rows: list[list[Word]]) -> Gutter | None:
     if len(rows) < 3:
         return None
     words = [w for row in rows for w in row]
@@ -184,8 +196,15 @@ def _line(words: list[Word]) -> Line:
 
 def reading_order(words: list[Word], regions: list[Region] = ()) -> list[Line | Region]:
     """Lines (and regions, e.g. tables) of one page in the order a person reads them."""
+    return page_order(words, regions)[0]
+
+
+def page_order(words: list[Word], regions: list[Region] = (), carried: float | None = None
+               ) -> tuple[list[Line | Region], float | None]:
+    """:func:`reading_order`, given the previous page's gutter (``carried``), and the gutter of
+    this page (None for one column), for the next page."""
     rows = rows_of(words)
-    gutter = find_gutter(rows)
+    gutter = find_gutter(rows, carried)
     # Rows and regions interleaved from the top; a region sits where its top edge is.
     entries: list[tuple[float, int, object]] = [(-r[0].cy, k, r) for k, r in enumerate(rows)]
     entries += [(-r.top, -1 - k, r) for k, r in enumerate(regions)]
@@ -219,4 +238,4 @@ def reading_order(words: list[Word], regions: list[Region] = ()) -> list[Line | 
         if rpart:
             right.append(_line(rpart))
     flush()
-    return out
+    return out, gutter.x if gutter is not None else None

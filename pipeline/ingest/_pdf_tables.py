@@ -109,7 +109,8 @@ def _merge(edges: list[Edge]) -> list[Edge]:
     for e in sorted(edges, key=lambda e: (e.vertical, round(e.at / SNAP), e.a)):
         last = out[-1] if out else None
         if last and last.vertical == e.vertical and abs(last.at - e.at) <= SNAP and e.a <= last.b + SNAP:
-            last.b = max(last.b, e.b)
+            # a piece one pixel row off may sort after a shorter one (its `at` rounds the other way)
+            last.a, last.b = min(last.a, e.a), max(last.b, e.b)
         else:
             out.append(Edge(e.vertical, e.at, e.a, e.b))
     return out
@@ -158,8 +159,10 @@ def _grid(cluster: list[Edge], words: list[Word]) -> Region | None | bool:
     vs = [e for e in cluster if e.vertical]
     ys = _lines_at([e.at for e in hs])[::-1]  # top first
     xs = _lines_at([e.at for e in vs])
-    if len(ys) < 3 or len(xs) < 3:
-        return None  # fewer than two rows or two columns: a frame or a boxed paragraph
+    if len(ys) < 2 or len(xs) < 3:
+        # fewer than two columns: a frame or a boxed paragraph. One row of two or more cells is a
+        # table (often the last row of one continued from the page before).
+        return None
     x0, x1, top, bottom = xs[0], xs[-1], ys[0], ys[-1]
     full_width = all(e.a <= x0 + SNAP and e.b >= x1 - SNAP for e in hs)
     full_height = all(e.a <= bottom + SNAP and e.b >= top - SNAP for e in vs)

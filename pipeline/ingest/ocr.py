@@ -194,6 +194,7 @@ def read_image(image, height: float, languages: str) -> PageReading:
         words = _straighten(raw, angle, height)
         straight = _turn(image, angle)
         rules, ink = rules_of(straight, height)
+        words = _off_rules(words, rules)
         grids = _pdf_tables.find_grids(list(rules), words).regions if rules else []
         if grids:
             wiped = _wipe(straight, ink)
@@ -207,6 +208,25 @@ def read_image(image, height: float, languages: str) -> PageReading:
         return PageReading([], height, None, languages, error=str(e))
     confidence = statistics.fmean(r[6] for r in raw) if raw else None
     return PageReading(words, height, confidence, languages, rules=tuple(rules))
+
+
+#: What a vertical rule is read as when Tesseract takes it for a letter.
+_RULE_LOOKALIKES = frozenset("|Il1![]")
+
+
+def _off_rules(words: list[Word], rules) -> list[Word]:
+    """Words without the vertical rules read as letters: a "|" (or "I", "l" once a Roman numeral is
+    restored) standing on a rule is no word, and a "|" glued to a word's edge is no letter of it.
+    A rule between the two texts of a bilingual table would otherwise join each row into one line."""
+    verticals = [r for r in rules if r.vertical]
+    out = []
+    for w in words:
+        text = w.text.strip("|")
+        on_rule = any(w.x0 - 1 <= r.at <= w.x1 + 1 and r.a <= w.cy <= r.b for r in verticals)
+        if not text or (on_rule and len(text) <= 2 and set(text) <= _RULE_LOOKALIKES):
+            continue
+        out.append(w if text == w.text else Word(w.x0, w.x1, w.top, w.bottom, text, w.index))
+    return out
 
 
 def _within(word: Word, region) -> bool:

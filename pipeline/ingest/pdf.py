@@ -21,7 +21,7 @@ import pypdfium2.raw as pdfium_c
 
 from pipeline.errors import InputError
 from pipeline.ingest import _pdf_hyphens, _pdf_margins, _pdf_tables, ocr
-from pipeline.ingest._pdf_layout import Line, Region, Word, reading_order
+from pipeline.ingest._pdf_layout import Line, Region, Word, page_order, reading_order
 from pipeline.ingest.common import DEFAULT_OPTIONS, ReadOptions, file_source, page_list, sha256_of
 from schemas import Block, Document, OcrPages, Table
 
@@ -73,13 +73,14 @@ def parse(path: str | Path, options: ReadOptions = DEFAULT_OPTIONS) -> Document:
         n_pages = len(pdf)
         if n_pages == 0:
             raise InputError(path, "PDF has no pages")
+        gutter: float | None = None  # the previous page's column gutter: a short last page keeps it
         for index in range(n_pages):
             try:
-                items, bounds, is_scan = _read_page(pdf, index, tables)
+                items, bounds, is_scan, gutter = _read_page(pdf, index, tables, gutter)
             except pdfium.PdfiumError as e:
                 _log.warning("%s: page %d unreadable: %s", path, index + 1, e)
                 unreadable.append(index + 1)
-                items, bounds, is_scan = [], (0.0, 1.0), False
+                items, bounds, is_scan, gutter = [], (0.0, 1.0), False, None
             if is_scan:
                 scanned.append(index + 1)
             pages.append(items)
@@ -222,10 +223,11 @@ def _page_count_without_pdfium(path: Path) -> int | None:
 
 
 def _read_page(
-    pdf: pdfium.PdfDocument, index: int, tables: _TableFinder
-) -> tuple[list[_Item], tuple[float, float], bool]:
+    pdf: pdfium.PdfDocument, index: int, tables: _TableFinder, carried: float | None = None
+) -> tuple[list[_Item], tuple[float, float], bool, float | None]:
     """Items of one page in reading order, the page's vertical extent (bottom, top),
-    and whether it lacks a text layer (drawn but no text; a blank separator page does not)."""
+    whether it lacks a text layer (drawn but no text; a blank separator page does not), and its
+    column gutter (``carried``: the previous page's)."""
     page = pdf[index]
     textpage = None
     try:
@@ -234,19 +236,20 @@ def _read_page(
         words = _words(textpage)
         if not words:
             # Something drawn but no text: a scan, or text outlined as curves.
-            return [], (bottom, top), pdfium_c.FPDFPage_CountObjects(page.raw) > 0
+            return [], (bottom, top), pdfium_c.FPDFPage_CountObjects(page.raw) > 0, None
         regions = _tables(page, index + 1, words, tables)
         if regions:
             words = [w for w in words if not any(_inside(w, r) for r in regions)]
         items = []
-        for entry in reading_order(words, regions):
+        entries, gutter = page_order(words, regions, carried)
+        for entry in entries:
             if isinstance(entry, Region):
                 items.append(_Item(index + 1, None, entry.top, entry.bottom, table=entry.payload))
             else:
                 text = _clean(entry.text)
                 if text:
                     items.append(_Item(index + 1, text, entry.top, entry.bottom, bold=_line_bold(textpage, entry)))
-        return items, (bottom, top), False
+        return items, (bottom, top), False, gutter
     finally:
         if textpage is not None:
             textpage.close()

@@ -54,6 +54,10 @@ def mark(text: str, phrase: str | None) -> Markup:
 def sides(finding: Finding) -> tuple[Markup, Markup]:
     """(reference side, target side) of one finding, ready for the template."""
     reference_text, target_text = finding.reference_clause_text or "", finding.clause_text or ""
+    phrases = [e.split(": ", 1)[-1] for e in finding.evidence]
+    if finding.kind == "inconsistent" and len(phrases) == 2:
+        # two languages: no word of one is in the other, so each side's value is marked instead
+        return mark(reference_text, phrases[1]), mark(target_text, phrases[0])
     if reference_text and target_text:
         return word_diff(reference_text, target_text)
     phrase = finding.evidence[-1].split(": ", 1)[-1] if finding.evidence else None

@@ -48,15 +48,17 @@ def summary_table(report: Report) -> Table:
     """Per agreement: findings by kind (the end of a ``check`` batch)."""
     table = Table(title="Summary by agreement")
     table.add_column("Agreement")
-    for kind in _KINDS:
+    rows = report.summary.get("by_agreement", {}).items()
+    # a column for the disagreements of bilingual agreements only where there are some
+    kinds = _KINDS + (("inconsistent",) if any(e.get("by_kind", {}).get("inconsistent") for _, e in rows) else ())
+    for kind in kinds:
         table.add_column(kind, justify="right")
     table.add_column("total", justify="right")
-    rows = report.summary.get("by_agreement", {}).items()
     for agreement, entry in sorted(rows, key=lambda row: (row[1].get("file") or "", row[1].get("title") or "")):
         by_kind = entry.get("by_kind", {})
         table.add_row(
             _agreement_cell(entry.get("title") or agreement, entry.get("file")),
-            *(str(by_kind.get(k, 0)) for k in _KINDS),
+            *(str(by_kind.get(k, 0)) for k in kinds),
             str(entry["total"]),
         )
     return table
@@ -172,7 +174,8 @@ def agreement_text(agreement: Agreement, explain: bool = False) -> str:
 
 def clause_text(c: Clause, explain: bool = False) -> list[str]:
     page = f" (p. {c.page}{', OCR' if c.ocr else ''})" if c.page else ""
-    out = [f"{c.number}{page}  " + textwrap.shorten(c.text, 160, placeholder=" …")]
+    language = f" [{c.language}]" if c.language else ""  # a clause of a bilingual agreement
+    out = [f"{c.number}{language}{page}  " + textwrap.shorten(c.text, 160, placeholder=" …")]
     tags = []
     if c.topics:
         tags.append("topics: " + ", ".join(c.topics))

@@ -28,9 +28,11 @@ def _clause(doc_id: str, raw: dict, heading: str | None) -> Clause:
         for n in raw.get("norms") or ()
     )
     table = raw.get("table")
+    language = raw.get("language")  # a clause of a bilingual (kk+ru) gold: its own language, its own id
     return Clause(
-        id=f"{doc_id}:{raw['number']}",
+        id=f"{doc_id}:{language + ':' if language else ''}{raw['number']}",
         number=str(raw["number"]),
+        language=language,
         heading=raw.get("heading", heading),
         text=raw.get("text") or "",
         page=raw.get("page"),
