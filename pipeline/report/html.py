@@ -71,12 +71,16 @@ def _template() -> jinja2.Template:
     return environment.get_template("report.html.j2")
 
 
+def context(report: Report) -> dict:
+    """What ``findings.html.j2`` (the report's summary and side-by-side findings) is rendered with."""
+    return {
+        "report": report,
+        "summary": {**summarise(report.findings), **report.summary},
+        "findings": [(f, *sides(f)) for f in report.findings],
+    }
+
+
 def render(report: Report, *, title: str = "Kelisim findings", **_: object) -> str:
-    findings = [(f, *sides(f)) for f in report.findings]
     return _template().render(
-        title=title,
-        report=report,
-        summary={**summarise(report.findings), **report.summary},
-        findings=findings,
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        title=title, generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), **context(report)
     )

@@ -18,6 +18,7 @@ FACETS = ("topic", "level", "sector", "region", "year")
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 32
 MAX_LIMIT = 1000
+MAX_OFFSET = 10_000  # deeper pages are a scan of the corpus, which filters serve better
 
 
 class QueryError(ValueError):
@@ -37,6 +38,7 @@ class SearchQuery:
     agreement: str | None = None
     limit: int = 20
     like: str | None = None
+    offset: int = 0  # hits skipped before the first one returned: the pages after the first
 
     def filters(self) -> dict[str, str | int]:
         """The filters that are set, keyed by their index field name."""
@@ -188,6 +190,8 @@ def validate(query: SearchQuery) -> ParsedText:
     """Check a request before any backend sees it; returns its parsed text."""
     if not 1 <= query.limit <= MAX_LIMIT:
         raise QueryError(f"--limit must be between 1 and {MAX_LIMIT}")
+    if not 0 <= query.offset <= MAX_OFFSET:
+        raise QueryError(f"the offset must be between 0 and {MAX_OFFSET}")
     _known("--topic", query.topic, taxonomy().topics)
     _known("--sector", query.sector, taxonomy().sectors)
     _known("--level", query.level, LEVELS)
