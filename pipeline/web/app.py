@@ -387,7 +387,8 @@ async def task_page(request: Request) -> Response:
     query = urlencode({k: v for k, v in (("kind", kind), ("severity", severity)) if v})
     return _page(
         request, "task.html.j2", task=task, kind=kind, severity=severity, kinds=_FINDING_KINDS,
-        severities=_SEVERITIES, export_query=query, **html_report.context(shown),
+        severities=_SEVERITIES, export_query=query, all_findings=len(task.report.findings),
+        **html_report.context(shown),
     )  # fmt: skip
 
 

@@ -70,5 +70,16 @@ class Translator:
     def level(self, level: str | None) -> str:
         return self._table["levels"].get(level, level) if level else ""
 
+    def topic(self, topic: str | None) -> str:
+        return self._table["topics"].get(topic, topic) if topic else ""
+
+    def sector(self, sector: str | None) -> str:
+        return self._table["sectors"].get(sector, sector) if sector else ""
+
+    def facet_value(self, facet: str, value: str) -> str:
+        """How a facet's value reads: levels, topics and sectors by name, regions and years as stored."""
+        named = {"level": self.level, "topic": self.topic, "sector": self.sector}.get(facet)
+        return named(value) if named else value
+
     def kazakh_welcome(self) -> str:
         return messages()["kk"]["welcome"]

@@ -94,7 +94,7 @@ def run(request: Request, progress_file: str) -> dict:
     read: dict[Path, tuple] = {}
     for position, upload in enumerate(request.uploads, start=len(request.stored) + 1):
         _say(progress_file, f"reading {Path(upload).name} ({position} of {total})")
-        read[Path(upload)] = read_outcome(Path(upload))
+        read[Path(upload)] = _as_uploaded(*read_outcome(Path(upload)))
     if request.store_uploads and read:
         from pipeline.store.ingest import ingest_paths
 
@@ -110,6 +110,16 @@ def run(request: Request, progress_file: str) -> dict:
     report = check_agreements(agreements, reference)
     report = report.model_copy(update={"failures": tuple(dict.fromkeys((*failures, *report.failures)))})
     return compliance.select(report, include_ok=False).model_dump(mode="json")
+
+
+def _as_uploaded(path: Path, agreement, error: str | None) -> tuple:
+    """An upload is named by its file name, not by the server folder it was saved in; the
+    database still keys it by its full path, from which the original is downloaded."""
+    folder = f"{path.parent}/"
+    if agreement is not None:
+        source = agreement.source.model_copy(update={"path": path.name})
+        agreement = agreement.model_copy(update={"source": source})
+    return path, agreement, error.replace(folder, "") if error else None
 
 
 def _start_worker(creator: int) -> None:
