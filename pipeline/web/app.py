@@ -1,5 +1,8 @@
 """The web workspace: search the clause database, read an agreement, run and read checks.
 
+Pages that read the database are plain functions, which Starlette runs in its thread pool,
+so one slow search never holds up the event loop serving the other users.
+
 Server-rendered pages (Starlette + Jinja2, every value autoescaped); no script runs in the
 page, so the Content-Security-Policy forbids all scripts. The URL of a search holds its whole
 state. Uploads are written only under the workspace's data folder, by names it makes.
@@ -37,6 +40,7 @@ from pipeline.store import DatabaseError, QueryError, SearchQuery, api
 from pipeline.store.query import FACETS, MAX_OFFSET
 from pipeline.web import i18n, library, tasks
 from schemas.models import Report
+from schemas.taxonomy import taxonomy
 
 _log = logging.getLogger(__name__)
 
@@ -152,12 +156,13 @@ def _url(params: dict, **changes) -> str:
     return "/?" + urlencode({k: v for k, v in state.items() if v not in (None, "")})
 
 
-async def search_page(request: Request) -> Response:
+def search_page(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     params = dict(request.query_params)
     active = {k: params[k] for k in (*FACETS, "agreement") if params.get(k)}
     if not params.get("q", "").strip() and not active:
-        return _page(request, "search.html.j2", results=None, params=params, active=active, error=None)
+        return _page(request, "search.html.j2", results=None, params=params, active=active, error=None,
+                     topics=taxonomy().topics)  # fmt: skip
     try:
         query, page = _search_request(params)
         results = api.search(
@@ -165,7 +170,7 @@ async def search_page(request: Request) -> Response:
         )
     except QueryError as e:
         return _page(request, "search.html.j2", status_code=400, results=None, params=params, active=active,
-                     error=str(e))  # fmt: skip
+                     error=str(e), topics=taxonomy().topics)  # fmt: skip
     except (DatabaseError, api.BackendError) as e:
         return _error(request, 503, str(e))
     pages = max(1, -(-min(results.total, MAX_OFFSET + PER_PAGE) // PER_PAGE))
@@ -193,7 +198,7 @@ def _connect(request: Request):
     return library.connect(request.app.state.settings.db)
 
 
-async def agreements_page(request: Request) -> Response:
+def agreements_page(request: Request) -> Response:
     try:
         conn = _connect(request)
     except DatabaseError as e:
@@ -215,7 +220,7 @@ def _sections(agreement) -> list[tuple[str, str]]:
     return out
 
 
-async def agreement_page(request: Request) -> Response:
+def agreement_page(request: Request) -> Response:
     agreement_id = request.path_params["agreement_id"]
     try:
         conn = _connect(request)
@@ -236,7 +241,7 @@ async def agreement_page(request: Request) -> Response:
                  higher=higher, downloadable=downloadable)  # fmt: skip
 
 
-async def original_file(request: Request) -> Response:
+def original_file(request: Request) -> Response:
     agreement_id = request.path_params["agreement_id"]
     try:
         conn = _connect(request)
@@ -301,7 +306,7 @@ def _stored_choices(request: Request) -> list:
         conn.close()
 
 
-async def check_page(request: Request) -> Response:
+def check_page(request: Request) -> Response:
     return _page(request, "check.html.j2", agreements=_stored_choices(request), error=None,
                  max_mb=request.app.state.settings.max_upload_bytes // (1024 * 1024))  # fmt: skip
 
@@ -373,7 +378,7 @@ def _filtered(report: Report, kind: str | None, severity: str | None) -> Report:
     return report.model_copy(update={"findings": findings})
 
 
-async def task_page(request: Request) -> Response:
+def task_page(request: Request) -> Response:
     task = _task(request)
     if task is None:
         return _error(request, 404, request.state.t("not_found"))
@@ -392,7 +397,7 @@ async def task_page(request: Request) -> Response:
     )  # fmt: skip
 
 
-async def task_export(request: Request) -> Response:
+def task_export(request: Request) -> Response:
     task = _task(request)
     if task is None or task.report is None:
         return _error(request, 404, request.state.t("not_found"))

@@ -247,3 +247,21 @@ def test_serve_refuses_a_public_address_without_a_password(web_db, monkeypatch):
     monkeypatch.delenv("KELISIM_WEB_PASSWORD", raising=False)
     result = CliRunner().invoke(cli, ["serve", "--db", str(web_db), "--host", "0.0.0.0"])
     assert result.exit_code == 2 and "KELISIM_WEB_PASSWORD" in result.output
+
+
+def test_a_running_check_shows_progress_and_does_not_hold_up_searches(client):
+    files = [("files", (p.name, p.read_bytes())) for p in sorted((REPO / "corpora/samples").glob("*-2024.docx"))]
+    response = client.post("/check", data={"mode": "check", "against": "general-agreement"}, files=files,
+                           follow_redirects=False)  # fmt: skip
+    location = response.headers["location"]
+    task = client.app.state.runner.tasks[location.rsplit("/", 1)[1]]
+    deadline = time.monotonic() + 60
+    while task.state == "waiting" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    progress = client.get(location, headers={"accept-language": "en"}).text
+    searched = client.get("/", params={"q": "wage"})
+    still_running = task.state == "running"
+    assert searched.status_code == 200 and _hits(searched.text)
+    assert still_running, "the search waited for the whole check"
+    assert 'http-equiv="refresh"' in progress and "Working" in progress
+    assert '<section id="summary">' in _wait(client, location)
