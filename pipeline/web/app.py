@@ -22,7 +22,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlparse
 
 import jinja2
 from markupsafe import Markup
@@ -466,8 +466,11 @@ class _Workspace(BaseHTTPMiddleware):
         request.state.t = i18n.Translator(
             i18n.choose(request.cookies.get(i18n.COOKIE), request.headers.get("accept-language"))
         )
-        if request.method == "POST" and settings.read_only and request.url.path != "/check":
-            return PlainTextResponse("kelisim: this workspace is read-only", status_code=403)
+        if request.method == "POST":
+            origin = request.headers.get("origin")
+            if origin and urlparse(origin).netloc != request.headers.get("host"):
+                # a form posted from another site, riding on the user's password: refused
+                return PlainTextResponse("kelisim: a form from another site is refused", status_code=403)
         response = await call_next(request)
         response.headers.setdefault("Content-Security-Policy", _CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -482,11 +485,15 @@ def create_app(settings: Settings) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
-        app.state.runner = tasks.Runner(settings.data_dir / "tasks")
+        # A read-only workspace may sit beside a database it cannot write: its tasks' progress goes to /tmp.
+        folder = Path(tempfile.mkdtemp(prefix="kelisim-tasks-")) if settings.read_only else settings.data_dir / "tasks"
+        app.state.runner = tasks.Runner(folder)
         try:
             yield
         finally:
             app.state.runner.close()
+            if settings.read_only:
+                shutil.rmtree(folder, ignore_errors=True)
 
     routes = [
         Route("/", search_page),

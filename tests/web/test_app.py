@@ -239,6 +239,12 @@ def test_a_password_is_required_when_set(web_db, tmp_path):
         assert client.get("/", headers={"authorization": "Bearer s3cret"}).status_code == 200
 
 
+def test_a_form_posted_from_another_site_is_refused(client):
+    response = client.post("/check", data={"mode": "check", "against": "labour-code"},
+                           headers={"origin": "https://elsewhere.example"})  # fmt: skip
+    assert response.status_code == 403
+
+
 def test_serve_refuses_a_public_address_without_a_password(web_db, monkeypatch):
     from click.testing import CliRunner
 
