@@ -322,6 +322,31 @@ def _upload_folder(settings: Settings) -> tuple[Path, str | None]:
     return folder, None
 
 
+def _task_request(form, saved: dict[str, list[str]], known: set[str], settings: Settings, t, cleanup) -> tasks.Request:
+    """What the check form asks for, with every stored id checked against the database; a
+    ValueError with one line for the user otherwise."""
+    if form.get("mode") == "diff":
+        uploaded = saved["old_file"] + saved["new_file"]
+        old = (saved["old_file"] or [str(form.get("old") or "")])[0]
+        new = (saved["new_file"] or [str(form.get("new") or "")])[0]
+        if not all(side and (side in known or side in uploaded) for side in (old, new)):
+            raise ValueError(t("choose_both"))
+        return tasks.Request(mode="diff", db=str(settings.db), old=old, new=new, cleanup=cleanup)
+    stored = tuple(s for s in form.getlist("stored") if isinstance(s, str) and s)
+    against = str(form.get("against") or "general-agreement")
+    if against == "stored":
+        against = str(form.get("against_id") or "")
+    unknown = [s for s in (*stored, against) if s not in known and s not in ("general-agreement", "labour-code")]
+    if unknown:
+        raise ValueError(f"{', '.join(unknown) or '(none)'}: {t('not_found')}")
+    if not stored and not saved["files"]:
+        raise ValueError(t("choose_targets"))
+    return tasks.Request(
+        mode="check", db=str(settings.db), uploads=tuple(saved["files"]), stored=stored, against=against,
+        store_uploads=not settings.read_only, cleanup=cleanup,
+    )  # fmt: skip
+
+
 async def start_task(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     limit = settings.max_upload_bytes
@@ -329,40 +354,21 @@ async def start_task(request: Request) -> Response:
     if declared and declared.isdigit() and int(declared) > limit * MAX_UPLOADS + (1 << 20):
         return _error(request, 413, f"the upload is larger than {MAX_UPLOADS} x {limit // (1024 * 1024)} MB")
     form = await request.form(max_files=MAX_UPLOADS, max_fields=200)
-    known = {a.id for a in _stored_choices(request)}
-    mode = form.get("mode")
     folder, cleanup = _upload_folder(settings)
     try:
         saved = {}
         for field in ("files", "old_file", "new_file"):
             uploads = [u for u in form.getlist(field) if isinstance(u, UploadFile) and u.filename]
             saved[field] = [str(await _save_upload(u, folder, limit)) for u in uploads]
-        if mode == "diff":
-            old = (saved["old_file"] or [form.get("old") or ""])[0]
-            new = (saved["new_file"] or [form.get("new") or ""])[0]
-            if not old or not new or not all(s in known or s in saved["old_file"] + saved["new_file"]
-                                              for s in (old, new)):  # fmt: skip
-                raise ValueError(f"{request.state.t('old_version')} / {request.state.t('new_version')}: ?")
-            request_ = tasks.Request(mode="diff", db=str(settings.db), old=old, new=new, cleanup=cleanup)
-        else:
-            stored = tuple(s for s in form.getlist("stored") if isinstance(s, str) and s)
-            against = str(form.get("against") or "general-agreement")
-            if against == "stored":
-                against = str(form.get("against_id") or "")
-            unknown = [s for s in (*stored, against) if s not in known and s not in ("general-agreement", "labour-code")]
-            if unknown:
-                raise ValueError(f"{', '.join(unknown) or '(none)'}: {request.state.t('not_found')}")
-            if not stored and not saved["files"]:
-                raise ValueError(request.state.t("targets") + ": ?")
-            request_ = tasks.Request(
-                mode="check", db=str(settings.db), uploads=tuple(saved["files"]), stored=stored,
-                against=against, store_uploads=not settings.read_only, cleanup=cleanup,
-            )  # fmt: skip
+        known = {a.id for a in _stored_choices(request)}
+        task_request = _task_request(form, saved, known, settings, request.state.t, cleanup)
     except ValueError as e:
         shutil.rmtree(folder, ignore_errors=True)
         return _page(request, "check.html.j2", status_code=400, agreements=_stored_choices(request),
                      error=str(e), max_mb=limit // (1024 * 1024))  # fmt: skip
-    task = request.app.state.runner.submit(request_)
+    if not any(saved.values()) and cleanup is None:
+        folder.rmdir()  # nothing uploaded: no empty folder left behind
+    task = request.app.state.runner.submit(task_request)
     return RedirectResponse(f"/tasks/{task.id}", status_code=303)
 
 

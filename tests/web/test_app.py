@@ -239,6 +239,15 @@ def test_a_password_is_required_when_set(web_db, tmp_path):
         assert client.get("/", headers={"authorization": "Bearer s3cret"}).status_code == 200
 
 
+def test_a_check_with_nothing_to_check_says_so(client, settings):
+    response = client.post("/check", data={"mode": "diff", "old": "ag_000000000000", "new": ""},
+                           headers={"accept-language": "en"})  # fmt: skip
+    assert response.status_code == 400 and "both versions" in response.text
+    response = client.post("/check", data={"mode": "check", "against": "labour-code"}, headers={"accept-language": "en"})
+    assert response.status_code == 400 and "Upload a file" in response.text
+    assert not (settings.data_dir / "uploads").exists() or not any((settings.data_dir / "uploads").iterdir())
+
+
 def test_a_form_posted_from_another_site_is_refused(client):
     response = client.post("/check", data={"mode": "check", "against": "labour-code"},
                            headers={"origin": "https://elsewhere.example"})  # fmt: skip
