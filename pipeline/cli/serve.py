@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import sqlite3
 from pathlib import Path
 
 import click
 
 from pipeline.cli.app import cli
-from pipeline.cli.options import backend_options, db_option, verbosity
+from pipeline.cli.options import Unreadable, backend_options, db_option, verbosity
 
 
 def _local(host: str) -> bool:
@@ -19,6 +20,23 @@ def _local(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _usable(db: str) -> None:
+    """A database the workspace cannot read stops it before it listens: one line, exit 3."""
+    from pipeline.store import DatabaseError
+    from pipeline.web import library
+
+    try:
+        conn = library.connect(db)
+        try:
+            library.list_agreements(conn)
+        finally:
+            conn.close()
+    except DatabaseError as e:
+        raise Unreadable(str(e)) from None
+    except sqlite3.Error as e:
+        raise Unreadable(f"{db}: not a usable clause database ({e})") from None
 
 
 @cli.command()
@@ -53,8 +71,7 @@ def serve(db, host, port, data_dir, read_only, backend, es_url):
     password = os.environ.get(PASSWORD_ENV) or None
     if not _local(host) and not password:
         raise click.UsageError(f"--host {host} is reachable from other machines: set ${PASSWORD_ENV} first")
-    if not os.path.exists(db):
-        raise click.UsageError(f"{db}: no clause database here; run `kelisim ingest PATH... --db {db}` first")
+    _usable(db)
     settings = Settings(
         db=Path(db), data_dir=Path(data_dir) if data_dir else default_data_dir(db), backend=backend, es_url=es_url,
         read_only=read_only, password=password,
