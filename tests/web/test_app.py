@@ -165,6 +165,14 @@ def test_diff_of_two_stored_versions(client):
     assert "Old version" in page and page.count('<article class="finding') > 0
 
 
+def test_diff_of_two_uploaded_versions(client):
+    old, new = (REPO / "corpora/samples/kazmetall-2021.docx"), (REPO / "corpora/samples/kazmetall-2024.docx")
+    response = client.post("/check", data={"mode": "diff"}, follow_redirects=False,
+                           files=[("old_file", (old.name, old.read_bytes())), ("new_file", (new.name, new.read_bytes()))])  # fmt: skip
+    page = _wait(client, response.headers["location"])
+    assert "Old version" in page and 'class="finding high"' in page
+
+
 @pytest.mark.parametrize(
     "content, reason",
     [(b"just some text, not a document", "unsupported format"), (b"x" * (2 * 1024 * 1024), "larger than 1 MB")],
