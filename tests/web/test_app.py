@@ -94,6 +94,9 @@ def test_agreement_page_has_metadata_sections_clauses_and_the_original_file(clie
     download = client.get(f"/agreements/{agreement}/file")
     assert download.status_code == 200
     assert download.content == (REPO / "corpora/samples/kazmetall-2024.pdf").read_bytes()
+    assert f'name="agreement" value="{agreement}"' in page  # its own search box
+    within = client.get("/", params={"q": "wages", "agreement": agreement}).text
+    assert _hits(within) and all(link.startswith(f"/agreements/{agreement}#") for link in _hits(within))
     # the sectoral mining agreement stands above it and overlaps in sector and years
     assert "sectoral" in re.search(r'<section class="higher">(.*?)</section>', page, re.S).group(1).lower()
 
