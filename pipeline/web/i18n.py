@@ -67,14 +67,24 @@ class Translator:
             text = messages()["en"][key]  # a key missing in both is a bug: KeyError
         return text.format(**values) if values else text
 
+    def _named(self, table: str, value: str | None) -> str:
+        """A taxonomy id by its name in this language; an id without one as it is."""
+        return self._table[table].get(value, value) if value else ""
+
     def level(self, level: str | None) -> str:
-        return self._table["levels"].get(level, level) if level else ""
+        return self._named("levels", level)
 
     def topic(self, topic: str | None) -> str:
-        return self._table["topics"].get(topic, topic) if topic else ""
+        return self._named("topics", topic)
 
     def sector(self, sector: str | None) -> str:
-        return self._table["sectors"].get(sector, sector) if sector else ""
+        return self._named("sectors", sector)
+
+    def modality(self, modality: str | None) -> str:
+        return self._named("modalities", modality)
+
+    def text_language(self, language: str | None) -> str:
+        return self._named("languages", language)
 
     def facet_value(self, facet: str, value: str) -> str:
         """How a facet's value reads: levels, topics and sectors by name, regions and years as stored."""

@@ -233,6 +233,8 @@ def test_every_message_exists_in_both_languages_and_names_every_topic_and_sector
     assert set(messages["en"]) == set(messages["ru"])
     for language in ("en", "ru"):
         assert set(messages[language]["levels"]) == set(taxonomy().levels)
+        assert set(messages[language]["modalities"]) == set(taxonomy().modalities)
+        assert set(messages[language]["languages"]) == set(taxonomy().languages)
         assert set(messages[language]["topics"]) == set(taxonomy().topics)
         assert set(messages[language]["sectors"]) == set(taxonomy().sectors)
 
