@@ -60,19 +60,19 @@ def sides(finding: Finding) -> tuple[Markup, Markup]:
 
 
 @cache
-def _template() -> jinja2.Template:
-    environment = jinja2.Environment(
+def environment() -> jinja2.Environment:
+    """The report's template environment; the web workspace extends ``report.html.j2`` through it."""
+    return jinja2.Environment(
         loader=jinja2.PackageLoader("pipeline.report", "."),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return environment.get_template("report.html.j2")
 
 
 def context(report: Report) -> dict:
-    """What ``findings.html.j2`` (the report's summary and side-by-side findings) is rendered with."""
+    """What ``report.html.j2`` is rendered with, besides its title and date."""
     return {
         "report": report,
         "summary": {**summarise(report.findings), **report.summary},
@@ -81,6 +81,6 @@ def context(report: Report) -> dict:
 
 
 def render(report: Report, *, title: str = "Kelisim findings", **_: object) -> str:
-    return _template().render(
+    return environment().get_template("report.html.j2").render(
         title=title, generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), **context(report)
     )

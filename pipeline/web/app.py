@@ -19,6 +19,7 @@ import logging
 import re
 import shutil
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,12 +50,11 @@ MAX_UPLOAD_MB = 50
 MAX_UPLOADS = 10
 PASSWORD_ENV = "KELISIM_WEB_PASSWORD"
 _HERE = Path(__file__).parent
-_REPORT_CSS = Path(html_report.__file__).with_name("report.css")
 _ACCEPTED_FORMATS = ("pdf", "docx")
 _FINDING_KINDS = ("lowered", "weakened", "missing", "removed", "unverifiable", "inconsistent", "unresolved", "ok")
 _SEVERITIES = ("high", "medium", "low", "info")
 _CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self';"
+    "default-src 'none'; style-src 'self'{inline}; img-src 'self'; form-action 'self';"
     " frame-ancestors 'none'; base-uri 'none'"
 )
 
@@ -92,18 +92,16 @@ def snippet_markup(snippet: str) -> Markup:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(
-            [jinja2.FileSystemLoader(_HERE / "templates"), jinja2.PackageLoader("pipeline.report", ".")]
-        ),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["snippet"] = snippet_markup
-    env.filters["anchor"] = lambda number: "c-" + re.sub(r"\s+", "_", str(number))
-    env.filters["urlpart"] = lambda value: quote(str(value), safe="")
+    """The report's own environment (its filters, autoescaping) with our templates in front, so
+    the findings page extends ``report.html.j2`` as the report renders it."""
+    report = html_report.environment()
+    env = report.overlay(loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(_HERE / "templates"), report.loader]))
+    env.filters = {
+        **report.filters,
+        "snippet": snippet_markup,
+        "anchor": lambda number: "c-" + re.sub(r"\s+", "_", str(number)),
+        "urlpart": lambda value: quote(str(value), safe=""),
+    }
     return env
 
 
@@ -399,6 +397,7 @@ def task_page(request: Request) -> Response:
     return _page(
         request, "task.html.j2", task=task, kind=kind, severity=severity, kinds=_FINDING_KINDS,
         severities=_SEVERITIES, export_query=query, all_findings=len(task.report.findings),
+        title=request.state.t("findings_title"), generated=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(task.created)),
         **html_report.context(shown),
     )  # fmt: skip
 
@@ -435,11 +434,7 @@ async def set_language(request: Request) -> Response:
 
 
 async def stylesheet(request: Request) -> Response:
-    name = request.path_params["name"]
-    path = {"web.css": _HERE / "static" / "web.css", "report.css": _REPORT_CSS}.get(name)
-    if path is None:
-        return PlainTextResponse("not found", status_code=404)
-    return FileResponse(path, media_type="text/css")
+    return FileResponse(_HERE / "static" / "web.css", media_type="text/css")
 
 
 # --------------------------------------------------------------------------- middleware
@@ -478,7 +473,9 @@ class _Workspace(BaseHTTPMiddleware):
                 # a form posted from another site, riding on the user's password: refused
                 return PlainTextResponse("kelisim: a form from another site is refused", status_code=403)
         response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", _CSP)
+        # The findings page is the HTML report, whose style is inline (it is one self-contained file).
+        inline = " 'unsafe-inline'" if request.url.path.startswith("/tasks/") else ""
+        response.headers.setdefault("Content-Security-Policy", _CSP.format(inline=inline))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Vary", "Accept-Language, Cookie")
@@ -511,7 +508,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/tasks/{task_id}", task_page),
         Route("/tasks/{task_id}/findings.{fmt:str}", task_export),
         Route("/lang/{lang}", set_language),
-        Route("/static/{name}", stylesheet),
+        Route("/static/web.css", stylesheet),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(_Workspace)], lifespan=lifespan)
     app.state.settings = settings
