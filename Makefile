@@ -46,6 +46,8 @@ demo: install ocr-packages
 	@if command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; then \
 		$(BIN)/kelisim show tests/fixtures/office/regional_karaganda.doc | head -n 12; \
 	else echo "   LibreOffice is not installed, so .doc, .rtf and .odt are refused: apt-get install libreoffice-writer-nogui"; fi
+	@echo; echo "== 6. The web workspace on the demo database (search, agreements, checks in a browser):"
+	@echo "   $(BIN)/kelisim serve --db $(OUT)/demo.db   # then open http://127.0.0.1:8080/"
 
 ## The whole test suite.
 test: install

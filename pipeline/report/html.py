@@ -65,24 +65,29 @@ def sides(finding: Finding) -> tuple[Markup, Markup]:
 
 
 @cache
-def _template() -> jinja2.Template:
-    environment = jinja2.Environment(
+def environment() -> jinja2.Environment:
+    """The report's template environment; the web workspace extends ``report.html.j2`` through it."""
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("pipeline.report", "."),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters["value"] = format_value
-    return environment.get_template("report.html.j2")
+    env.filters["value"] = format_value
+    return env
+
+
+def context(report: Report) -> dict:
+    """What ``report.html.j2`` is rendered with, besides its title and date."""
+    return {
+        "report": report,
+        "summary": {**summarise(report.findings), **report.summary},
+        "findings": [(f, *sides(f)) for f in report.findings],
+    }
 
 
 def render(report: Report, *, title: str = "Kelisim findings", **_: object) -> str:
-    findings = [(f, *sides(f)) for f in report.findings]
-    return _template().render(
-        title=title,
-        report=report,
-        summary={**summarise(report.findings), **report.summary},
-        findings=findings,
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    return environment().get_template("report.html.j2").render(
+        title=title, generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), **context(report)
     )

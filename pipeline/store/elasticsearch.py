@@ -206,6 +206,7 @@ def search_body(query: SearchQuery, parsed: ParsedText, like_id: str | None = No
     must = text_clauses(parsed) if not like_id else [_like_clause(like_id)]
     body: dict = {
         "size": query.limit,
+        "from": query.offset,
         "track_total_hits": True,
         "_source": _SOURCE,
         "query": {"bool": {"must": must, "filter": filter_clauses(query)}},

@@ -404,11 +404,12 @@ class EmbeddedIndex:
         if text_q is None:
             # A listing has no relevance; storage order reads like the agreements themselves.
             result = searcher.search(
-                full, query.limit, count=True, order_by_field="ordinal", order=tantivy.Order.Asc
+                full, query.limit, count=True, order_by_field="ordinal", order=tantivy.Order.Asc,
+                offset=query.offset,
             )
             scored = [(0.0, addr) for _, addr in result.hits]
         else:
-            result = searcher.search(full, query.limit, count=True)
+            result = searcher.search(full, query.limit, count=True, offset=query.offset)
             scored = result.hits
         snippets = _Snippets(searcher, self.schema, text_q)
         hits = tuple(_hit(searcher.doc(addr), score, snippets) for score, addr in scored)

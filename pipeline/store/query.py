@@ -19,6 +19,7 @@ FACETS = ("topic", "level", "sector", "region", "year")
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 32
 MAX_LIMIT = 1000
+MAX_OFFSET = 10_000  # deeper pages are a scan of the corpus, which filters serve better
 # Both backends rank and cut alike: a word of this many letters also matches with one typo, at
 # this weight against the exact word; a snippet is at most this many characters.
 FUZZY_MIN_CHARS = 5
@@ -53,6 +54,7 @@ class SearchQuery:
     agreement: str | None = None
     limit: int = 20
     like: str | None = None
+    offset: int = 0  # hits skipped before the first one returned: the pages after the first
 
     def filters(self) -> dict[str, str | int]:
         """The filters that are set, keyed by their index field name."""
@@ -209,6 +211,8 @@ def validate(query: SearchQuery) -> ParsedText:
     """Check a request before any backend sees it; returns its parsed text."""
     if not 1 <= query.limit <= MAX_LIMIT:
         raise QueryError(f"--limit must be between 1 and {MAX_LIMIT}")
+    if not 0 <= query.offset <= MAX_OFFSET:
+        raise QueryError(f"the offset must be between 0 and {MAX_OFFSET}")
     _known("--topic", query.topic, taxonomy().topics)
     _known("--sector", query.sector, taxonomy().sectors)
     _known("--level", query.level, LEVELS)

@@ -95,6 +95,11 @@ CASES = {
         ("elasticsearch without a URL", ["index", "--db", "{stored}", "--backend", "elasticsearch"], EXIT_USAGE),
         ("a broken database", ["index", "--db", "{broken}"], EXIT_UNREADABLE),
     ],
+    "serve": [  # its 0 is a server stopped after serving: tests/web runs it
+        ("a public address without a password", ["serve", "--db", "{stored}", "--host", "0.0.0.0"], EXIT_USAGE),
+        ("a broken database", ["serve", "--db", "{broken}"], EXIT_UNREADABLE),
+        ("no database", ["serve", "--db", "{absent}"], EXIT_UNREADABLE),
+    ],
     "eval": [
         ("a gold folder", ["eval", "{gold}", "--format", "json"], EXIT_OK),
         ("a gold folder that does not exist", ["eval", "{empty}/none"], EXIT_USAGE),
@@ -125,6 +130,8 @@ def test_every_command_and_status_has_a_case():
         expected = {EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE} | ({EXIT_FINDINGS} if command in ("check", "diff") else set())
         if command == "doctor":
             expected = {EXIT_OK, EXIT_USAGE}  # it reads nothing: what is missing is reported, not an error
+        if command == "serve":
+            expected = {EXIT_USAGE, EXIT_UNREADABLE}
         assert statuses == expected, command
 
 
