@@ -1024,8 +1024,8 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             phrase = cond.phrase if cond else (rule.condition if rule else None)
             if phrase is None and rule is not None and len(rule.periods) > 1 and q.period:
                 phrase = f"per {q.period}"  # "2 hours a day and 12 hours a month": two limits
-            if unit == "rate_multiple" and q.unit == "percent" and _supplement(spans, q, part, cue_spans):
-                value = 1 + q.value / 100  # "an additional payment of 40 % of the rate": 1.4 times the rate
+            if unit == "rate_multiple" and q.unit == "percent":
+                value = _times_the_rate(q.value, _supplement(spans, q, part, cue_spans))
             norm = Norm(parameter=pid, comparator=bound, value=value, unit=unit, condition=phrase,
                         text=_words(doc, cmp_span, q))
             reading.readings.append(Reading(q, comparator, cmp_span, (pid,), cue_spans, cond, phrase))
@@ -1141,6 +1141,16 @@ def _bound_by_cue(spans: _Spans, cue_spans, context: Context) -> str:
         if any(source.is_marker("ceiling_word", i) for i in range(start, end)):
             return "<="
     return "="
+
+
+def _times_the_rate(percent: float, supplement: bool) -> float:
+    """A premium stated as a percentage of the rate, as times the rate. Below 100 % it is what is
+    added ("40 % of the hourly rate for night work": 1.4; no premium pays less than the rate);
+    above 100 % it is the whole ("150 % of the rate": 1.5, even after "premium"); 100 % is added
+    only where a supplement word says so («доплата в размере 100 %»: 2)."""
+    if percent < 100 or (percent == 100 and supplement):
+        return 1 + percent / 100
+    return percent / 100
 
 
 def _supplement(spans: _Spans, q: Quantity, part: Part, cue_spans) -> bool:
