@@ -192,19 +192,21 @@ def search_page(request: Request) -> Response:
 # --------------------------------------------------------------------------- agreements
 
 
-def _connect(request: Request):
-    return library.connect(request.app.state.settings.db)
+def _read(request: Request, read):
+    """``read(conn)`` on a connection of its own to the workspace's database, closed after
+    (DatabaseError when the database cannot be used)."""
+    conn = library.connect(request.app.state.settings.db)
+    try:
+        return read(conn)
+    finally:
+        conn.close()
 
 
 def agreements_page(request: Request) -> Response:
     try:
-        conn = _connect(request)
+        agreements = _read(request, library.list_agreements)
     except DatabaseError as e:
         return _error(request, 503, str(e))
-    try:
-        agreements = library.list_agreements(conn)
-    finally:
-        conn.close()
     return _page(request, "agreements.html.j2", agreements=agreements)
 
 
@@ -220,21 +222,23 @@ def _sections(agreement) -> list[tuple[str, str]]:
 
 def agreement_page(request: Request) -> Response:
     agreement_id = request.path_params["agreement_id"]
-    try:
-        conn = _connect(request)
-    except DatabaseError as e:
-        return _error(request, 503, str(e))
-    try:
+
+    def read(conn):
         from pipeline.store.database import read_agreement_row
 
         agreement = read_agreement_row(conn, agreement_id)
         if agreement is None:
-            return _error(request, 404, f"{agreement_id}: {request.state.t('not_found')}")
-        row = library.stored_agreement(conn, agreement_id)
-        higher = library.higher_agreements_overlapping(conn, row)
-        downloadable = library.original_file(conn, agreement_id) is not None
-    finally:
-        conn.close()
+            return None
+        higher = library.higher_agreements_overlapping(conn, library.stored_agreement(conn, agreement_id))
+        return agreement, higher, library.original_file(conn, agreement_id) is not None
+
+    try:
+        found = _read(request, read)
+    except DatabaseError as e:
+        return _error(request, 503, str(e))
+    if found is None:
+        return _error(request, 404, f"{agreement_id}: {request.state.t('not_found')}")
+    agreement, higher, downloadable = found
     return _page(request, "agreement.html.j2", agreement=agreement, sections=_sections(agreement),
                  higher=higher, downloadable=downloadable)  # fmt: skip
 
@@ -242,13 +246,9 @@ def agreement_page(request: Request) -> Response:
 def original_file(request: Request) -> Response:
     agreement_id = request.path_params["agreement_id"]
     try:
-        conn = _connect(request)
+        path = _read(request, lambda conn: library.original_file(conn, agreement_id))
     except DatabaseError as e:
         return _error(request, 503, str(e))
-    try:
-        path = library.original_file(conn, agreement_id)
-    finally:
-        conn.close()
     if path is None:
         return _error(request, 404, f"{agreement_id}: {request.state.t('not_available')}")
     return FileResponse(path, filename=path.name, content_disposition_type="attachment")
@@ -295,13 +295,9 @@ async def _save_upload(upload: UploadFile, folder: Path, limit: int) -> Path:
 
 def _stored_choices(request: Request) -> list:
     try:
-        conn = _connect(request)
+        return _read(request, library.list_agreements)
     except DatabaseError:
-        return []
-    try:
-        return library.list_agreements(conn)
-    finally:
-        conn.close()
+        return []  # the form still takes uploads
 
 
 def check_page(request: Request) -> Response:
