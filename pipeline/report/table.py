@@ -15,6 +15,8 @@ _KINDS = ("lowered", "weakened", "missing", "removed", "unverifiable", "ok")
 
 
 def findings_table(report: Report) -> Table:
+    # Against a chain each finding comes from one level of it: the reference clause cell names the level.
+    chain = report.summary.get("reference") == "chain"
     table = Table(title="Findings", show_lines=True, expand=True)
     table.add_column("Severity", no_wrap=True)
     table.add_column("Kind", no_wrap=True)
@@ -30,7 +32,8 @@ def findings_table(report: Report) -> Table:
             f.kind,
             _agreement_cell(f.agreement_title or f.agreement, f.agreement_file),
             Text(f"{f.clause or '-'}" + (f" (p. {f.page})" if f.page else "")),
-            Text(f"{f.reference_clause or '-'}" + (f" (p. {f.reference_page})" if f.reference_page else "")),
+            Text((f"{f.level} " if chain and f.level else "") + f"{f.reference_clause or '-'}"
+                 + (f" (p. {f.reference_page})" if f.reference_page else "")),
             Text(f.explanation),
         )
     return table
@@ -40,15 +43,16 @@ def summary_table(report: Report) -> Table:
     """Per agreement: findings by kind (the end of a ``check`` batch)."""
     table = Table(title="Summary by agreement")
     table.add_column("Agreement")
-    for kind in _KINDS:
+    rows = report.summary.get("by_agreement", {}).items()
+    kinds = _KINDS + (("unresolved",) if any(e.get("by_kind", {}).get("unresolved") for _, e in rows) else ())
+    for kind in kinds:
         table.add_column(kind, justify="right")
     table.add_column("total", justify="right")
-    rows = report.summary.get("by_agreement", {}).items()
     for agreement, entry in sorted(rows, key=lambda row: (row[1].get("file") or "", row[1].get("title") or "")):
         by_kind = entry.get("by_kind", {})
         table.add_row(
             _agreement_cell(entry.get("title") or agreement, entry.get("file")),
-            *(str(by_kind.get(k, 0)) for k in _KINDS),
+            *(str(by_kind.get(k, 0)) for k in kinds),
             str(entry["total"]),
         )
     return table
@@ -77,7 +81,12 @@ def print_report(report: Report, console: Console, *, per_agreement: bool = True
     console.print(
         f"Findings: {summary.get('total', len(report.findings))}" + (f" ({counts})" if counts else "")
     )
-    if summary.get("guarantees"):
+    if summary.get("reference") == "chain":
+        console.print(
+            f"Checked against the chain above each agreement: {summary.get('guarantees', 0)} guarantees in all,"
+            " each with one verdict; the reference clause names the level it comes from."
+        )
+    elif summary.get("guarantees"):
         agreements = len(summary.get("by_agreement") or {}) or 1
         console.print(
             f"{'The old version' if 'clauses' in summary else 'The reference'} states {summary['guarantees']} guarantees; "

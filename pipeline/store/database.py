@@ -25,7 +25,7 @@ from schemas import Agreement, Clause, Evidence, Finding, Norm, OcrPages, Source
 
 _log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each entry migrates from user_version == index to index + 1. The statements are
 # idempotent (IF NOT EXISTS, OR IGNORE) as well as run under the write lock, so two
@@ -94,6 +94,23 @@ _MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE clauses ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE agreements ADD COLUMN ocr TEXT;
     """,
+    # The archive (pipeline.archive): the fingerprint of an agreement's clause texts, so the PDF and
+    # the DOCX of one text are one agreement with two files (a source whose copy_of names the agreement
+    # whose text it holds); and the last audit of each agreement, so the next one redoes only what changed.
+    """
+    ALTER TABLE agreements ADD COLUMN fingerprint TEXT;
+    CREATE INDEX IF NOT EXISTS agreements_fingerprint ON agreements(fingerprint);
+    ALTER TABLE sources ADD COLUMN copy_of TEXT REFERENCES agreements(id) ON DELETE CASCADE;
+    CREATE INDEX IF NOT EXISTS sources_copy_of ON sources(copy_of);
+    CREATE TABLE IF NOT EXISTS audits (
+        agreement_id TEXT PRIMARY KEY REFERENCES agreements(id) ON DELETE CASCADE,
+        inputs TEXT NOT NULL,               -- sha256 of what was compared: the agreement, its chain, its previous version
+        chain TEXT NOT NULL DEFAULT '[]',   -- the chain as resolved, JSON
+        audited_at TEXT NOT NULL,
+        status TEXT NOT NULL,               -- the highest severity found, "clean", or "error: ..."
+        counts TEXT NOT NULL DEFAULT '{}'   -- findings by severity, JSON
+    );
+    """,
 )
 
 
@@ -108,6 +125,7 @@ class Stored:
     agreement_id: str
     replaced: tuple[str, ...]  # ids of the agreements it replaced
     generation: int
+    copy_of: str | None = None  # the stored agreement whose text the file holds: kept as its second file
 
 
 # How long a connection waits for another process's write lock before giving up.
@@ -231,11 +249,33 @@ def _migrate(conn: sqlite3.Connection) -> None:
             _log.info("migrating clause database to schema %d", target + 1)
             for statement in _statements(_MIGRATIONS[target]):
                 conn.execute(statement)
+            if target + 1 == 3:
+                _fill_fingerprints(conn)
             conn.execute(f"PRAGMA user_version = {target + 1}")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def _fill_fingerprints(conn: sqlite3.Connection) -> None:
+    """The fingerprint of every agreement stored before schema 3 (two files of one text stay two
+    agreements: which of them to keep is the next ingest's decision, not a migration's)."""
+    from pipeline.archive.versions import fingerprint
+
+    texts: dict[str, list[str]] = {}
+    for agreement_id, text in conn.execute("SELECT agreement_id, text FROM clauses ORDER BY agreement_id, position"):
+        texts.setdefault(agreement_id, []).append(text)
+    heads = {
+        r[0]: (*r[1:-1], *sorted(json.loads(r[-1])))
+        for r in conn.execute(
+            "SELECT id, valid_from, valid_to, level, language, sector, region, parties FROM agreements"
+        )
+    }
+    conn.executemany(
+        "UPDATE agreements SET fingerprint = ? WHERE id = ?",
+        [(fingerprint(t, heads.get(a, ())), a) for a, t in texts.items()],
+    )
 
 
 @contextmanager
@@ -280,8 +320,15 @@ def known_source(conn: sqlite3.Connection, sha256: str) -> str | None:
 
 
 def store_agreement(conn: sqlite3.Connection, agreement: Agreement, path_key: str | None = None) -> Stored:
-    """Store one agreement, replacing any earlier one from the same path, in one transaction."""
+    """Store one agreement, replacing any earlier one from the same path, in one transaction.
+
+    A file whose clause texts are those of an agreement stored from another file (the DOCX of
+    a stored PDF) is stored as that agreement's second file, not as a second agreement.
+    """
+    from pipeline.archive.versions import agreement_fingerprint
+
     key = path_key or agreement.source.path
+    text_print = agreement_fingerprint(agreement)
     with transaction(conn):
         replaced = tuple(
             r[0]
@@ -295,9 +342,38 @@ def store_agreement(conn: sqlite3.Connection, agreement: Agreement, path_key: st
         if stale:
             conn.execute("DELETE FROM sources WHERE id = ?", (stale[0],))
             replaced += (agreement.id,)
-        _insert(conn, agreement, key)
+        same = _same_text(conn, agreement, text_print)
+        if same is not None:
+            _insert_source(conn, agreement.source, key, copy_of=same)
+        else:
+            _insert(conn, agreement, key, text_print)
         gen = _bump_generation(conn)
-    return Stored(agreement.id, tuple(dict.fromkeys(replaced)), gen)
+    return Stored(same or agreement.id, tuple(dict.fromkeys(replaced)), gen, copy_of=same)
+
+
+def _same_text(conn: sqlite3.Connection, agreement: Agreement, text_print: str | None) -> str | None:
+    """The stored agreement whose text this one is: the same fingerprint, or (a scan and its text
+    PDF, a header left in a clause) the same term, kind, parties, clause numbers and norms and nearly the same words."""
+    from pipeline.archive.versions import clause_keys, near_same
+
+    if text_print is None:
+        return None
+    row = conn.execute("SELECT id FROM agreements WHERE fingerprint = ? ORDER BY id LIMIT 1", (text_print,)).fetchone()
+    if row:
+        return row[0]
+    if not agreement.valid_from:
+        return None
+    mine = clause_keys(agreement)
+    for (candidate,) in conn.execute(
+        "SELECT id FROM agreements WHERE valid_from = ? AND valid_to IS ? AND language IS ? AND level IS ?"
+        " AND sector IS ? AND region IS ? AND parties = ? AND clause_count = ? AND id != ? ORDER BY id",
+        (agreement.valid_from, agreement.valid_to, agreement.language, agreement.level, agreement.sector,
+         agreement.region, _dumps(list(agreement.parties)), len(agreement.clauses), agreement.id),
+    ).fetchall():  # fmt: skip
+        stored = read_agreement_row(conn, candidate)
+        if stored is not None and near_same(mine, clause_keys(stored)):
+            return candidate
+    return None
 
 
 def delete_source(conn: sqlite3.Connection, path_key: str) -> tuple[str, ...]:
@@ -320,19 +396,22 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _insert(conn: sqlite3.Connection, a: Agreement, key: str) -> None:
-    src = a.source
-    cur = conn.execute(
-        "INSERT INTO sources (path, given_path, sha256, format, pages, ingested_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (key, src.path, src.sha256, src.format, src.pages, datetime.now(UTC).isoformat(timespec="seconds")),
-    )
+def _insert_source(conn: sqlite3.Connection, src: Source, key: str, copy_of: str | None = None) -> int:
+    return conn.execute(
+        "INSERT INTO sources (path, given_path, sha256, format, pages, ingested_at, copy_of) VALUES (?,?,?,?,?,?,?)",
+        (key, src.path, src.sha256, src.format, src.pages, datetime.now(UTC).isoformat(timespec="seconds"), copy_of),
+    ).lastrowid  # fmt: skip
+
+
+def _insert(conn: sqlite3.Connection, a: Agreement, key: str, text_print: str | None) -> None:
+    source_id = _insert_source(conn, a.source, key)
     conn.execute(
         "INSERT INTO agreements (id, source_id, title, level, language, parties, sector, region,"
-        " valid_from, valid_to, year, warnings, clause_count, ocr) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " valid_from, valid_to, year, warnings, clause_count, ocr, fingerprint) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
-            a.id, cur.lastrowid, a.title, a.level, a.language, _dumps(list(a.parties)), a.sector, a.region,
+            a.id, source_id, a.title, a.level, a.language, _dumps(list(a.parties)), a.sector, a.region,
             a.valid_from, a.valid_to, a.year, _dumps(list(a.warnings)), len(a.clauses),
-            a.ocr.model_dump_json() if a.ocr is not None else None,
+            a.ocr.model_dump_json() if a.ocr is not None else None, text_print,
         ),
     )  # fmt: skip
     for pos, c in enumerate(a.clauses):
