@@ -3,10 +3,25 @@ thin commands over :mod:`pipeline.archive`."""
 
 from __future__ import annotations
 
+import sys
+
 import click
 
+from pipeline.archive.audit import ranking
 from pipeline.cli.app import cli
-from pipeline.cli.options import Unreadable, db_option, emit_json, ocr_option, output_format, verbosity
+from pipeline.cli.compare import _emit, _report_options
+from pipeline.cli.options import (
+    EXIT_FINDINGS,
+    EXIT_UNREADABLE,
+    Unreadable,
+    db_option,
+    emit_json,
+    is_terminal,
+    ocr_option,
+    output_format,
+    verbosity,
+)
+from pipeline.compliance import flagged
 from pipeline.compliance.references import ReferenceNotFound
 from pipeline.errors import InputError
 from pipeline.ingest.common import ReadOptions
@@ -91,3 +106,79 @@ def versions(agreement, db, fmt):
             click.echo(f"      {path}")
     for record in found.undated:
         click.echo(f"   ?  {record.id}  term unknown, cannot be ordered  {record.title or 'untitled'}")
+
+
+def _ranking_table(result, limit: int):
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"Audit of {len(result.scope)} agreements (most high findings first)", title_justify="left")
+    table.add_column("Agreement", ratio=1)
+    for name in ("high", "medium", "low"):
+        table.add_column(name, justify="right")
+    table.add_column("chain", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    for record, counts, status in ranking(result)[:limit]:
+        links = result.rows[record.id].chain["links"]
+        open_levels = [link["level"] for link in links if link["agreement"] is None]
+        chain_cell = "unresolved: " + ", ".join(open_levels) if open_levels else "resolved"
+        table.add_row(
+            Text(f"{record.title or 'untitled'}\n{record.id}"), *(str(counts[s]) for s in ("high", "medium", "low")),
+            chain_cell, Text(status[:60]),
+        )  # fmt: skip
+    return table
+
+
+@cli.command()
+@db_option
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only agreements stored on or after DATE.")
+@click.option("--sector", help="Only agreements of this sector id.")
+@click.option("--region", help='Only agreements of this region ("Karaganda").')
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Parallel workers.")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
+              help="Agreements listed in the text summary (every one is in --format csv/json/html).")  # fmt: skip
+@_report_options
+@verbosity
+def audit(db, since, sector, region, jobs, limit, fmt, output, show_all, fail_on):
+    """Check every stored agreement against its chain and diff it against its previous version.
+
+    Incremental: only agreements whose content, chain or previous version changed since the last
+    audit (recorded in the database) are compared again; the summary lists every agreement in
+    scope, those with high findings first. Exit status as for check.
+
+    Example: kelisim audit --db kelisim.db --jobs 2 --format html -o audit.html
+    """
+    from pipeline.archive.audit import audit as run_audit
+    from pipeline.cli.store import _progress_callbacks, _quiet
+
+    on_total, on_done, close = _progress_callbacks(sys.stderr.isatty() and not _quiet(), label="auditing")
+    try:
+        result = run_audit(
+            db, since=since.date() if since else None, sector=sector, region=region, jobs=jobs,
+            on_total=on_total, on_done=on_done,
+        )  # fmt: skip
+    except DatabaseError as e:
+        raise Unreadable(str(e)) from None
+    finally:
+        close()
+    report = result.report
+    if fmt == "text" and not output:
+        from rich.console import Console
+
+        console = Console() if is_terminal() else Console(width=160, no_color=True)
+        console.print(_ranking_table(result, limit))
+        if len(result.scope) > limit:
+            console.print(f"{len(result.scope) - limit} more agreements: --format csv, json or html lists every one.")
+        counts = ", ".join(f"{k} {v}" for k, v in report.summary["by_kind"].items() if v)
+        console.print(f"Findings: {report.summary['total']}" + (f" ({counts})" if counts else ""))
+        console.print(f"Audited again: {len(result.redone)}; up to date since the last audit: {result.up_to_date}")
+        for failure in report.failures:
+            console.print(f"could not audit {failure}", markup=False)
+    else:
+        _emit(report, fmt, output, per_agreement=True)
+        for failure in report.failures:
+            click.echo(f"kelisim: could not audit {failure}", err=True)
+    if report.failures:
+        sys.exit(EXIT_UNREADABLE)
+    if flagged(report, fail_on):
+        sys.exit(EXIT_FINDINGS)

@@ -34,7 +34,7 @@ def _quiet() -> bool:
     return bool(root.handlers) and root.level == logging.WARNING
 
 
-def _progress_callbacks(enabled: bool):
+def _progress_callbacks(enabled: bool, label: str = "ingesting"):
     """(on_total, on_file, close) for a rich progress bar on stderr; no-ops when not wanted."""
     if not enabled:
         return None, None, lambda: None
@@ -42,7 +42,7 @@ def _progress_callbacks(enabled: bool):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     progress = Progress(
-        TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         TextColumn("{task.description}"), console=Console(stderr=True), transient=True,
     )  # fmt: skip
     task = {}

@@ -605,3 +605,40 @@ def load_findings(conn: sqlite3.Connection, agreement_id: str) -> list[Finding]:
             "SELECT finding FROM findings WHERE agreement_id = ? ORDER BY id", (agreement_id,)
         )
     ]
+
+
+# --------------------------------------------------------------------------- audits
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """The last audit of one agreement (``pipeline.archive.audit``)."""
+
+    agreement_id: str
+    inputs: str
+    chain: dict
+    audited_at: str
+    status: str
+    counts: dict
+
+
+def store_audit(conn: sqlite3.Connection, row: AuditRow, findings: list[Finding]) -> None:
+    """Replace an agreement's audit and every finding stored for it, in one transaction."""
+    with transaction(conn):
+        conn.execute("DELETE FROM findings WHERE agreement_id = ?", (row.agreement_id,))
+        conn.executemany(
+            "INSERT INTO findings (agreement_id, reference, kind, severity, finding, created_at) VALUES (?,?,?,?,?,?)",
+            [(row.agreement_id, f.reference, f.kind, f.severity, f.model_dump_json(), row.audited_at) for f in findings],
+        )
+        conn.execute(
+            "INSERT OR REPLACE INTO audits (agreement_id, inputs, chain, audited_at, status, counts) VALUES (?,?,?,?,?,?)",
+            (row.agreement_id, row.inputs, _dumps(row.chain), row.audited_at, row.status, _dumps(row.counts)),
+        )
+
+
+def load_audits(conn: sqlite3.Connection) -> dict[str, AuditRow]:
+    """The last audit of every audited agreement still stored, by agreement id."""
+    return {
+        r[0]: AuditRow(r[0], r[1], json.loads(r[2]), r[3], r[4], json.loads(r[5]))
+        for r in conn.execute("SELECT agreement_id, inputs, chain, audited_at, status, counts FROM audits")
+    }
