@@ -3,17 +3,22 @@ thin commands over :mod:`pipeline.archive`."""
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 import click
 
+from extractors.numbers import format_value
 from pipeline.archive.audit import ranking
+from pipeline.archive.stats import GROUPINGS
 from pipeline.cli.app import cli
 from pipeline.cli.compare import _emit, _report_options
 from pipeline.cli.options import (
     EXIT_FINDINGS,
     EXIT_UNREADABLE,
     Unreadable,
+    backend_options,
     db_option,
     emit_json,
     is_terminal,
@@ -182,3 +187,155 @@ def audit(db, since, sector, region, jobs, limit, fmt, output, show_all, fail_on
         sys.exit(EXIT_UNREADABLE)
     if flagged(report, fail_on):
         sys.exit(EXIT_FINDINGS)
+
+
+def _stats_table(stats):
+    from rich.table import Table
+
+    table = Table(title=f"{stats.parameter} in {stats.unit or 'no comparable unit'} ({stats.better} is better),"
+                        f" agreements in force on {stats.on}", title_justify="left")  # fmt: skip
+    for name in (stats.by or "group", "n", "min", "Q1", "median", "Q3", "max", "lowest", "highest"):
+        table.add_column(name, justify="right" if name in ("n", "min", "Q1", "median", "Q3", "max") else "left")
+    for g in stats.groups:
+        name = g.group if g.group is not None else ("all" if stats.by is None else "unknown")
+        table.add_row(
+            str(name), str(g.count), *(format_value(v) for v in (g.min, g.q1, g.median, g.q3, g.max)),
+            "\n".join(g.lowest[:3]) + ("\n…" if len(g.lowest) > 3 else ""),
+            "\n".join(g.highest[:3]) + ("\n…" if len(g.highest) > 3 else ""),
+        )  # fmt: skip
+    return table
+
+
+def _apart(stats) -> str:
+    units = "".join(f"{n} in {unit}; " for unit, n in stats.other_units.items())
+    return (f"Counted apart: {units}{stats.conditional_only} only for a group of workers; {stats.not_in_force}"
+            f" not in force; {stats.term_unknown} with an unknown term.")  # fmt: skip
+
+
+def _stats_csv(stats) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["parameter", "unit", "group", "count", "min", "q1", "median", "q3", "max", "lowest", "highest"])
+    for g in stats.groups:
+        writer.writerow([stats.parameter, stats.unit, g.group or "", g.count,
+                         *(format_value(v) for v in (g.min, g.q1, g.median, g.q3, g.max)),
+                         " ".join(g.lowest), " ".join(g.highest)])  # fmt: skip
+    return buffer.getvalue()
+
+
+def _placements_table(placements):
+    from rich.table import Table
+
+    table = Table(title="Each norm against its sector's agreements in force", title_justify="left")
+    for name in ("parameter", "clause", "value", "sector n", "sector median", "more favourable than"):
+        table.add_column(name)
+    for p in placements:
+        d = p.distribution
+        share = f"{p.favourable:.0%} of its sector" if p.favourable is not None else "no other agreement in force"
+        table.add_row(p.parameter, p.clause, f"{format_value(p.value)} {p.unit}", str(d.count if d else 0),
+                      format_value(d.median) if d else "", share)  # fmt: skip
+    return table
+
+
+def _suffix_chart(ctx, param, value):
+    if value is not None and value.rsplit(".", 1)[-1].lower() not in ("png", "svg"):
+        raise click.BadParameter(f"{value}: the chart is written as PNG or SVG (.png or .svg)", ctx=ctx, param=param)
+    return value
+
+
+@cli.command()
+@click.argument("parameter", required=False)
+@click.option("--by", type=click.Choice(GROUPINGS), help="Group the agreements by this.")
+@click.option("--agreement", metavar="ID", help="Place every norm of this stored agreement in its sector's distribution.")
+@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="Agreements in force on DATE (default today).")
+@click.option("--unit", help="The unit compared (default: the one most agreements use); others are counted apart.")
+@click.option("--chart", type=click.Path(dir_okay=False), callback=_suffix_chart,
+              help="Write a box plot of the distribution to FILE (.png or .svg).")  # fmt: skip
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the table (or HTML report) to FILE.")
+@output_format("text", "json", "csv", "html")
+@db_option
+@backend_options
+@verbosity
+def stats(parameter, by, agreement, on, unit, chart, output, fmt, db, backend, es_url):
+    """Distribution of a norm parameter across the stored agreements in force: count, min, quartiles,
+    max, and the agreements at the extremes; comparable units only, others counted apart.
+
+    Example: kelisim stats annual_leave.days --by sector --chart leave.svg
+    """
+    from pipeline.archive import stats as archive_stats
+    from pipeline.store import api
+
+    if (parameter is None) == (agreement is None):
+        raise click.UsageError("give a PARAMETER (e.g. annual_leave.days) or --agreement ID, not both")
+    day = on.date() if on else None
+    try:
+        if agreement:
+            found = archive_stats.agreement_stats(db, agreement, on=day, backend=backend, es_url=es_url)
+            if found is None:
+                raise click.UsageError(f"{agreement}: no such agreement with norms in {db}")
+            result, placements = None, found
+        else:
+            result = archive_stats.parameter_stats(db, parameter, by=by, on=day, unit=unit, backend=backend, es_url=es_url)
+            placements = []
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+    except (DatabaseError, api.BackendError) as e:
+        raise Unreadable(str(e)) from None
+    except api._backend_errors() as e:
+        raise Unreadable(str(api._backend_error(es_url, e))) from None
+    if chart and result is not None:
+        archive_stats.chart(result, chart)
+    text = None
+    if fmt == "json":
+        text = json.dumps(result.to_json() if result else [_placement_json(p) for p in placements],
+                          ensure_ascii=False, indent=2) + "\n"  # fmt: skip
+    elif fmt == "csv":
+        text = _stats_csv(result) if result else _placements_csv(placements)
+    elif fmt == "html":
+        from pipeline.report import stats as stats_report
+
+        svg = stats_report.inline_svg(lambda path: archive_stats.chart(result, path)) if result else None
+        text = stats_report.render(result, svg=svg, placements=placements)
+    if text is not None:
+        if output:
+            Path(output).write_text(text, encoding="utf-8")
+        else:
+            click.echo(text, nl=False)
+    else:
+        import io
+
+        from rich.console import Console
+
+        buffer = io.StringIO() if output else None
+        console = Console(file=buffer, width=None if is_terminal() and not output else 160, no_color=bool(output))
+        if result is not None:
+            console.print(_stats_table(result) if result.groups else "No agreement in force states it in a comparable unit.")
+            console.print(_apart(result))
+        else:
+            console.print(_placements_table(placements))
+        if buffer is not None:
+            Path(output).write_text(buffer.getvalue(), encoding="utf-8")
+    if chart and result is not None:
+        click.echo(f"chart: {chart}", err=fmt != "text")
+
+
+def _placement_json(p) -> dict:
+    d = p.distribution
+    return {"parameter": p.parameter, "clause": p.clause, "value": p.value, "unit": p.unit, "sector": p.sector,
+            "sector_count": d.count if d else 0, "sector_median": d.median if d else None,
+            "favourable_share": p.favourable}  # fmt: skip
+
+
+def _placements_csv(placements) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    rows = [_placement_json(p) for p in placements]
+    writer.writerow(list(rows[0]) if rows else ["parameter"])
+    writer.writerows([list(r.values()) for r in rows])
+    return buffer.getvalue()

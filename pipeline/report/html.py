@@ -60,7 +60,8 @@ def sides(finding: Finding) -> tuple[Markup, Markup]:
 
 
 @cache
-def _template() -> jinja2.Template:
+def template(name: str = "report.html.j2") -> jinja2.Template:
+    """A template of this folder, autoescaped (the findings report, the statistics report)."""
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("pipeline.report", "."),
         autoescape=True,
@@ -68,12 +69,12 @@ def _template() -> jinja2.Template:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return environment.get_template("report.html.j2")
+    return environment.get_template(name)
 
 
 def render(report: Report, *, title: str = "Kelisim findings", **_: object) -> str:
     findings = [(f, *sides(f)) for f in report.findings]
-    return _template().render(
+    return template().render(
         title=title,
         report=report,
         summary={**summarise(report.findings), **report.summary},
