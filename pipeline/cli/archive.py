@@ -339,3 +339,53 @@ def _placements_csv(placements) -> str:
     writer.writerow(list(rows[0]) if rows else ["parameter"])
     writer.writerows([list(r.values()) for r in rows])
     return buffer.getvalue()
+
+
+def _within(ctx, param, value):
+    from pipeline.archive.calendar import parse_within
+
+    try:
+        return parse_within(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e), ctx=ctx, param=param) from None
+
+
+@cli.command()
+@click.option("--within", default="90d", show_default=True, callback=_within,
+              help="How soon: days, weeks, months or years (90d, 12w, 3m, 1y).")  # fmt: skip
+@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="Count from DATE (default today).")
+@click.option("--ics", type=click.Path(dir_okay=False), help="Also write the list as an iCalendar file (.ics).")
+@db_option
+@output_format("text", "json")
+@verbosity
+def expiring(within, on, ics, db, fmt):
+    """Agreements whose term ends soon, with their chain and last audit status, so that bargaining
+    starts in time; --ics writes them as calendar events with a reminder as far ahead as --within.
+
+    Example: kelisim expiring --within 90d --ics renewals.ics
+    """
+    from datetime import date, timedelta
+
+    from pipeline.archive.calendar import expiring as find_expiring
+    from pipeline.archive.calendar import horizon, ical
+
+    day = on.date() if on else date.today()
+    try:
+        items = find_expiring(db, within=within, on=day)
+    except DatabaseError as e:
+        raise Unreadable(str(e)) from None
+    if ics:
+        Path(ics).write_bytes(ical(items, remind=timedelta(days=(horizon(day, within) - day).days)))
+    if fmt == "json":
+        emit_json([item.to_json() for item in items])
+    else:
+        last = horizon(day, within)
+        click.echo(f"{len(items)} agreements expire between {day} and {last}")
+        for item in items:
+            r = item.record
+            open_levels = [link.level for link in item.chain.links if not link.resolved]
+            chain_text = f"chain unresolved: {', '.join(open_levels)}" if open_levels else "chain resolved"
+            click.echo(f"  {r.valid_to}  {r.id}  {r.title or 'untitled'}")
+            click.echo(f"              {chain_text}; last audit: {item.audit_status or 'never'}")
+    if ics:
+        click.echo(f"calendar: {ics}", err=fmt != "text")
