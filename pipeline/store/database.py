@@ -537,6 +537,8 @@ class IndexRow:
     region: str | None
     year: int | None
     norms: tuple[dict, ...] = ()
+    valid_from: str | None = None
+    valid_to: str | None = None
 
 
 def index_rows(conn: sqlite3.Connection, agreement_ids: list[str] | None = None) -> Iterator[IndexRow]:
@@ -560,14 +562,14 @@ def index_rows(conn: sqlite3.Connection, agreement_ids: list[str] | None = None)
     )
     sql = (
         f"SELECT c.rowid, c.id, c.agreement_id, c.number, c.heading, c.text, c.page, c.modality, {topics_sql},"
-        f" {norms_sql}, a.title, a.level, a.language, a.sector, a.region, a.year FROM clauses c"
+        f" {norms_sql}, a.title, a.level, a.language, a.sector, a.region, a.year, a.valid_from, a.valid_to FROM clauses c"
         f" JOIN agreements a ON a.id = c.agreement_id {where} ORDER BY c.rowid"
     )
     for r in conn.execute(sql, args):
         yield IndexRow(
             ordinal=r[0], clause_id=r[1], agreement=r[2], number=r[3], heading=r[4], text=r[5], page=r[6],
             modality=r[7], topics=tuple(json.loads(r[8])), norms=tuple(json.loads(r[9])), title=r[10],
-            level=r[11], language=r[12], sector=r[13], region=r[14], year=r[15],
+            level=r[11], language=r[12], sector=r[13], region=r[14], year=r[15], valid_from=r[16], valid_to=r[17],
         )  # fmt: skip
 
 
