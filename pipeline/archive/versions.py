@@ -45,10 +45,12 @@ def agreement_fingerprint(agreement) -> str | None:
 
 def head(agreement) -> tuple[str | None, ...]:
     """What besides its clauses makes an agreement this one: term, kind and parties (a model text adopted
-    word for word by two employers is two agreements). Not the title, which the PDF and the DOCX of one
-    text may give differently (the General Agreement's title page set in two lines)."""
+    word for word by two employers is two agreements). The title only where no parties were read (the
+    Kazakh texts here): the PDF and the DOCX of one text may give it differently (the General
+    Agreement's title page set in two lines)."""
+    who = sorted(agreement.parties) if agreement.parties else ["title", agreement.title]
     return (agreement.valid_from, agreement.valid_to, agreement.level, agreement.language, agreement.sector,
-            agreement.region, *sorted(agreement.parties))  # fmt: skip
+            agreement.region, *who)  # fmt: skip
 
 
 #: How alike two texts' folded words must be (rapidfuzz ratio, 0-100) to be one text read twice:

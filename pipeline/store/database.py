@@ -266,12 +266,14 @@ def _fill_fingerprints(conn: sqlite3.Connection) -> None:
     texts: dict[str, list[str]] = {}
     for agreement_id, text in conn.execute("SELECT agreement_id, text FROM clauses ORDER BY agreement_id, position"):
         texts.setdefault(agreement_id, []).append(text)
-    heads = {
-        r[0]: (*r[1:-1], *sorted(json.loads(r[-1])))
-        for r in conn.execute(
-            "SELECT id, valid_from, valid_to, level, language, sector, region, parties FROM agreements"
-        )
-    }
+    from pipeline.archive.versions import head
+
+    columns = ("id", "title", "valid_from", "valid_to", "level", "language", "sector", "region", "parties")
+    heads = {}
+    for row in conn.execute(f"SELECT {', '.join(columns)} FROM agreements").fetchall():
+        fields = dict(zip(columns, row, strict=True))
+        fields["parties"] = tuple(json.loads(fields["parties"]))
+        heads[fields["id"]] = head(Agreement.model_construct(**fields))
     conn.executemany(
         "UPDATE agreements SET fingerprint = ? WHERE id = ?",
         [(fingerprint(t, heads.get(a, ())), a) for a, t in texts.items()],
@@ -366,9 +368,10 @@ def _same_text(conn: sqlite3.Connection, agreement: Agreement, text_print: str |
     mine = clause_keys(agreement)
     for (candidate,) in conn.execute(
         "SELECT id FROM agreements WHERE valid_from = ? AND valid_to IS ? AND language IS ? AND level IS ?"
-        " AND sector IS ? AND region IS ? AND parties = ? AND clause_count = ? AND id != ? ORDER BY id",
+        " AND sector IS ? AND region IS ? AND parties = ? AND (parties != '[]' OR title IS ?)"
+        " AND clause_count = ? AND id != ? ORDER BY id",
         (agreement.valid_from, agreement.valid_to, agreement.language, agreement.level, agreement.sector,
-         agreement.region, _dumps(list(agreement.parties)), len(agreement.clauses), agreement.id),
+         agreement.region, _dumps(list(agreement.parties)), agreement.title, len(agreement.clauses), agreement.id),
     ).fetchall():  # fmt: skip
         stored = read_agreement_row(conn, candidate)
         if stored is not None and near_same(mine, clause_keys(stored)):

@@ -124,7 +124,7 @@ def test_a_database_of_schema_2_gets_its_fingerprints_on_migration(tmp_path):
     conn.execute("INSERT INTO clauses (id, agreement_id, position, number, text) VALUES ('ag_old:1', 'ag_old', 0, '1', 'Wages are paid twice a month.')")
     conn.close()
     migrated = database.connect(db)
-    expected = fingerprint(["Wages are paid twice a month."], (None,) * 6)
+    expected = fingerprint(["Wages are paid twice a month."], (None,) * 6 + ("title", None))  # no parties: the title
     assert migrated.execute("SELECT fingerprint FROM agreements").fetchone()[0] == expected
     assert migrated.execute("PRAGMA user_version").fetchone()[0] == database.SCHEMA_VERSION == 3
     migrated.close()
@@ -138,6 +138,22 @@ def test_a_model_text_adopted_by_two_employers_is_two_agreements(tmp_path):
     })  # fmt: skip
     conn = database.connect(tmp_path / "k.db")
     assert database.store_agreement(conn, kazmetall).copy_of is None
+    assert database.store_agreement(conn, other).copy_of is None
+    assert conn.execute("SELECT count(*) FROM agreements").fetchone()[0] == 2
+    conn.close()
+
+
+def test_without_parties_the_title_tells_two_agreements_of_one_model_text_apart(tmp_path):
+    """Bug found by bench/archive.py: Kazakh agreements (no parties read) of two enterprises, whose
+    clauses do not name the employer, were stored as one agreement with two files."""
+    medcentre = read_agreement(SAMPLES / "medcentre-2024-kk.docx")
+    assert medcentre.parties == ()
+    other = medcentre.model_copy(update={
+        "id": "ag_0ther0clinic", "title": medcentre.title.replace("Қалалық", "Облыстық"),
+        "source": medcentre.source.model_copy(update={"path": "other-clinic.docx", "sha256": "1" * 64}),
+    })  # fmt: skip
+    conn = database.connect(tmp_path / "k.db")
+    database.store_agreement(conn, medcentre)
     assert database.store_agreement(conn, other).copy_of is None
     assert conn.execute("SELECT count(*) FROM agreements").fetchone()[0] == 2
     conn.close()
