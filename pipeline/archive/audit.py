@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
-from pipeline.archive.chain import Chain, check_chain, combine, resolve
+from pipeline.archive.chain import Chain, check_chain, combine, higher, resolve
 from pipeline.archive.records import Record, records
 from pipeline.archive.versions import previous_versions
 from pipeline.compliance.severity import RANK
@@ -91,11 +91,12 @@ def in_scope(record: Record, *, since: date | None, sector: str | None, region: 
 def plan(stored: list[Record], *, since=None, sector=None, region=None) -> list[Task]:
     """The audit task of every agreement in scope, from the stored metadata alone."""
     previous = previous_versions(stored)
+    above = higher(stored)
     tasks = []
     for record in stored:
         if not in_scope(record, since=since, sector=sector, region=region):
             continue
-        chain = resolve(record, stored)
+        chain = resolve(record, above)
         before = previous[record.id].id if record.id in previous else None
         tasks.append(Task(record, chain, before, inputs_key(record, chain, before)))
     return tasks
@@ -112,7 +113,7 @@ def audit_one(db: str | Path, task: Task) -> Outcome:
         target = database.read_agreement_row(conn, task.record.id)
         if target is None:
             return Outcome(task.record.id, (), (f"{task.record.id}: no longer stored",), {})
-        reports = [check_chain(target, task.chain, lambda i: database.read_agreement_row(conn, i))]
+        reports = [check_chain(target, task.chain, lambda i: _reference(conn, str(db), i))]
         if task.previous is not None:
             old = database.read_agreement_row(conn, task.previous)
             unread = unread_reason(old) if old is not None else "no longer stored"
@@ -129,6 +130,26 @@ def audit_one(db: str | Path, task: Task) -> Outcome:
     counts["ok"] = sum(1 for f in report.findings if f.kind == "ok")
     kept = tuple(f for f in report.findings if f.kind != "ok")
     return Outcome(task.record.id, kept, report.failures, counts)
+
+
+_REFERENCES: dict[tuple[str, str], object] = {}
+_REFERENCES_KEPT = 64
+
+
+def _reference(conn, db: str, agreement_id: str):
+    """A higher agreement, read once per worker process: the General Agreement stands above thousands.
+    An id names one content, so a kept copy cannot be stale; a deleted one is read (as None) again."""
+    from pipeline.store import database
+
+    key = (db, agreement_id)
+    if key not in _REFERENCES:
+        agreement = database.read_agreement_row(conn, agreement_id)
+        if agreement is None:
+            return None
+        if len(_REFERENCES) >= _REFERENCES_KEPT:
+            _REFERENCES.pop(next(iter(_REFERENCES)))
+        _REFERENCES[key] = agreement
+    return _REFERENCES[key]
 
 
 def _status(outcome: Outcome) -> str:

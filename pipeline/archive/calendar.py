@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from pipeline.archive.chain import Chain, resolve
+from pipeline.archive.chain import Chain, higher, resolve
 from pipeline.archive.records import Record, records
 
 _WITHIN = re.compile(r"^\s*(\d+)\s*([dwmy]?)\s*$")
@@ -66,8 +66,9 @@ def expiring(db: str | Path, *, within: tuple[int, str], on: date | None = None)
     finally:
         conn.close()
     soon = sorted((r for r in stored if r.end is not None and on <= r.end <= last), key=lambda r: (r.end, r.id))
+    above = higher(stored)
     return [
-        Expiring(r, resolve(r, stored), audits[r.id].status if r.id in audits else None,
+        Expiring(r, resolve(r, above), audits[r.id].status if r.id in audits else None,
                  audits[r.id].audited_at if r.id in audits else None)  # fmt: skip
         for r in soon
     ]

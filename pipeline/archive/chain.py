@@ -24,6 +24,7 @@ from pipeline.compliance import references
 from pipeline.compliance.check import check_agreements
 from pipeline.compliance.severity import severity
 from pipeline.compliance.summary import agreement_entry, order, summarise
+from pipeline.unread import unread_reason
 from schemas.models import Agreement, Finding, Report
 
 _log = logging.getLogger(__name__)
@@ -132,8 +133,15 @@ def _link(level: str, target: Record, others: list[Record]) -> Link | None:
     )
 
 
+def higher(stored: Iterable[Record]) -> list[Record]:
+    """The records that can stand above another (general, sectoral, regional): what :func:`resolve`
+    looks among. Taking them once keeps resolving every chain of a large archive linear."""
+    return [r for r in stored if r.level in ABOVE and r.level != "collective"]
+
+
 def resolve(target: Record, others: Iterable[Record]) -> Chain:
-    """The chain above ``target`` among ``others`` (the stored records), ending with the Labour Code."""
+    """The chain above ``target`` among ``others`` (the stored records, or just :func:`higher` of
+    them), ending with the Labour Code."""
     others = list(others)
     if target.level is None:
         links = [Link("level", note="its level is not known, so what stands above it cannot be told")]
@@ -175,8 +183,6 @@ def check_chain(target: Agreement, chain: Chain, load: Callable[[str], Agreement
         if reference is None:
             failures.append(f"{link.agreement}: the {link.level} agreement of its chain is no longer stored")
             continue
-        from pipeline.unread import unread_reason
-
         unread = unread_reason(reference)
         if unread is not None:
             failures.append(f"{link.agreement}: the {link.level} agreement of its chain: {unread}")
@@ -233,7 +239,7 @@ def chain_for(spec: str, *, db: str | Path, options=None) -> tuple[Agreement | R
     else:
         target = references.load(spec, db=db, as_reference=False, options=options)
         record = stored_record(target, stored)
-    return target, resolve(record, stored)
+    return target, resolve(record, higher(stored))
 
 
 def stored_record(agreement: Agreement, stored: list[Record]) -> Record:
@@ -279,8 +285,9 @@ def check_against_chain(
         if not agreements and not failures:
             failures.append(f"{', '.join(targets) or '(none)'}: no PDF, DOCX, DOC, RTF or ODT files found")
         reports = []
+        above = higher(stored)
         for agreement in agreements:
-            chain = resolve(stored_record(agreement, stored), stored)
+            chain = resolve(stored_record(agreement, stored), above)
             reports.append(check_chain(agreement, chain, lambda i: database.read_agreement_row(conn, i)))
     finally:
         conn.close()

@@ -156,6 +156,9 @@ def audit(db, since, sector, region, jobs, limit, fmt, output, show_all, fail_on
     from pipeline.archive.audit import audit as run_audit
     from pipeline.cli.store import _progress_callbacks, _quiet
 
+    if show_all:
+        raise click.UsageError("--all: the audit counts ok verdicts but does not store them; see `kelisim check --all`")
+
     on_total, on_done, close = _progress_callbacks(sys.stderr.isatty() and not _quiet(), label="auditing")
     try:
         result = run_audit(
