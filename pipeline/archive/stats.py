@@ -248,11 +248,16 @@ def chart(stats: Stats, path: str | Path, *, mark: tuple[str, float] | None = No
 def _norm_reader(db, backend: str, es_url: str | None):
     """``read(parameter=..., agreement=...) -> list[NormRow]`` on the chosen backend, and a closer."""
     if backend == "elasticsearch":
+        from pipeline.store import api
         from pipeline.store import elasticsearch as es
 
-        es.check_url(es_url)
         index = es.ElasticsearchIndex(es.client(es_url))
-        return index.norm_rows, lambda: None
+
+        def read(**which) -> list[NormRow]:
+            with api.backend_failures(es_url):
+                return index.norm_rows(**which)
+
+        return read, lambda: None
     from pipeline.store import database
 
     if not Path(db).exists():

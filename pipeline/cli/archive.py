@@ -287,8 +287,6 @@ def stats(parameter, by, agreement, on, unit, chart, output, fmt, db, backend, e
         raise click.UsageError(str(e)) from None
     except (DatabaseError, api.BackendError) as e:
         raise Unreadable(str(e)) from None
-    except api._backend_errors() as e:
-        raise Unreadable(str(api._backend_error(es_url, e))) from None
     if chart and result is not None:
         archive_stats.chart(result, chart)
     text = None

@@ -113,3 +113,14 @@ def test_stats_of_one_agreement_place_each_norm_in_its_sector(samples_db):
 def test_stats_without_a_database_is_exit_3(tmp_path):
     result = CliRunner().invoke(cli, ["stats", "annual_leave.days", "--db", str(Path(tmp_path) / "none.db")])
     assert result.exit_code == 3
+
+
+def test_stats_on_an_elasticsearch_that_does_not_answer_is_one_line_without_the_password(samples_db, monkeypatch):
+    monkeypatch.setenv("KELISIM_ES_TIMEOUT", "2")
+    result = CliRunner().invoke(cli, ["stats", "annual_leave.days", "--db", str(samples_db), "--backend", "elasticsearch",
+                                      "--es-url", "http://kelisim:s3cret-pw@127.0.0.1:9"])  # fmt: skip
+    assert result.exit_code == 3
+    assert "elasticsearch at http://kelisim:***@127.0.0.1:9" in result.output and "s3cret-pw" not in result.output
+    assert "Traceback" not in result.output
+    no_url = CliRunner().invoke(cli, ["stats", "annual_leave.days", "--backend", "elasticsearch"], env={"KELISIM_ES_URL": ""})
+    assert no_url.exit_code == 2
