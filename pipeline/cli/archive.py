@@ -390,3 +390,28 @@ def expiring(within, on, ics, db, fmt):
             click.echo(f"              {chain_text}; last audit: {item.audit_status or 'never'}")
     if ics:
         click.echo(f"calendar: {ics}", err=fmt != "text")
+
+
+@cli.command()
+@click.argument("databases", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@db_option
+@verbosity
+def merge(databases, db):
+    """Take the agreements of other clause databases (ingest workers' ones) into --db, without parsing again.
+
+    A file already stored (same content) is skipped; the DOCX of a stored PDF becomes its second
+    file. Then `kelisim audit` and `kelisim index` bring the audit and the search index up to date.
+
+    Example: kelisim merge worker1.db worker2.db --db archive.db
+    """
+    from pipeline.archive.merge import merge as run_merge
+
+    try:
+        report = run_merge(list(databases), db)
+    except DatabaseError as e:
+        raise Unreadable(str(e)) from None
+    click.echo(f"merged {len(report.merged)} files, skipped {len(report.skipped)} already stored")
+    for line in report.failed:
+        click.echo(f"kelisim: could not merge {line}", err=True)
+    if report.failed:
+        sys.exit(EXIT_UNREADABLE)

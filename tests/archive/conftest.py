@@ -6,13 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from archive_files import GENERAL, SAMPLES
 
-from pipeline.store import database
 from pipeline.store.ingest import ingest_paths
-
-REPO = Path(__file__).resolve().parents[2]
-SAMPLES = REPO / "corpora" / "samples"
-GENERAL = REPO / "corpora" / "general-agreement"
 
 
 @pytest.fixture(scope="session")
@@ -30,18 +26,3 @@ def writable_db(samples_db, tmp_path) -> Path:
     db = tmp_path / "samples.db"
     shutil.copy(samples_db, db)
     return db
-
-
-def stored_id(db: Path, file_name: str) -> str:
-    """The id of the agreement a sample file's text is stored as."""
-    conn = database.connect(db, read_only=True)
-    try:
-        row = conn.execute(
-            "SELECT COALESCE(s.copy_of, a.id) FROM sources s LEFT JOIN agreements a ON a.source_id = s.id"
-            " WHERE s.given_path LIKE ?",
-            (f"%/{file_name}",),
-        ).fetchone()
-    finally:
-        conn.close()
-    assert row, file_name
-    return row[0]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from archive_files import GENERAL, SAMPLES, stored_id
 from click.testing import CliRunner
-from conftest import GENERAL, SAMPLES, stored_id
 
 from pipeline.archive.audit import audit
 from pipeline.cli import cli

@@ -7,8 +7,8 @@ from datetime import date
 
 import icalendar
 import pytest
+from archive_files import stored_id
 from click.testing import CliRunner
-from conftest import stored_id
 
 from pipeline.archive.audit import audit
 from pipeline.archive.calendar import expiring, horizon, parse_within

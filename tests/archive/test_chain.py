@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from archive_files import SAMPLES, stored_id
 from click.testing import CliRunner
-from conftest import SAMPLES, stored_id
 
 from pipeline.archive.chain import resolve, unresolved_findings
 from pipeline.archive.records import Record, records

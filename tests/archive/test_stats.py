@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy
 import pytest
+from archive_files import REPO, stored_id
 from click.testing import CliRunner
-from conftest import REPO, stored_id
 
 from pipeline.archive.stats import NormRow, distribution, parameter_stats
 from pipeline.cli import cli

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from archive_files import SAMPLES, stored_id
 from click.testing import CliRunner
-from conftest import SAMPLES, stored_id
 
 from pipeline.analyze import read_agreement
 from pipeline.archive.records import Record, records

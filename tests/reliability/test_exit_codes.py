@@ -125,6 +125,11 @@ CASES = {
         ("a term that is none", ["expiring", "--within", "soon", "--db", "{stored}"], EXIT_USAGE),
         ("a broken database", ["expiring", "--db", "{broken}"], EXIT_UNREADABLE),
     ],
+    "merge": [
+        ("a stored database", ["merge", "{stored}", "--db", "{absent}"], EXIT_OK),
+        ("no database to take", ["merge", "--db", "{stored}"], EXIT_USAGE),
+        ("a broken database", ["merge", "{broken}", "--db", "{absent}"], EXIT_UNREADABLE),
+    ],
     "eval": [
         ("a gold folder", ["eval", "{gold}", "--format", "json"], EXIT_OK),
         ("a gold folder that does not exist", ["eval", "{empty}/none"], EXIT_USAGE),
