@@ -81,3 +81,13 @@ def test_audit_command_exit_status_scope_and_reports(writable_db, tmp_path):
     assert "<html" in html.read_text(encoding="utf-8") and "Kazmetall" in html.read_text(encoding="utf-8")
     missing = runner.invoke(cli, ["audit", "--db", str(tmp_path / "none.db")])
     assert missing.exit_code == 3 and "no clause database" in missing.output
+
+
+def test_audit_since_takes_the_agreements_stored_on_or_after_the_date(writable_db):
+    from datetime import date, timedelta
+
+    today = date.today()
+    assert len(audit(writable_db, since=today).scope) == 10  # stored by the session's fixture today
+    later = audit(writable_db, since=today + timedelta(days=1))
+    assert later.scope == [] and later.report.findings == ()
+    assert [r.region for r in audit(writable_db, region="karaganda").scope] == ["Karaganda"] * 3  # Kazmetall 2021, 2024, the region
