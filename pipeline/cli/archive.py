@@ -12,11 +12,10 @@ import click
 from extractors.numbers import format_value
 from pipeline.archive.audit import ranking
 from pipeline.archive.stats import GROUPINGS
+from pipeline.cli import options as cli_options
 from pipeline.cli.app import cli
 from pipeline.cli.compare import _emit, _report_options
 from pipeline.cli.options import (
-    EXIT_FINDINGS,
-    EXIT_UNREADABLE,
     Unreadable,
     backend_options,
     db_option,
@@ -187,9 +186,9 @@ def audit(db, since, sector, region, jobs, limit, fmt, output, show_all, fail_on
         for failure in report.failures:
             click.echo(f"kelisim: could not audit {failure}", err=True)
     if report.failures:
-        sys.exit(EXIT_UNREADABLE)
+        sys.exit(cli_options.EXIT_UNREADABLE)
     if flagged(report, fail_on):
-        sys.exit(EXIT_FINDINGS)
+        sys.exit(cli_options.EXIT_FINDINGS)
 
 
 def _stats_table(stats):
@@ -414,4 +413,4 @@ def merge(databases, db):
     for line in report.failed:
         click.echo(f"kelisim: could not merge {line}", err=True)
     if report.failed:
-        sys.exit(EXIT_UNREADABLE)
+        sys.exit(cli_options.EXIT_UNREADABLE)
