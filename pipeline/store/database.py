@@ -100,6 +100,7 @@ _MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE agreements ADD COLUMN fingerprint TEXT;
     CREATE INDEX IF NOT EXISTS agreements_fingerprint ON agreements(fingerprint);
+    CREATE INDEX IF NOT EXISTS agreements_term ON agreements(valid_from, valid_to);
     ALTER TABLE sources ADD COLUMN copy_of TEXT REFERENCES agreements(id) ON DELETE CASCADE;
     CREATE INDEX IF NOT EXISTS sources_copy_of ON sources(copy_of);
     CREATE TABLE IF NOT EXISTS audits (
