@@ -27,7 +27,7 @@ ocr-packages:
 	else echo "kelisim: scanned PDFs need OCR; to add it: sudo apt-get install $(OCR_PACKAGES)"; fi
 
 ## The main job on the bundled samples: read, check against the General Agreement, diff two versions, store, search;
-## then an old Word .doc, read through LibreOffice where it is installed.
+## then an old Word .doc, read through LibreOffice where it is installed; then the archive: chain, renewals, audit, stats.
 demo: install ocr-packages
 	@mkdir -p $(OUT); rm -f $(OUT)/demo.db*; rm -rf $(OUT)/demo.db.index
 	@echo "== 1. One agreement, read: kelisim show (first clauses)"
@@ -46,7 +46,12 @@ demo: install ocr-packages
 	@if command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; then \
 		$(BIN)/kelisim show tests/fixtures/office/regional_karaganda.doc | head -n 12; \
 	else echo "   LibreOffice is not installed, so .doc, .rtf and .odt are refused: apt-get install libreoffice-writer-nogui"; fi
-	@echo; echo "== 6. The web workspace on the demo database (search, agreements, checks in a browser):"
+	@echo; echo "== 6. The whole archive: the chain above an agreement, renewals, the audit of every stored agreement, statistics"
+	$(BIN)/kelisim chain corpora/samples/kazmetall-2024.pdf --db $(OUT)/demo.db
+	$(BIN)/kelisim expiring --within 3m --on 2026-10-15 --db $(OUT)/demo.db --ics $(OUT)/renewals.ics
+	$(BIN)/kelisim audit --db $(OUT)/demo.db --jobs 2 --fail-on never --limit 10
+	$(BIN)/kelisim stats annual_leave.days --by sector --on 2025-06-01 --db $(OUT)/demo.db --chart $(OUT)/stats-annual-leave.svg
+	@echo; echo "== 7. The web workspace on the demo database (search, agreements, checks in a browser):"
 	@echo "   $(BIN)/kelisim serve --db $(OUT)/demo.db   # then open http://127.0.0.1:8080/"
 
 ## The whole test suite.

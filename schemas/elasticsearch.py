@@ -26,7 +26,7 @@ TEMPLATE_PATH = Path(__file__).with_name("json") / "elasticsearch-template.json"
 # Text that people search; everything else is matched exactly (keyword) or by number.
 _FULL_TEXT = {"text", "heading", "condition", "title"}
 # Fields the search document does not carry: provenance and rule evidence stay in the database.
-_SKIP = {"tables", "evidence", "clauses", "source", "warnings", "parties", "valid_to", "ocr"}
+_SKIP = {"tables", "evidence", "clauses", "source", "warnings", "parties", "ocr"}
 # Model field -> search-document field, where the document has a flatter name.
 _RENAME = {("Clause", "id"): "clause_id", ("Agreement", "id"): "agreement", ("Clause", "topics"): "topics"}
 
@@ -109,6 +109,7 @@ def _document_properties() -> dict:
     assert isinstance(Agreement.year, property)  # `year` is derived from valid_from, as search filters use it
     props["year"] = {"type": "integer"}
     props["valid_from"] = {"type": "date", "format": "strict_date"}
+    props["valid_to"] = {"type": "date", "format": "strict_date"}  # the term, for statistics of agreements in force
     props["ordinal"] = {"type": "long"}  # the database row: storage order for listings
     assert set(_properties(Norm)) <= set(props["norms"]["properties"])
     return dict(sorted(props.items()))

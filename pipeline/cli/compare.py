@@ -83,7 +83,8 @@ def _finish(
     "--against",
     required=True,
     metavar="REF",
-    help="Reference: an agreement file, a stored id (ag_...), general-agreement or labour-code.",
+    help="Reference: an agreement file, a stored id (ag_...), general-agreement, labour-code, or chain"
+    " (every agreement above each target among the stored ones, see `kelisim chain`).",
 )
 @click.option(
     "--force", is_flag=True, help="Compare even when the reference is of a lower level than a target."
@@ -103,11 +104,16 @@ def check(targets, against, force, jobs, fmt, output, show_all, fail_on, db, ocr
     """
     try:
         with ProgressBar("checking") as bar:
-            report = compliance.check(
-                targets, against=against, db=db, force=force, jobs=jobs,
-                on_progress=(lambda path, done, total: bar.update(done, total, path.name)) if bar.enabled else None,
-                options=ReadOptions(ocr=ocr),
-            )
+            on_progress = (lambda path, done, total: bar.update(done, total, path.name)) if bar.enabled else None
+            if against == "chain":
+                from pipeline.archive.chain import check_against_chain
+
+                report = check_against_chain(targets, db=db, jobs=jobs, on_progress=on_progress, options=ReadOptions(ocr=ocr))
+            else:
+                report = compliance.check(
+                    targets, against=against, db=db, force=force, jobs=jobs, on_progress=on_progress,
+                    options=ReadOptions(ocr=ocr),
+                )
     except ReferenceRefused as error:
         raise click.UsageError(str(error)) from None
     except ReferenceNotFound as error:

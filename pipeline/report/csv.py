@@ -15,7 +15,7 @@ COLUMNS = (
     "expected_comparator", "expected_value", "expected_unit", "expected_condition",
     "found_comparator", "found_value", "found_unit", "found_condition",
     "explanation", "evidence", "clause_text", "reference_clause_text",
-    "agreement_file", "parallel_text", "reference_parallel_text",
+    "agreement_file", "parallel_text", "reference_parallel_text", "level",
 )  # fmt: skip
 
 
@@ -46,7 +46,7 @@ def row(finding: Finding) -> list:
         f.reference, _text(f.reference_title), _text(f.reference_clause), f.reference_page or "",
         *_norm_cells(f.expected), *_norm_cells(f.found),
         _text(f.explanation), _text(" | ".join(f.evidence)), _text(f.clause_text), _text(f.reference_clause_text),
-        _text(f.agreement_file), _text(f.parallel_text), _text(f.reference_parallel_text),
+        _text(f.agreement_file), _text(f.parallel_text), _text(f.reference_parallel_text), f.level or "",
     ]  # fmt: skip
 
 

@@ -78,6 +78,11 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def template(name: str = "report.html.j2") -> jinja2.Template:
+    """A template of this folder, autoescaped (the findings report, the statistics report)."""
+    return environment().get_template(name)
+
+
 def context(report: Report) -> dict:
     """What ``report.html.j2`` is rendered with, besides its title and date."""
     return {

@@ -23,6 +23,8 @@ _KINDS = ("lowered", "weakened", "missing", "removed", "unverifiable", "ok")
 
 
 def findings_table(report: Report) -> Table:
+    # Against a chain each finding comes from one level of it: the reference clause cell names the level.
+    chain = report.summary.get("reference") == "chain"
     table = Table(title="Findings", show_lines=True, expand=True)
     table.add_column("Severity", no_wrap=True)
     table.add_column("Kind", no_wrap=True)
@@ -38,7 +40,8 @@ def findings_table(report: Report) -> Table:
             f.kind,
             _agreement_cell(f.agreement_title or f.agreement, f.agreement_file),
             Text(f"{f.clause or '-'}" + (f" (p. {f.page})" if f.page else "")),
-            Text(f"{f.reference_clause or '-'}" + (f" (p. {f.reference_page})" if f.reference_page else "")),
+            Text((f"{f.level} " if chain and f.level else "") + f"{f.reference_clause or '-'}"
+                 + (f" (p. {f.reference_page})" if f.reference_page else "")),
             Text(f.explanation),
         )
     return table
@@ -50,7 +53,8 @@ def summary_table(report: Report) -> Table:
     table.add_column("Agreement")
     rows = report.summary.get("by_agreement", {}).items()
     # a column for the disagreements of bilingual agreements only where there are some
-    kinds = _KINDS + (("inconsistent",) if any(e.get("by_kind", {}).get("inconsistent") for _, e in rows) else ())
+    # columns for the disagreements of bilingual agreements and unresolved chains only where there are some
+    kinds = _KINDS + tuple(k for k in ("inconsistent", "unresolved") if any(e.get("by_kind", {}).get(k) for _, e in rows))
     for kind in kinds:
         table.add_column(kind, justify="right")
     table.add_column("total", justify="right")
@@ -87,7 +91,12 @@ def print_report(report: Report, console: Console, *, per_agreement: bool = True
     console.print(
         f"Findings: {summary.get('total', len(report.findings))}" + (f" ({counts})" if counts else "")
     )
-    if summary.get("guarantees"):
+    if summary.get("reference") == "chain":
+        console.print(
+            f"Checked against the chain above each agreement: {summary.get('guarantees', 0)} guarantees in all,"
+            " each with one verdict; the reference clause names the level it comes from."
+        )
+    elif summary.get("guarantees"):
         agreements = len(summary.get("by_agreement") or {}) or 1
         console.print(
             f"{'The old version' if 'clauses' in summary else 'The reference'} states {summary['guarantees']} guarantees; "

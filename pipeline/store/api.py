@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -96,6 +97,15 @@ def _backend_error(es_url: str | None, error: Exception) -> BackendError:
     from pipeline.store import elasticsearch as es
 
     return BackendError(f"elasticsearch at {es.redact(es_url)}: {es.scrub(str(error), es_url)}")
+
+
+@contextmanager
+def backend_failures(es_url: str | None):
+    """Inside it, an error of the Elasticsearch client becomes one BackendError line without the password."""
+    try:
+        yield
+    except _backend_errors() as e:
+        raise _backend_error(es_url, e) from None
 
 
 def _elasticsearch_index(es_url: str | None, db_gen: int, warnings: list[str]):

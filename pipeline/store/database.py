@@ -25,7 +25,7 @@ from schemas import Agreement, Clause, Evidence, Finding, Norm, OcrPages, Source
 
 _log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each entry migrates from user_version == index to index + 1. The statements are
 # idempotent (IF NOT EXISTS, OR IGNORE) as well as run under the write lock, so two
@@ -94,6 +94,24 @@ _MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE clauses ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE agreements ADD COLUMN ocr TEXT;
     """,
+    # The archive (pipeline.archive): the fingerprint of an agreement's clause texts, so the PDF and
+    # the DOCX of one text are one agreement with two files (a source whose copy_of names the agreement
+    # whose text it holds); and the last audit of each agreement, so the next one redoes only what changed.
+    """
+    ALTER TABLE agreements ADD COLUMN fingerprint TEXT;
+    CREATE INDEX IF NOT EXISTS agreements_fingerprint ON agreements(fingerprint);
+    CREATE INDEX IF NOT EXISTS agreements_term ON agreements(valid_from, valid_to);
+    ALTER TABLE sources ADD COLUMN copy_of TEXT REFERENCES agreements(id) ON DELETE CASCADE;
+    CREATE INDEX IF NOT EXISTS sources_copy_of ON sources(copy_of);
+    CREATE TABLE IF NOT EXISTS audits (
+        agreement_id TEXT PRIMARY KEY REFERENCES agreements(id) ON DELETE CASCADE,
+        inputs TEXT NOT NULL,               -- sha256 of what was compared: the agreement, its chain, its previous version
+        chain TEXT NOT NULL DEFAULT '[]',   -- the chain as resolved, JSON
+        audited_at TEXT NOT NULL,
+        status TEXT NOT NULL,               -- the highest severity found, "clean", or "error: ..."
+        counts TEXT NOT NULL DEFAULT '{}'   -- findings by severity, JSON
+    );
+    """,
 )
 
 
@@ -108,6 +126,7 @@ class Stored:
     agreement_id: str
     replaced: tuple[str, ...]  # ids of the agreements it replaced
     generation: int
+    copy_of: str | None = None  # the stored agreement whose text the file holds: kept as its second file
 
 
 # How long a connection waits for another process's write lock before giving up.
@@ -231,11 +250,35 @@ def _migrate(conn: sqlite3.Connection) -> None:
             _log.info("migrating clause database to schema %d", target + 1)
             for statement in _statements(_MIGRATIONS[target]):
                 conn.execute(statement)
+            if target + 1 == 3:
+                _fill_fingerprints(conn)
             conn.execute(f"PRAGMA user_version = {target + 1}")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def _fill_fingerprints(conn: sqlite3.Connection) -> None:
+    """The fingerprint of every agreement stored before schema 3 (two files of one text stay two
+    agreements: which of them to keep is the next ingest's decision, not a migration's)."""
+    from pipeline.archive.versions import fingerprint
+
+    texts: dict[str, list[str]] = {}
+    for agreement_id, text in conn.execute("SELECT agreement_id, text FROM clauses ORDER BY agreement_id, position"):
+        texts.setdefault(agreement_id, []).append(text)
+    from pipeline.archive.versions import head
+
+    columns = ("id", "title", "valid_from", "valid_to", "level", "language", "sector", "region", "parties")
+    heads = {}
+    for row in conn.execute(f"SELECT {', '.join(columns)} FROM agreements").fetchall():
+        fields = dict(zip(columns, row, strict=True))
+        fields["parties"] = tuple(json.loads(fields["parties"]))
+        heads[fields["id"]] = head(Agreement.model_construct(**fields))
+    conn.executemany(
+        "UPDATE agreements SET fingerprint = ? WHERE id = ?",
+        [(fingerprint(t, heads.get(a, ())), a) for a, t in texts.items()],
+    )
 
 
 @contextmanager
@@ -280,8 +323,15 @@ def known_source(conn: sqlite3.Connection, sha256: str) -> str | None:
 
 
 def store_agreement(conn: sqlite3.Connection, agreement: Agreement, path_key: str | None = None) -> Stored:
-    """Store one agreement, replacing any earlier one from the same path, in one transaction."""
+    """Store one agreement, replacing any earlier one from the same path, in one transaction.
+
+    A file whose clause texts are those of an agreement stored from another file (the DOCX of
+    a stored PDF) is stored as that agreement's second file, not as a second agreement.
+    """
+    from pipeline.archive.versions import agreement_fingerprint
+
     key = path_key or agreement.source.path
+    text_print = agreement_fingerprint(agreement)
     with transaction(conn):
         replaced = tuple(
             r[0]
@@ -295,9 +345,39 @@ def store_agreement(conn: sqlite3.Connection, agreement: Agreement, path_key: st
         if stale:
             conn.execute("DELETE FROM sources WHERE id = ?", (stale[0],))
             replaced += (agreement.id,)
-        _insert(conn, agreement, key)
+        same = _same_text(conn, agreement, text_print)
+        if same is not None:
+            _insert_source(conn, agreement.source, key, copy_of=same)
+        else:
+            _insert(conn, agreement, key, text_print)
         gen = _bump_generation(conn)
-    return Stored(agreement.id, tuple(dict.fromkeys(replaced)), gen)
+    return Stored(same or agreement.id, tuple(dict.fromkeys(replaced)), gen, copy_of=same)
+
+
+def _same_text(conn: sqlite3.Connection, agreement: Agreement, text_print: str | None) -> str | None:
+    """The stored agreement whose text this one is: the same fingerprint, or (a scan and its text
+    PDF, a header left in a clause) the same term, kind, parties, clause numbers and norms and nearly the same words."""
+    from pipeline.archive.versions import clause_keys, near_same
+
+    if text_print is None:
+        return None
+    row = conn.execute("SELECT id FROM agreements WHERE fingerprint = ? ORDER BY id LIMIT 1", (text_print,)).fetchone()
+    if row:
+        return row[0]
+    if not agreement.valid_from:
+        return None
+    mine = clause_keys(agreement)
+    for (candidate,) in conn.execute(
+        "SELECT id FROM agreements WHERE valid_from = ? AND valid_to IS ? AND language IS ? AND level IS ?"
+        " AND sector IS ? AND region IS ? AND parties = ? AND (parties != '[]' OR title IS ?)"
+        " AND clause_count = ? AND id != ? ORDER BY id",
+        (agreement.valid_from, agreement.valid_to, agreement.language, agreement.level, agreement.sector,
+         agreement.region, _dumps(list(agreement.parties)), agreement.title, len(agreement.clauses), agreement.id),
+    ).fetchall():  # fmt: skip
+        stored = read_agreement_row(conn, candidate)
+        if stored is not None and near_same(mine, clause_keys(stored)):
+            return candidate
+    return None
 
 
 def delete_source(conn: sqlite3.Connection, path_key: str) -> tuple[str, ...]:
@@ -320,19 +400,22 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _insert(conn: sqlite3.Connection, a: Agreement, key: str) -> None:
-    src = a.source
-    cur = conn.execute(
-        "INSERT INTO sources (path, given_path, sha256, format, pages, ingested_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (key, src.path, src.sha256, src.format, src.pages, datetime.now(UTC).isoformat(timespec="seconds")),
-    )
+def _insert_source(conn: sqlite3.Connection, src: Source, key: str, copy_of: str | None = None) -> int:
+    return conn.execute(
+        "INSERT INTO sources (path, given_path, sha256, format, pages, ingested_at, copy_of) VALUES (?,?,?,?,?,?,?)",
+        (key, src.path, src.sha256, src.format, src.pages, datetime.now(UTC).isoformat(timespec="seconds"), copy_of),
+    ).lastrowid  # fmt: skip
+
+
+def _insert(conn: sqlite3.Connection, a: Agreement, key: str, text_print: str | None) -> None:
+    source_id = _insert_source(conn, a.source, key)
     conn.execute(
         "INSERT INTO agreements (id, source_id, title, level, language, parties, sector, region,"
-        " valid_from, valid_to, year, warnings, clause_count, ocr) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " valid_from, valid_to, year, warnings, clause_count, ocr, fingerprint) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
-            a.id, cur.lastrowid, a.title, a.level, a.language, _dumps(list(a.parties)), a.sector, a.region,
+            a.id, source_id, a.title, a.level, a.language, _dumps(list(a.parties)), a.sector, a.region,
             a.valid_from, a.valid_to, a.year, _dumps(list(a.warnings)), len(a.clauses),
-            a.ocr.model_dump_json() if a.ocr is not None else None,
+            a.ocr.model_dump_json() if a.ocr is not None else None, text_print,
         ),
     )  # fmt: skip
     for pos, c in enumerate(a.clauses):
@@ -452,6 +535,8 @@ class IndexRow:
     region: str | None
     year: int | None
     norms: tuple[dict, ...] = ()
+    valid_from: str | None = None
+    valid_to: str | None = None
 
 
 def index_rows(conn: sqlite3.Connection, agreement_ids: list[str] | None = None) -> Iterator[IndexRow]:
@@ -475,14 +560,14 @@ def index_rows(conn: sqlite3.Connection, agreement_ids: list[str] | None = None)
     )
     sql = (
         f"SELECT c.rowid, c.id, c.agreement_id, c.number, c.heading, c.text, c.page, c.modality, {topics_sql},"
-        f" {norms_sql}, a.title, a.level, a.language, a.sector, a.region, a.year FROM clauses c"
+        f" {norms_sql}, a.title, a.level, a.language, a.sector, a.region, a.year, a.valid_from, a.valid_to FROM clauses c"
         f" JOIN agreements a ON a.id = c.agreement_id {where} ORDER BY c.rowid"
     )
     for r in conn.execute(sql, args):
         yield IndexRow(
             ordinal=r[0], clause_id=r[1], agreement=r[2], number=r[3], heading=r[4], text=r[5], page=r[6],
             modality=r[7], topics=tuple(json.loads(r[8])), norms=tuple(json.loads(r[9])), title=r[10],
-            level=r[11], language=r[12], sector=r[13], region=r[14], year=r[15],
+            level=r[11], language=r[12], sector=r[13], region=r[14], year=r[15], valid_from=r[16], valid_to=r[17],
         )  # fmt: skip
 
 
@@ -520,3 +605,40 @@ def load_findings(conn: sqlite3.Connection, agreement_id: str) -> list[Finding]:
             "SELECT finding FROM findings WHERE agreement_id = ? ORDER BY id", (agreement_id,)
         )
     ]
+
+
+# --------------------------------------------------------------------------- audits
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """The last audit of one agreement (``pipeline.archive.audit``)."""
+
+    agreement_id: str
+    inputs: str
+    chain: dict
+    audited_at: str
+    status: str
+    counts: dict
+
+
+def store_audit(conn: sqlite3.Connection, row: AuditRow, findings: list[Finding]) -> None:
+    """Replace an agreement's audit and every finding stored for it, in one transaction."""
+    with transaction(conn):
+        conn.execute("DELETE FROM findings WHERE agreement_id = ?", (row.agreement_id,))
+        conn.executemany(
+            "INSERT INTO findings (agreement_id, reference, kind, severity, finding, created_at) VALUES (?,?,?,?,?,?)",
+            [(row.agreement_id, f.reference, f.kind, f.severity, f.model_dump_json(), row.audited_at) for f in findings],
+        )
+        conn.execute(
+            "INSERT OR REPLACE INTO audits (agreement_id, inputs, chain, audited_at, status, counts) VALUES (?,?,?,?,?,?)",
+            (row.agreement_id, row.inputs, _dumps(row.chain), row.audited_at, row.status, _dumps(row.counts)),
+        )
+
+
+def load_audits(conn: sqlite3.Connection) -> dict[str, AuditRow]:
+    """The last audit of every audited agreement still stored, by agreement id."""
+    return {
+        r[0]: AuditRow(r[0], r[1], json.loads(r[2]), r[3], r[4], json.loads(r[5]))
+        for r in conn.execute("SELECT agreement_id, inputs, chain, audited_at, status, counts FROM audits")
+    }

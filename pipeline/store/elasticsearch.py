@@ -40,6 +40,10 @@ _FILTER_FIELDS = {"topic": "topics", "level": "level", "sector": "sector", "regi
 _FACET_FIELDS = {"topic": "topics", "level": "level", "sector": "sector", "region": "region", "year": "year"}
 _SOURCE = [*HIT_FIELDS, "topics", "text", "text_kk"]
 _BULK_RETRIES = 5
+# Statistics page through agreements this many at a time, and read at most this many clauses holding
+# the parameter of each (Elasticsearch's default index.max_inner_result_window).
+_AGREEMENTS_PER_PAGE = 500
+_CLAUSES_PER_AGREEMENT = 100
 
 
 # How long a search waits for Elasticsearch, connecting and answering together, before it
@@ -152,6 +156,7 @@ def document(row: database.IndexRow) -> dict:
         field: row.text, "page": row.page, "topics": list(row.topics), "modality": row.modality,
         "title": row.title, "level": row.level, "language": row.language, "sector": row.sector,
         "region": row.region, "year": row.year, "ordinal": row.ordinal,
+        "valid_from": row.valid_from, "valid_to": row.valid_to,
         "norms": [{k: v for k, v in n.items() if v is not None} for n in row.norms],
     }  # fmt: skip
     return {k: v for k, v in doc.items() if v is not None}
@@ -298,6 +303,47 @@ class ElasticsearchIndex:
         if not hits:
             raise LookupError(clause_id)
         return hits[0]["_id"]
+
+    def norm_rows(self, *, parameter: str | None = None, agreement: str | None = None) -> list:
+        """The norms of a parameter (or of one agreement) as :class:`pipeline.archive.stats.NormRow`, in
+        storage order, from aggregations: a composite aggregation pages through the agreements, and a
+        ``top_hits`` of each gives its clauses holding the parameter in storage order (``ordinal``).
+
+        The quartiles themselves are computed from these values by the caller, exactly: the
+        ``percentiles`` aggregation is approximate (t-digest) and would not give the embedded
+        backend's figures.
+        """
+        from pipeline.archive.stats import NormRow
+
+        if parameter:
+            query = {"nested": {"path": "norms", "query": {"term": {"norms.parameter": parameter}}}}
+        else:
+            query = {"term": {"agreement": agreement}}
+        fields = ["agreement", "title", "level", "sector", "region", "valid_from", "valid_to", "number", "norms"]
+        rows, after = [], None
+        while True:
+            composite = {"size": _AGREEMENTS_PER_PAGE, "sources": [{"agreement": {"terms": {"field": "agreement"}}}]}
+            if after is not None:
+                composite["after"] = after
+            aggs = {"agreements": {"composite": composite, "aggs": {"clauses": {"top_hits": {
+                "size": _CLAUSES_PER_AGREEMENT, "sort": [{"ordinal": "asc"}], "_source": fields}}}}}  # fmt: skip
+            response = self.es.search(index=ALIAS, size=0, query=query, aggs=aggs)
+            body = response.body if hasattr(response, "body") else response
+            buckets = body["aggregations"]["agreements"]["buckets"]
+            for bucket in buckets:
+                for hit in bucket["clauses"]["hits"]["hits"]:
+                    s = hit["_source"]
+                    for norm in s.get("norms", ()):
+                        if parameter and norm["parameter"] != parameter:
+                            continue
+                        rows.append(NormRow(
+                            s["agreement"], norm["parameter"], s.get("title"), s.get("level"), s.get("sector"),
+                            s.get("region"), s.get("valid_from"), s.get("valid_to"), s["number"], float(norm["value"]),
+                            norm["unit"], norm.get("condition"),
+                        ))  # fmt: skip
+            after = body["aggregations"]["agreements"].get("after_key")
+            if not buckets or after is None:
+                return rows
 
     def rebuild(self, conn: sqlite3.Connection) -> dict:
         """Fill a new versioned index from the database and swap the alias to it atomically."""

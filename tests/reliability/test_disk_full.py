@@ -27,8 +27,9 @@ PAGES = 60
 def _counts(db) -> tuple[str, int]:
     conn = sqlite3.connect(db)
     try:
+        # Files stored: the DOCX of a stored PDF is kept as its second file, not as a second agreement.
         return conn.execute("PRAGMA integrity_check").fetchone()[0], conn.execute(
-            "SELECT count(*) FROM agreements"
+            "SELECT count(*) FROM sources"
         ).fetchone()[0]
     finally:
         conn.close()

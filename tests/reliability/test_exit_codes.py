@@ -40,7 +40,10 @@ def places(tmp_path) -> dict[str, str]:
         shutil.copy(SAMPLES / f"medcentre-2024{suffix}", tmp_path / "samples")
     for folder in (gold, orphan):  # the orphan's gold names files that are not beside it
         shutil.copy(REPO / "corpora" / "gold" / "medcentre-2024.json", folder)
-    return {"stored": str(stored), "broken": str(broken), "empty": str(empty), "gold": str(gold),
+    import sqlite3
+
+    (stored_id,) = sqlite3.connect(stored).execute("SELECT id FROM agreements").fetchone()
+    return {"stored": str(stored), "stored_id": stored_id, "broken": str(broken), "empty": str(empty), "gold": str(gold),
             "orphan": str(orphan), "nothing": str(tmp_path / "nothing-*.pdf"), "absent": str(tmp_path / "none.db"),
             "missing": str(tmp_path / "missing.pdf")}  # fmt: skip
 
@@ -100,6 +103,38 @@ CASES = {
         ("a broken database", ["serve", "--db", "{broken}"], EXIT_UNREADABLE),
         ("no database", ["serve", "--db", "{absent}"], EXIT_UNREADABLE),
     ],
+    "chain": [
+        ("a file", ["chain", KAZMETALL_2024, "--db", "{stored}"], EXIT_OK),
+        ("a file that does not exist", ["chain", "{missing}", "--db", "{stored}"], EXIT_USAGE),
+        ("a broken database", ["chain", KAZMETALL_2024, "--db", "{broken}"], EXIT_UNREADABLE),
+    ],
+    "versions": [
+        ("a stored agreement", ["versions", "{stored_id}", "--db", "{stored}"], EXIT_OK),
+        ("an id not stored", ["versions", "ag_0123456789ab", "--db", "{stored}"], EXIT_USAGE),
+        ("a broken database", ["versions", "{stored_id}", "--db", "{broken}"], EXIT_UNREADABLE),
+    ],
+    "audit": [
+        ("nothing at --fail-on", ["audit", "--db", "{stored}", "--fail-on", "never"], EXIT_OK),
+        ("no General Agreement stored: unresolved", ["audit", "--db", "{stored}", "--fail-on", "medium"], EXIT_FINDINGS),
+        ("--all", ["audit", "--db", "{stored}", "--all"], EXIT_USAGE),
+        ("a broken database", ["audit", "--db", "{broken}"], EXIT_UNREADABLE),
+        ("no database", ["audit", "--db", "{absent}"], EXIT_UNREADABLE),
+    ],
+    "stats": [
+        ("a parameter", ["stats", "annual_leave.days", "--db", "{stored}"], EXIT_OK),
+        ("an unknown parameter", ["stats", "annual_leave", "--db", "{stored}"], EXIT_USAGE),
+        ("a broken database", ["stats", "annual_leave.days", "--db", "{broken}"], EXIT_UNREADABLE),
+    ],
+    "expiring": [
+        ("the next 90 days", ["expiring", "--db", "{stored}"], EXIT_OK),
+        ("a term that is none", ["expiring", "--within", "soon", "--db", "{stored}"], EXIT_USAGE),
+        ("a broken database", ["expiring", "--db", "{broken}"], EXIT_UNREADABLE),
+    ],
+    "merge": [
+        ("a stored database", ["merge", "{stored}", "--db", "{absent}"], EXIT_OK),
+        ("no database to take", ["merge", "--db", "{stored}"], EXIT_USAGE),
+        ("a broken database", ["merge", "{broken}", "--db", "{absent}"], EXIT_UNREADABLE),
+    ],
     "eval": [
         ("a gold folder", ["eval", "{gold}", "--format", "json"], EXIT_OK),
         ("a gold folder that does not exist", ["eval", "{empty}/none"], EXIT_USAGE),
@@ -127,7 +162,7 @@ def test_every_command_and_status_has_a_case():
     assert set(CASES) == set(cli.commands)
     for command, cases in CASES.items():
         statuses = {status for _, _, status in cases}
-        expected = {EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE} | ({EXIT_FINDINGS} if command in ("check", "diff") else set())
+        expected = {EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE} | ({EXIT_FINDINGS} if command in ("check", "diff", "audit") else set())
         if command == "doctor":
             expected = {EXIT_OK, EXIT_USAGE}  # it reads nothing: what is missing is reported, not an error
         if command == "serve":

@@ -178,3 +178,54 @@ def test_conformance_snippets_mark_matches_and_escape_text(backend, stored_db):
 def database_id(db, name: str) -> str:
     conn = sqlite3.connect(db)
     return conn.execute("SELECT id FROM agreements WHERE title LIKE ?", (f"%{name} %",)).fetchone()[0]
+
+
+# --------------------------------------------------------------------------- statistics (issue 17, item 7)
+
+
+def _norm_rows(db, backend, **which):
+    from pipeline.archive.stats import stored_norms
+
+    if backend == "elasticsearch":
+        from pipeline.store import elasticsearch as es
+
+        return es.ElasticsearchIndex(es.client(ES_URL)).norm_rows(**which)
+    conn = sqlite3.connect(db)
+    try:
+        return stored_norms(conn, **which)
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("parameter", ["wage_indexation.rate", "wage_payment.frequency", "premium_pay.overtime"])
+def test_conformance_stats_read_the_norms_of_the_clause_database(backend, stored_db, parameter):
+    """Each backend hands over the same norm rows, in storage order, so the quartiles are the same."""
+    from datetime import date
+
+    from pipeline.archive.stats import parameter_stats
+
+    rows = _norm_rows(stored_db, backend, parameter=parameter)
+    expected = _sql_rows(stored_db, "n.parameter = ?", (parameter,))
+    assert expected and [(r.agreement, r.clause, r.value, r.unit, r.condition, r.valid_from, r.valid_to) for r in rows] == expected
+    on = date(2024, 6, 1)
+    stats = parameter_stats(stored_db, parameter, by="sector", on=on, backend=backend, es_url=ES_URL)
+    embedded = parameter_stats(stored_db, parameter, by="sector", on=on)
+    assert stats == embedded and stats.groups
+
+
+def test_conformance_norms_of_one_agreement(backend, stored_db, corpus):
+    target = corpus[0]
+    rows = _norm_rows(stored_db, backend, agreement=target.id)
+    assert [(r.clause, r.parameter, r.value) for r in rows] == [
+        (c.number, n.parameter, n.value) for c in target.clauses for n in c.norms
+    ]
+
+
+def _sql_rows(db, where: str, args=()) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    sql = (
+        "SELECT a.id, c.number, n.value, n.unit, n.condition, a.valid_from, a.valid_to FROM norms n"
+        " JOIN clauses c ON c.rowid = n.clause_rowid JOIN agreements a ON a.id = c.agreement_id"
+        f" WHERE {where} ORDER BY a.id, c.position, n.position"
+    )
+    return [tuple(r) for r in conn.execute(sql, args)]

@@ -134,7 +134,7 @@ def test_database_keeps_what_was_read_by_ocr_and_migrates_a_schema_1_database(db
     conn.executescript(f"BEGIN; {database._MIGRATIONS[0]}; PRAGMA user_version = 1; COMMIT;")
     conn.close()
     conn = database.connect(db_path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == database.SCHEMA_VERSION
     database.store_agreement(conn, scanned)
     database.store_agreement(conn, corpus[1])
     conn.close()
