@@ -25,11 +25,11 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from pipeline import bilingual
 from pipeline.ingest.common import page_list
-from pipeline.metadata import read_metadata
-from pipeline.numbering import APPENDIX, Marker, follows, number_key, parse_label, parse_marker
 from pipeline.numerals import roman_to_int
+from pipeline.segment import bilingual
+from pipeline.segment.metadata import read_metadata
+from pipeline.segment.numbering import APPENDIX, Marker, follows, number_key, parse_label, parse_marker
 from schemas import Agreement, Block, Clause, Document, Table
 
 _log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def agreement_id(sha256: str) -> str:
 def segment(document: Document) -> Agreement:
     """Turn a Document into an Agreement: metadata and every numbered clause with its heading and page.
 
-    A document printing the Kazakh and the Russian text (:mod:`pipeline.bilingual`) is one agreement
+    A document printing the Kazakh and the Russian text (:mod:`pipeline.segment.bilingual`) is one agreement
     in ``kk+ru`` whose clauses are those of both versions, each with its language and linked to the
     clause of the same number in the other one; its metadata are read from the Russian text."""
     ag_id = agreement_id(document.source.sha256)
