@@ -155,7 +155,7 @@ def _clause_readers(files: list[Path]):
         annotate(segmented[path])
 
     def no_norms(path: Path) -> None:
-        from extractors.pipeline import get_nlp
+        from extractors.nlp import get_nlp
 
         with ExitStack() as stack:
             for lang in ("en", "ru", "kk"):
@@ -180,7 +180,7 @@ def _readers(files: list[Path], skip_pdfplumber: bool):
 
 def _first_extraction(runs, files: list[Path]) -> float:
     """Extraction's first pass, its memos of words and lemmas empty; the rule files loaded before it."""
-    from extractors.pipeline import get_nlp
+    from extractors.nlp import get_nlp
 
     for lang in ("en", "ru", "kk"):
         get_nlp(lang)  # pymorphy3 and the rule files load once per process, not per agreement

@@ -1,7 +1,7 @@
 """Stage 3: clauses -> modality, norms, topics, each with the words that produced it.
 
 ``annotate(agreement)`` is the stage's one entry point: one spaCy Doc per clause, one
-cached pipeline per language (:mod:`extractors.pipeline`), the rule files of
+cached pipeline per language (:mod:`extractors.nlp`), the rule files of
 ``extractors/data/<lang>/`` (:mod:`extractors.lexicon`).
 """
 
@@ -65,7 +65,7 @@ def union_names(parties: Iterable[str], lang: str) -> frozenset[str]:
     organisation when its name has a ``union_party`` word (markers.yaml); the pipeline reads only
     words written in capitals as these names."""
     from extractors.lexicon import layers
-    from extractors.pipeline import words_doc
+    from extractors.nlp import words_doc
 
     parties = list(parties)
     names: set[str] = set()
@@ -99,7 +99,7 @@ _LEGAL_FORMS = frozenset({"ооо", "тоо", "ао", "оао", "зао", "па�
 def annotate_clauses(clauses: Iterable[Clause], lang: str, unions: frozenset[str] = frozenset()) -> list[Clause]:
     """Annotate clauses of one language with that language's pipeline; ``unions``: the names the
     agreement gives its union (:func:`union_names`), read as the word "union"."""
-    from extractors.pipeline import get_nlp
+    from extractors.nlp import get_nlp
 
     nlp = get_nlp(lang)
     clauses = list(clauses)
@@ -109,7 +109,7 @@ def annotate_clauses(clauses: Iterable[Clause], lang: str, unions: frozenset[str
 
 def read(text: str, lang: str, heading: str | None = None, lead_in: str | None = None):
     """One text read as a clause: the Doc with every ``kel_*`` annotation (for notebooks and tests)."""
-    from extractors.pipeline import get_nlp
+    from extractors.nlp import get_nlp
 
     nlp = get_nlp(lang)
     clause = Clause(id="text", number="", text=text, heading=heading, lead_in=lead_in)
@@ -121,7 +121,7 @@ def read(text: str, lang: str, heading: str | None = None, lead_in: str | None =
 
 def _doc(nlp, clause: Clause, lang: str, unions: frozenset[str] = frozenset()):
     from extractors.extensions import put
-    from extractors.pipeline import UNION_NAMES, without_line_breaks, words_doc
+    from extractors.nlp import UNION_NAMES, without_line_breaks, words_doc
 
     doc = without_line_breaks(nlp, clause.text[:MAX_CHARS])
     if unions:
@@ -139,7 +139,7 @@ def _doc(nlp, clause: Clause, lang: str, unions: frozenset[str] = frozenset()):
 
 def _with_annotations(clause: Clause, doc) -> Clause:
     from extractors.extensions import get
-    from extractors.pipeline import original_offset
+    from extractors.nlp import original_offset
 
     evidence = tuple(
         e if e.where != "text" or e.start is None

@@ -7,8 +7,8 @@ from spacy.language import Language
 from extractors import extensions
 from extractors.modality import ModalityTagger
 from extractors.morphology import analyzer
+from extractors.nlp import Lemmas
 from extractors.norms import NormReader
-from extractors.pipeline import Lemmas
 from extractors.topics import TopicTagger
 
 

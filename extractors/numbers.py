@@ -384,7 +384,7 @@ def read_numbers(doc: Doc, lang: str) -> list[Number]:
 
 def parse_number(text: str, lang: str) -> float | None:
     """The value of a text that is one number ("twenty-six", «1,5», "40 (forty)"), else None."""
-    from extractors.pipeline import get_nlp
+    from extractors.nlp import get_nlp
 
     nlp = get_nlp(lang)
     doc = nlp.get_pipe("kel_lemmas")(nlp.make_doc(text))

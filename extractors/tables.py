@@ -63,7 +63,7 @@ def _filled(header: tuple[str, ...]) -> tuple[str, ...]:
 
 def table_norms(tables: tuple[Table, ...], doc: Doc, lang: str, context: Context) -> tuple[list[Norm], list[Evidence]]:
     """The norms printed in ``tables``, which belong to the clause ``doc``."""
-    from extractors.pipeline import words_doc
+    from extractors.nlp import words_doc
 
     norms: list[Norm] = []
     evidence: list[Evidence] = []
@@ -127,7 +127,7 @@ def table_norms(tables: tuple[Table, ...], doc: Doc, lang: str, context: Context
 
 def _row_condition(label: str, first_header: str, lang: str, harmful: bool) -> str | None:
     """The condition a table row names: read from "<first column header> <row label>"."""
-    from extractors.pipeline import words_doc
+    from extractors.nlp import words_doc
 
     if not label:
         return None

@@ -25,7 +25,7 @@ from pipeline.cli.options import (
 )
 from pipeline.report.terminal import print_search_results
 from pipeline.store import DatabaseError, QueryError, SearchQuery, api
-from pipeline.store.ingest import IngestReport, ingest_paths
+from pipeline.store.load import IngestReport, ingest_paths
 
 
 def _summary_text(report: IngestReport) -> str:

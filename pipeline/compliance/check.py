@@ -6,13 +6,13 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from pipeline.bilingual import compared
 from pipeline.compliance import references
 from pipeline.compliance.engine import compare
 from pipeline.compliance.names import named_words
 from pipeline.compliance.parallel import beside, inconsistencies
 from pipeline.compliance.summary import agreement_entry, order, summarise
 from pipeline.incorporate import incorporate
+from pipeline.segment.bilingual import compared
 from schemas.models import Agreement, Report
 
 _log = logging.getLogger(__name__)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.bilingual import compared
 from pipeline.compliance import references
 from pipeline.compliance.align import align
 from pipeline.compliance.engine import compare
 from pipeline.compliance.names import named_words
 from pipeline.compliance.parallel import beside, inconsistencies
 from pipeline.compliance.summary import order, summarise
+from pipeline.segment.bilingual import compared
 from schemas.models import Agreement, Report
 
 

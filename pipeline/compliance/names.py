@@ -43,7 +43,7 @@ def _family(kinds: frozenset[str]) -> frozenset[str]:
 
 def _layers(text: str, lang: str) -> dict[str, list]:
     from extractors.lexicon import layers
-    from extractors.pipeline import words_doc
+    from extractors.nlp import words_doc
 
     return layers(words_doc(text, lang))
 

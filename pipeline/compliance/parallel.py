@@ -14,10 +14,10 @@ reference, so it comes on top of the one verdict per guarantee.
 
 from __future__ import annotations
 
-from pipeline.bilingual import NAMES, clause_language, parallels
 from pipeline.compliance.engine import convert, norm_value, normalise_condition
 from pipeline.compliance.severity import severity
 from pipeline.compliance.wording import describe, label
+from pipeline.segment.bilingual import NAMES, clause_language, parallels
 from schemas.models import Agreement, Clause, Finding, Norm
 from schemas.taxonomy import taxonomy
 

@@ -21,7 +21,7 @@ that context settles are undone (Latin look-alikes inside Cyrillic words, Roman
 numerals, the dots of a clause number read as commas or colons).
 
 Ruled tables: long runs of ink in the straightened image are the page's rules, which
-the table code of text pages (``_pdf_tables``) turns into a grid; Tesseract, which
+the table code of text pages (``pdf.tables``) turns into a grid; Tesseract, which
 takes a ruled grid for a picture, then reads the grid's cells again with the rules
 wiped out.
 """
@@ -42,9 +42,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from extractors.language import KAZAKH_LETTERS
-from pipeline.ingest import _pdf_tables
-from pipeline.ingest._pdf_layout import Word
-from pipeline.ingest._pdf_tables import Edge
+from pipeline.ingest.pdf import tables
+from pipeline.ingest.pdf.layout import Word
+from pipeline.ingest.pdf.tables import Edge
 
 _log = logging.getLogger(__name__)
 
@@ -195,7 +195,7 @@ def read_image(image, height: float, languages: str) -> PageReading:
         straight = _turn(image, angle)
         rules, ink = rules_of(straight, height)
         words = _off_rules(words, rules)
-        grids = _pdf_tables.find_grids(list(rules), words).regions if rules else []
+        grids = tables.find_grids(list(rules), words).regions if rules else []
         if grids:
             wiped = _wipe(straight, ink)
             words = [w for w in words if not any(_within(w, g) for g in grids)]

@@ -1,7 +1,7 @@
 """The clause database and its search indexes.
 
 ``load_agreement(db_path, agreement_id)`` is the entry point for other stages;
-``ingest.ingest_paths`` fills the database, ``search`` answers queries on the
+``load.ingest_paths`` fills the database, ``search`` answers queries on the
 embedded (tantivy) or Elasticsearch backend.
 """
 

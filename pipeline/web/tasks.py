@@ -96,7 +96,7 @@ def run(request: Request, progress_file: str) -> dict:
         _say(progress_file, f"reading {Path(upload).name} ({position} of {total})")
         read[Path(upload)] = _as_uploaded(*read_outcome(Path(upload)))
     if request.store_uploads and read:
-        from pipeline.store.ingest import ingest_paths
+        from pipeline.store.load import ingest_paths
 
         _say(progress_file, "storing the uploaded agreements")
         stored = ingest_paths(list(read), request.db, reader=lambda path: read[Path(path)])

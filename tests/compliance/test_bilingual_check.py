@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from pipeline.analyze import bundled_general_agreement, read_agreement
-from pipeline.bilingual import text_language
 from pipeline.compliance.check import check_agreements
 from pipeline.compliance.diff import diff_agreements
 from pipeline.compliance.parallel import inconsistencies
 from pipeline.report import html
+from pipeline.segment.bilingual import text_language
 from schemas.models import Report
 
 SAMPLES = Path(__file__).resolve().parents[2] / "corpora" / "samples"

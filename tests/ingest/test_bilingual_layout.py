@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import bilingual
-from pipeline.bilingual import text_language
 from pipeline.ingest import parse
-from pipeline.segment import segment
+from pipeline.segment import bilingual, segment
+from pipeline.segment.bilingual import text_language
 
 CORPORA = Path(__file__).resolve().parents[2] / "corpora"
 BILINGUAL = ["medcentre-2024-kkru", "energoservice-2025-kkru-table", "energoservice-2025-kkru-columns"]

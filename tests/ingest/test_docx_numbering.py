@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from pipeline.ingest import docx
-from pipeline.ingest._numbering import Definitions, Numbering, format_number, to_letters
+from pipeline.ingest.docx.list_numbering import Definitions, Numbering, format_number, to_letters
 from pipeline.numerals import to_roman
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "docx"

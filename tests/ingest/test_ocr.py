@@ -168,7 +168,7 @@ def test_ocr_tilted_words_are_straightened_into_rows():
             raw.append(((1, 1, line_no), cx - 20, cx + 20, cy - 5, cy + 5, f"w{line_no}{k}", 90.0))
     assert math.isclose(ocr._tilt(raw), angle, rel_tol=1e-6)
     words = ocr._straighten(raw, ocr._tilt(raw), 842.0)
-    from pipeline.ingest._pdf_layout import rows_of
+    from pipeline.ingest.pdf.layout import rows_of
 
     rows = rows_of(words)
     assert [[w.text for w in row] for row in rows] == [[f"w{n}{k}" for k in range(10)] for n in range(3)]

@@ -24,7 +24,7 @@ from pipeline.analyze import expand_paths, read_agreement
 from pipeline.cli import cli
 from pipeline.errors import InputError
 from pipeline.ingest import detect_format, docx, office, parse
-from pipeline.store.ingest import ingest_paths
+from pipeline.store.load import ingest_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "office"

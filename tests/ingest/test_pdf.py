@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ingest import _pdf_hyphens, _pdf_margins, pdf
-from pipeline.ingest._pdf_layout import Word, find_gutter, reading_order, rows_of
+from pipeline.ingest import pdf
 from pipeline.ingest.common import ReadOptions
+from pipeline.ingest.pdf import hyphens, margins
+from pipeline.ingest.pdf.layout import Word, find_gutter, reading_order, rows_of
 from schemas import Document
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "pdf"
@@ -168,7 +169,7 @@ def test_pdf_one_page_document_drops_only_a_bare_page_number(tmp_path):
 
 @pytest.mark.parametrize("a, b", [("Page 3 of 18", "Page 4 of 18"), ("Стр. 3", "стр.  12"), ("- 3 -", "- 14 -")])
 def test_pdf_margin_shape_ignores_page_numbers(a, b):
-    assert _pdf_margins.shape(a) == _pdf_margins.shape(b)
+    assert margins.shape(a) == margins.shape(b)
 
 
 # --------------------------------------------------------------------------- hyphenation
@@ -218,21 +219,21 @@ def test_pdf_hyphenation_ru_keeps_real_hyphens_and_unicode(parsed):
     ],
 )
 def test_pdf_keeps_hyphen_decision(left, right, corpus, keep):
-    vocab = _pdf_hyphens.Vocabulary.of_lines([corpus])
-    assert _pdf_hyphens.keeps_hyphen(left, right, "-", vocab) is keep
+    vocab = hyphens.Vocabulary.of_lines([corpus])
+    assert hyphens.keeps_hyphen(left, right, "-", vocab) is keep
 
 
 def test_pdf_soft_hyphen_always_joins():
-    vocab = _pdf_hyphens.Vocabulary.of_lines(["long-term"])
-    assert _pdf_hyphens.keeps_hyphen("long", "term", "\u00ad", vocab) is False
+    vocab = hyphens.Vocabulary.of_lines(["long-term"])
+    assert hyphens.keeps_hyphen("long", "term", "\u00ad", vocab) is False
 
 
 def test_pdf_rejoin_does_not_cross_a_table():
-    assert _pdf_hyphens.rejoin(["compen-", None, "sation"]) == ["compen-", None, "sation"]
+    assert hyphens.rejoin(["compen-", None, "sation"]) == ["compen-", None, "sation"]
 
 
 def test_pdf_rejoin_drops_emptied_line_content():
-    assert _pdf_hyphens.rejoin(["paid in 2024-", "2026."]) == ["paid in 2024-2026.", ""]
+    assert hyphens.rejoin(["paid in 2024-", "2026."]) == ["paid in 2024-2026.", ""]
 
 
 # --------------------------------------------------------------------------- tables
@@ -299,7 +300,7 @@ def test_pdf_no_gutter_in_one_column_with_a_gap_line():
 def _zone(texts_and_tops, height=800.0):
     """Zone lines of one page from (text, top) pairs, listed in a reading order that is not the geometric one."""
     lines = [(k, text, top, top - 12) for k, (text, top) in enumerate(texts_and_tops)]
-    return _pdf_margins.zone_lines(lines, height)
+    return margins.zone_lines(lines, height)
 
 
 def test_pdf_footer_read_mid_column_is_still_found_by_its_place_on_the_page():
@@ -307,13 +308,13 @@ def test_pdf_footer_read_mid_column_is_still_found_by_its_place_on_the_page():
     page = _zone([("2.4.2 Each hour of night work from", 60), ("- 2 -", 20), ("22:00 to 06:00 shall be paid", 700),
                   ("a", 650), ("b", 600), ("c", 550)])
     assert "- 2 -" in {m.text for m in page}
-    drop = _pdf_margins.furniture([page])
+    drop = margins.furniture([page])
     assert [m.text for m in page if m.position in drop[0]] == ["- 2 -"]
 
 
 def test_pdf_two_page_document_drops_a_footer_repeated_on_both_pages():
     pages = [_zone([("Body one", 400), ("Page 1 of 2", 30)]), _zone([("Body two", 400), ("Page 2 of 2", 30)])]
-    drop = _pdf_margins.furniture(pages)
+    drop = margins.furniture(pages)
     assert all(len(d) == 1 for d in drop)
 
 
@@ -321,6 +322,6 @@ def test_pdf_running_header_repeating_the_title_is_dropped_but_not_on_page_one()
     first = _zone([("REGIONAL AGREEMENT", 790), ("of the Karaganda Region for 2024-2026", 770)])
     second = _zone([("Regional Agreement of the Karaganda Region for 2024-2026", 790), ("12. Employers shall", 700)])
     opening = "REGIONAL AGREEMENT of the Karaganda Region for 2024-2026 Karaganda, 12 January 2024"
-    drop = _pdf_margins.furniture([first, second], opening)
+    drop = margins.furniture([first, second], opening)
     assert drop[0] == set()
     assert [m.text for m in second if m.position in drop[1]] == ["Regional Agreement of the Karaganda Region for 2024-2026"]

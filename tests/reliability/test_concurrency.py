@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.store import api, database, embedded
-from pipeline.store.ingest import ingest_paths
+from pipeline.store.load import ingest_paths
 from pipeline.store.query import SearchQuery
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.store import api, elasticsearch
-from pipeline.store.ingest import ingest_paths
+from pipeline.store.load import ingest_paths
 from pipeline.store.query import QueryError, SearchQuery
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -117,7 +117,7 @@ def test_a_malformed_xml_part_is_one_line(tmp_path):
 
 
 def test_words_beyond_any_page_are_read_as_one_column():
-    from pipeline.ingest._pdf_layout import Word, find_gutter
+    from pipeline.ingest.pdf.layout import Word, find_gutter
 
     rows = [[Word(0, 50, 800 - 20 * k, 790 - 20 * k, "word"), Word(3e29, 3e29 + 10, 800 - 20 * k, 790 - 20 * k, "x")]
             for k in range(5)]  # fmt: skip

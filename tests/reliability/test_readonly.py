@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.store.ingest import ingest_paths
+from pipeline.store.load import ingest_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "corpora" / "samples"

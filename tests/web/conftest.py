@@ -11,7 +11,7 @@ from web_corpus import SAMPLES, write_script_docx
 
 @pytest.fixture(scope="session")
 def web_db(tmp_path_factory) -> Path:
-    from pipeline.store.ingest import ingest_paths
+    from pipeline.store.load import ingest_paths
 
     folder = tmp_path_factory.mktemp("webdb")
     script = write_script_docx(folder / "scriptor-2024.docx")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.metadata import _parties
+from pipeline.segment.metadata import _parties
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Agreement metadata read from the text: title, level, language, parties, sector, region, validity.
 
 Every value comes from words in the document; where the document does not say,
-the value is ``None``. Vocabulary lives in ``pipeline/data/metadata.yaml``.
+the value is ``None``. Vocabulary lives in ``pipeline/segment/metadata.yaml``.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from functools import cache
 from pathlib import Path
 
 from extractors.language import detect_language
-from pipeline.dates import find_dates, year_range
+from pipeline.segment.dates import find_dates, year_range
 from schemas.datafile import read_yaml
 
-_DATA = Path(__file__).with_name("data") / "metadata.yaml"
+_DATA = Path(__file__).with_name("metadata.yaml")
 
 
 @cache

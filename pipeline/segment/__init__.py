@@ -25,11 +25,11 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from pipeline import bilingual
 from pipeline.ingest.common import page_list
-from pipeline.metadata import read_metadata
-from pipeline.numbering import APPENDIX, Marker, follows, number_key, parse_label, parse_marker
 from pipeline.numerals import roman_to_int
+from pipeline.segment import bilingual
+from pipeline.segment.metadata import read_metadata
+from pipeline.segment.numbering import APPENDIX, Marker, follows, number_key, parse_label, parse_marker
 from schemas import Agreement, Block, Clause, Document, Table
 
 _log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def agreement_id(sha256: str) -> str:
 def segment(document: Document) -> Agreement:
     """Turn a Document into an Agreement: metadata and every numbered clause with its heading and page.
 
-    A document printing the Kazakh and the Russian text (:mod:`pipeline.bilingual`) is one agreement
+    A document printing the Kazakh and the Russian text (:mod:`pipeline.segment.bilingual`) is one agreement
     in ``kk+ru`` whose clauses are those of both versions, each with its language and linked to the
     clause of the same number in the other one; its metadata are read from the Russian text."""
     ag_id = agreement_id(document.source.sha256)
@@ -231,12 +231,28 @@ def _heading_text(text: str) -> str:
 
 
 class _Reader:
-    """One pass over the blocks, with a look-ahead at the numbers to come."""
+    """One pass over the blocks, with a look-ahead at the numbers to come.
+
+    The state of the pass: the clauses read so far and the one still open, the section and its
+    heading, the unnumbered lines gathered under it, and the lead-in its next clauses complete."""
 
     def __init__(self, blocks: tuple[Block, ...], recognised: set[int] = frozenset()):
         self.blocks = blocks
         self.markers = [self._marker(b) for b in blocks]
         self.recognised = recognised  # pages read by OCR
+        self.clauses: list[_Draft] = []
+        self.preamble: list[str] = []
+        self.warnings: list[str] = []
+        self.heading: str | None = None
+        self.heading_open = False  # a title may wrap onto the next line
+        self.section_key: tuple[int, ...] | None = None
+        self.section_label = ""  # how positional clauses of the section are numbered: "3", «П1»
+        self.current: _Draft | None = None
+        self.previous: tuple[int, ...] | None = None
+        self.previous_line = ""
+        self.pending: list[tuple[str, int | None]] = []  # unnumbered lines under the current heading
+        self.lead: str | None = None  # a lead-in paragraph the next numbered clauses of the section complete
+        self.positions: dict[str, int] = {}
 
     @staticmethod
     def _marker(block: Block) -> Marker | None:
@@ -269,132 +285,145 @@ class _Reader:
         return bool(nxt and len(nxt) > 1 and nxt[0] == key[0] and _is_title_like(marker.rest))
 
     def run(self) -> tuple[list[_Draft], list[str], list[str]]:
-        clauses: list[_Draft] = []
-        preamble: list[str] = []
-        warnings: list[str] = []
-        heading: str | None = None
-        heading_open = False  # a title may wrap onto the next line
-        section_key: tuple[int, ...] | None = None
-        section_label = ""  # how positional clauses of the section are numbered: "3", «П1»
-        current: _Draft | None = None
-        previous: tuple[int, ...] | None = None
-        previous_line = ""
-        pending: list[tuple[str, int | None]] = []  # unnumbered lines under the current heading
-        lead: str | None = None  # a lead-in paragraph the next numbered clauses of the section complete
-        positions: dict[str, int] = {}
-
-        def flush() -> None:
-            """The unnumbered lines gathered so far become positional clauses of their section."""
-            nonlocal lead
-            if not pending:
-                return
-            section = section_label
-            own_lead: str | None = None
-            for lines, page in _paragraphs(pending):
-                positions[section] = positions.get(section, 0) + 1
-                number = f"{section}.¶{positions[section]}" if section else f"¶{positions[section]}"
-                text = _join_lines([_item_line(x) for x in lines])
-                draft = _Draft(number, heading, page, [text], numbered=False,
-                               lead_in=own_lead if parse_marker(lines[0]) is not None else None)
-                clauses.append(draft)
-                own_lead = text if _is_lead_in(text) else (own_lead if draft.lead_in else None)
-            lead = own_lead if own_lead is not None and _is_lead_in(clauses[-1].text) or clauses[-1].lead_in else None
-            pending.clear()
-
+        """The clauses, preamble and warnings of the blocks: a table goes to the open clause, the
+        document's own title to the preamble, and every line of text to :meth:`_line`."""
         for i, (block, marker) in enumerate(zip(self.blocks, self.markers, strict=True)):
             if block.kind == "table":
-                if current is not None and block.table is not None:
-                    current.tables.append(block.table)
-                elif block.table is not None:
-                    warnings.append(f"table on page {block.page} stands outside any clause")
+                self._table(block)
                 continue
             text = block.text.strip()
             if not text:
                 continue
             is_heading_style = bool(block.style and block.style.lower().startswith(("heading", "title")))
-            if is_heading_style and block.style.lower().startswith(("title", "subtitle")) and not clauses:
-                preamble.append(text)  # the document's own title, in Word's Title style
+            if is_heading_style and block.style.lower().startswith(("title", "subtitle")) and not self.clauses:
+                self.preamble.append(text)  # the document's own title, in Word's Title style
                 continue
+            self._line(i, block, marker, text, is_heading_style)
+            self.previous_line = text
+        self._flush()
+        return self.clauses, self.preamble, self.warnings
 
-            if marker is not None and marker.kind == "section" or (
-                marker is not None and marker.kind == "clause" and self._is_section_title(i, marker)
-            ):
-                flush()
-                current, lead = None, None
-                heading = _heading_text(marker.rest) if marker.rest else None
-                heading_open = True
-                section_key = _section_key(marker)
-                section_label = _section_label(marker, section_key)
-                previous = section_key
-                previous_line = text
-                continue
+    def _line(self, i: int, block: Block, marker: Marker | None, text: str, is_heading_style: bool) -> None:
+        """One line of text, the first of these it is: a numbered section title, a clause number that
+        can follow the previous one, an unnumbered section title, or text of the open clause, of an
+        unnumbered paragraph of the section, or of the preamble."""
+        if marker is not None and marker.kind == "section" or (
+            marker is not None and marker.kind == "clause" and self._is_section_title(i, marker)
+        ):
+            key = _section_key(marker)
+            self._open_section(_heading_text(marker.rest) if marker.rest else None, key, _section_label(marker, key))
+            self.previous = key
+            return
+        if block.page in self.recognised:
+            marker = self._ocr_corrected(text, marker)
+        if marker is not None and marker.kind == "clause" and self._opens_clause(block, marker):
+            self._open_clause(block, marker)
+            return
+        if self._heading(text, is_heading_style):
+            return
+        self._text(block, marker, text)
 
-            if block.page in self.recognised:
-                marker = _ocr_marker(text, marker)
-                if marker is not None and marker.kind == "clause":
-                    marker = _dot_restored(marker, previous)
-            if marker is not None and marker.kind == "clause":
-                key = number_key(marker.number)
-                trusted = block.label is not None  # Word's own numbering is not prose
-                starts_fresh = not previous_line or _SENTENCE_END.search(previous_line) or heading_open
-                plausible = key is not None and (follows(previous, key) or (
-                    section_key is not None and key[: len(section_key)] == section_key) or (
-                    # a misprinted number in a renumbered agreement ("6.8" then "6.12"): a new
-                    # sentence with a later number under the same parent
-                    starts_fresh and previous is not None and len(key) == len(previous) > 1
-                    and key[:-1] == previous[:-1] and key[-1] > previous[-1]))
-                if trusted or plausible or (starts_fresh and current is None):
-                    flush()
-                    parent = _parent(clauses, key)
-                    lead_in = parent.text if parent is not None and parent.text.rstrip().endswith(":") else lead
-                    current = _Draft(marker.number, heading, block.page, [marker.rest] if marker.rest else [],
-                                     lead_in=lead_in)
-                    clauses.append(current)
-                    previous = key if key is not None else previous
-                    heading_open = False
-                    previous_line = text
-                    continue
+    def _table(self, block: Block) -> None:
+        if self.current is not None and block.table is not None:
+            self.current.tables.append(block.table)
+        elif block.table is not None:
+            self.warnings.append(f"table on page {block.page} stands outside any clause")
 
-            if current is None and not pending and (is_heading_style or (clauses or heading) and _is_upper_heading(text)):
-                # An unnumbered section title between clauses ("GENERAL PROVISIONS").
-                if heading_open and heading and not is_heading_style:  # a title wrapped over two lines
-                    heading = f"{heading} {_heading_text(text)}"
-                else:
-                    heading = _heading_text(text)
-                    lead = None
-                heading_open = True
-                previous_line = text
-                continue
+    def _open_section(self, heading: str | None, key: tuple[int, ...] | None, label: str) -> None:
+        """A section title closes the open clause and becomes the heading of the clauses after it."""
+        self._flush()
+        self.current, self.lead = None, None
+        self.heading = heading
+        self.heading_open = True
+        self.section_key, self.section_label = key, label
 
-            if (current is not None or pending) and (is_heading_style or (_is_upper_heading(text) and
-                                                                          _SENTENCE_END.search(previous_line))):
-                flush()
-                current, lead = None, None
-                heading = _heading_text(text)
-                heading_open = True
-                section_key, section_label = None, ""
-                previous_line = text
-                continue
+    def _ocr_corrected(self, text: str, marker: Marker | None) -> Marker | None:
+        """The marker of a line read by OCR, with the separators OCR lost put back."""
+        marker = _ocr_marker(text, marker)
+        if marker is not None and marker.kind == "clause":
+            marker = _dot_restored(marker, self.previous)
+        return marker
 
-            if heading_open and current is None and not pending and heading and _is_title_like(text) and len(text.split()) <= 8:
-                heading = f"{heading} {text.strip().rstrip('.')}"  # the title wrapped onto a second line
-                previous_line = text
-                continue
+    def _opens_clause(self, block: Block, marker: Marker) -> bool:
+        """Whether a clause number opens a clause: Word's own numbering, a number that can follow the
+        previous one or belongs to the section, or the first number after a sentence or heading."""
+        key = number_key(marker.number)
+        previous, section_key = self.previous, self.section_key
+        trusted = block.label is not None  # Word's own numbering is not prose
+        starts_fresh = not self.previous_line or _SENTENCE_END.search(self.previous_line) or self.heading_open
+        plausible = key is not None and (follows(previous, key) or (
+            section_key is not None and key[: len(section_key)] == section_key) or (
+            # a misprinted number in a renumbered agreement ("6.8" then "6.12"): a new
+            # sentence with a later number under the same parent
+            starts_fresh and previous is not None and len(key) == len(previous) > 1
+            and key[:-1] == previous[:-1] and key[-1] > previous[-1]))
+        return bool(trusted or plausible or (starts_fresh and self.current is None))
 
-            if current is not None:
-                line = _item_line(text)
-                if block.label and marker is not None and marker.kind == "item":
-                    line = f"{block.label} {text}"
-                current.lines.append(line)
-            elif clauses or heading:
-                pending.append((text if not (block.label and marker is not None and marker.kind == "item")
-                                else f"{block.label} {text}", block.page))
-                heading_open = False
+    def _open_clause(self, block: Block, marker: Marker) -> None:
+        """A numbered clause, completing its parent's lead-in or the section's."""
+        self._flush()
+        key = number_key(marker.number)
+        parent = _parent(self.clauses, key)
+        lead_in = parent.text if parent is not None and parent.text.rstrip().endswith(":") else self.lead
+        self.current = _Draft(marker.number, self.heading, block.page, [marker.rest] if marker.rest else [],
+                              lead_in=lead_in)
+        self.clauses.append(self.current)
+        self.previous = key if key is not None else self.previous
+        self.heading_open = False
+
+    def _heading(self, text: str, is_heading_style: bool) -> bool:
+        """An unnumbered section title, or the second line of one; False when ``text`` is not."""
+        if self.current is None and not self.pending and (
+            is_heading_style or (self.clauses or self.heading) and _is_upper_heading(text)
+        ):
+            # An unnumbered section title between clauses ("GENERAL PROVISIONS").
+            if self.heading_open and self.heading and not is_heading_style:  # a title wrapped over two lines
+                self.heading = f"{self.heading} {_heading_text(text)}"
             else:
-                preamble.append(text)
-            previous_line = text
-        flush()
-        return clauses, preamble, warnings
+                self.heading = _heading_text(text)
+                self.lead = None
+            self.heading_open = True
+            return True
+        if (self.current is not None or self.pending) and (
+            is_heading_style or (_is_upper_heading(text) and _SENTENCE_END.search(self.previous_line))
+        ):
+            self._open_section(_heading_text(text), None, "")
+            return True
+        if (self.heading_open and self.current is None and not self.pending and self.heading
+                and _is_title_like(text) and len(text.split()) <= 8):
+            self.heading = f"{self.heading} {text.strip().rstrip('.')}"  # the title wrapped onto a second line
+            return True
+        return False
+
+    def _text(self, block: Block, marker: Marker | None, text: str) -> None:
+        """A line that opens nothing: it continues the open clause, gathers as an unnumbered paragraph
+        of the section, or, before any heading or clause, belongs to the preamble."""
+        word_item = block.label and marker is not None and marker.kind == "item"
+        if self.current is not None:
+            self.current.lines.append(f"{block.label} {text}" if word_item else _item_line(text))
+        elif self.clauses or self.heading:
+            self.pending.append((f"{block.label} {text}" if word_item else text, block.page))
+            self.heading_open = False
+        else:
+            self.preamble.append(text)
+
+    def _flush(self) -> None:
+        """The unnumbered lines gathered so far become positional clauses of their section."""
+        if not self.pending:
+            return
+        section = self.section_label
+        own_lead: str | None = None
+        clauses = self.clauses
+        for lines, page in _paragraphs(self.pending):
+            self.positions[section] = self.positions.get(section, 0) + 1
+            number = f"{section}.¶{self.positions[section]}" if section else f"¶{self.positions[section]}"
+            text = _join_lines([_item_line(x) for x in lines])
+            draft = _Draft(number, self.heading, page, [text], numbered=False,
+                           lead_in=own_lead if parse_marker(lines[0]) is not None else None)
+            clauses.append(draft)
+            own_lead = text if _is_lead_in(text) else (own_lead if draft.lead_in else None)
+        self.lead = own_lead if own_lead is not None and _is_lead_in(clauses[-1].text) or clauses[-1].lead_in else None
+        self.pending.clear()
 
 
 def _parent(clauses: list[_Draft], key: tuple[int, ...] | None) -> _Draft | None:

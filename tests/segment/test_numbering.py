@@ -1,7 +1,7 @@
 import pytest
 
-from pipeline.numbering import follows, number_key, parse_label, parse_marker
 from pipeline.numerals import roman_to_int
+from pipeline.segment.numbering import follows, number_key, parse_label, parse_marker
 
 
 @pytest.mark.parametrize(

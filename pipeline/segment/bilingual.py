@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 
 from extractors.language import KAZAKH_LETTERS
-from pipeline.numbering import parse_marker
+from pipeline.segment.numbering import parse_marker
 from schemas import Agreement, Block, Clause, Document
 
 #: The languages of a bilingual document, and the code its agreement gets.

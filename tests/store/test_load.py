@@ -14,7 +14,7 @@ from pathlib import Path
 from store_corpus import fake_read, write_agreement_file
 
 from pipeline.store import database, embedded
-from pipeline.store.ingest import ingest_paths
+from pipeline.store.load import ingest_paths
 
 
 def _snapshot(db_path):

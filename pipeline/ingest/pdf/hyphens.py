@@ -5,7 +5,7 @@ one that ends in "long-" followed by "term" broke at a real hyphen. Nothing on
 the page tells them apart (PDFium even reports soft and hard line-end hyphens
 with the same marker), so the document itself is the evidence: a compound seen
 unbroken elsewhere keeps its hyphen, a joined word seen elsewhere is joined.
-Small per-language lists of compound parts (data, in ``_pdf_compounds.json``)
+Small per-language lists of compound parts (data, in ``compounds.json``)
 decide the rest; with no evidence at all the hyphen is a typesetter's.
 """
 
@@ -32,7 +32,7 @@ _FIRST_TOKEN = re.compile(r"^(\S+)\s*")
 
 @cache
 def _compound_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    data = json.loads((Path(__file__).with_name("_pdf_compounds.json")).read_text(encoding="utf-8"))
+    data = json.loads((Path(__file__).with_name("compounds.json")).read_text(encoding="utf-8"))
     first, second, whole = set(), set(), set()
     for lang, lists in data.items():
         if lang.startswith("_"):

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.dates import find_dates, month_number, year_range
+from pipeline.segment.dates import find_dates, month_number, year_range
 
 EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
       "November", "December"]

@@ -2,7 +2,7 @@
 
 Text comes from PDFium (pypdfium2), about a hundred times faster than pdfminer:
 the page text in one call, then boxes only for the first and last character of
-each word. Ruled tables come from the page's rules (``_pdf_tables``); pdfplumber,
+each word. Ruled tables come from the page's rules (``pdf.tables``); pdfplumber,
 exact but ~100 times slower, runs only on pages whose grid is not plain. Pages are read one at a time and
 closed, so memory does not grow with the length of the document.
 """
@@ -20,9 +20,10 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipeline.errors import InputError
-from pipeline.ingest import _pdf_hyphens, _pdf_margins, _pdf_tables, ocr
-from pipeline.ingest._pdf_layout import Line, Region, Word, page_order, reading_order
+from pipeline.ingest import ocr
 from pipeline.ingest.common import DEFAULT_OPTIONS, ReadOptions, file_source, page_list, sha256_of
+from pipeline.ingest.pdf import hyphens, margins, tables
+from pipeline.ingest.pdf.layout import Line, Region, Word, page_order, reading_order
 from schemas import Block, Document, OcrPages, Table
 
 _log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def parse(path: str | Path, options: ReadOptions = DEFAULT_OPTIONS) -> Document:
     path = Path(path)
     sha256 = sha256_of(path)
     pdf = _open(path)
-    tables = _TableFinder(path)
+    finder = _TableFinder(path)
     pages: list[list[_Item]] = []
     heights: list[tuple[float, float]] = []
     unreadable: list[int] = []
@@ -76,7 +77,7 @@ def parse(path: str | Path, options: ReadOptions = DEFAULT_OPTIONS) -> Document:
         gutter: float | None = None  # the previous page's column gutter: a short last page keeps it
         for index in range(n_pages):
             try:
-                items, bounds, is_scan, gutter = _read_page(pdf, index, tables, gutter)
+                items, bounds, is_scan, gutter = _read_page(pdf, index, finder, gutter)
             except pdfium.PdfiumError as e:
                 _log.warning("%s: page %d unreadable: %s", path, index + 1, e)
                 unreadable.append(index + 1)
@@ -90,11 +91,11 @@ def parse(path: str | Path, options: ReadOptions = DEFAULT_OPTIONS) -> Document:
         wanted = _pages_to_recognise(options, scanned, n_pages, unreadable)
         read_by_ocr, ocr_warnings = _recognise(pdf, wanted, pages, heights, options, path)
     finally:
-        tables.close()
+        finder.close()
         pdf.close()
     scanned = [p for p in scanned if read_by_ocr is None or p not in read_by_ocr.pages]
     warnings = (_text_layer_warnings(scanned, n_pages - len(unreadable), pages) if scanned or read_by_ocr is None
-                else []) + ocr_warnings + tables.warnings
+                else []) + ocr_warnings + finder.warnings
     if unreadable:
         warnings.append(f"unreadable page(s): {page_list(unreadable)}")
     blocks = _blocks(_drop_furniture(pages, heights))
@@ -167,7 +168,7 @@ def _ocr_items(reading: ocr.PageReading, page_no: int) -> list[_Item]:
     pdfplumber for pixels."""
     words, regions = reading.words, []
     if reading.rules:
-        regions = _as_tables(_pdf_tables.find_grids(list(reading.rules), words).regions, page_no)
+        regions = _as_tables(tables.find_grids(list(reading.rules), words).regions, page_no)
         words = [w for w in words if not any(_inside(w, r) for r in regions)]
     items = []
     for entry in reading_order(words, regions):
@@ -223,7 +224,7 @@ def _page_count_without_pdfium(path: Path) -> int | None:
 
 
 def _read_page(
-    pdf: pdfium.PdfDocument, index: int, tables: _TableFinder, carried: float | None = None
+    pdf: pdfium.PdfDocument, index: int, finder: _TableFinder, carried: float | None = None
 ) -> tuple[list[_Item], tuple[float, float], bool, float | None]:
     """Items of one page in reading order, the page's vertical extent (bottom, top),
     whether it lacks a text layer (drawn but no text; a blank separator page does not), and its
@@ -237,7 +238,7 @@ def _read_page(
         if not words:
             # Something drawn but no text: a scan, or text outlined as curves.
             return [], (bottom, top), pdfium_c.FPDFPage_CountObjects(page.raw) > 0, None
-        regions = _tables(page, index + 1, words, tables)
+        regions = _tables(page, index + 1, words, finder)
         if regions:
             words = [w for w in words if not any(_inside(w, r) for r in regions)]
         items = []
@@ -332,12 +333,12 @@ def _tables(page: pdfium.PdfPage, page_no: int, words: list[Word], finder: _Tabl
     """Tables of a page: plain grids from PDFium's rules, the rest from pdfplumber."""
     if not words:
         return []
-    edges, complex_paths = _pdf_tables.edges_of(page)
-    if not complex_paths and len(edges) < _pdf_tables.MIN_EDGES:
+    edges, complex_paths = tables.edges_of(page)
+    if not complex_paths and len(edges) < tables.MIN_EDGES:
         return []
-    verdict = _pdf_tables.Verdict(needs_pdfplumber=True)
+    verdict = tables.Verdict(needs_pdfplumber=True)
     if not complex_paths:
-        verdict = _pdf_tables.find_grids(edges, words)
+        verdict = tables.find_grids(edges, words)
     if verdict.needs_pdfplumber:
         return finder.find(page_no, page)
     return _as_tables(verdict.regions, page_no)
@@ -411,9 +412,9 @@ def _drop_furniture(pages: list[list[_Item]], bounds: list[tuple[float, float]])
     zones = []
     for items, (bottom, top) in zip(pages, bounds, strict=True):
         lines = [(k, it.text, it.top - bottom, it.bottom - bottom) for k, it in enumerate(items) if it.text is not None]
-        zones.append(_pdf_margins.zone_lines(lines, top - bottom))
+        zones.append(margins.zone_lines(lines, top - bottom))
     opening = " ".join(it.text for it in (pages[0] if pages else [])[:_OPENING_LINES] if it.text is not None)
-    drop = _pdf_margins.furniture(zones, opening)
+    drop = margins.furniture(zones, opening)
     kept = []
     for items, positions in zip(pages, drop, strict=True):
         kept.extend(it for k, it in enumerate(items) if k not in positions)
@@ -421,7 +422,7 @@ def _drop_furniture(pages: list[list[_Item]], bounds: list[tuple[float, float]])
 
 
 def _blocks(items: list[_Item]) -> list[Block]:
-    texts = _pdf_hyphens.rejoin([it.text for it in items])
+    texts = hyphens.rejoin([it.text for it in items])
     blocks = []
     for it, text in zip(items, texts, strict=True):
         if it.table is not None:

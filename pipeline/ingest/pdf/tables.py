@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from pipeline.ingest._pdf_layout import Region, Word, rows_of
+from pipeline.ingest.pdf.layout import Region, Word, rows_of
 
 # A path thinner than this (points) is a rule; coordinates closer than this are the same line.
 THIN = 3.0

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.analyze import read_agreement
-from pipeline.bilingual import compared, parallels, text_language
 from pipeline.ingest import parse
 from pipeline.segment import segment
+from pipeline.segment.bilingual import compared, parallels, text_language
 
 CORPORA = Path(__file__).resolve().parents[2] / "corpora"
 BILINGUAL = ["medcentre-2024-kkru", "energoservice-2025-kkru-table", "energoservice-2025-kkru-columns"]

@@ -3,7 +3,7 @@
 python-docx opens the package; the body is walked in its XML because the text a
 reader sees is not ``paragraph.text``: tracked deletions must go, moved-to text must
 stay, field codes are not text, and the clause number Word prints ("5.3.") is not in
-the paragraph at all but in numbering.xml (see ``_numbering``).
+the paragraph at all but in numbering.xml (see ``list_numbering``).
 
 Hostile files are refused before python-docx inflates anything: the ZIP directory is
 checked for sizes and compression ratios, and XML parts for DTDs.
@@ -25,8 +25,8 @@ from docx.styles import BabelFish
 from lxml import etree
 
 from pipeline.errors import InputError
-from pipeline.ingest._numbering import MC, Definitions, Numbering, W
 from pipeline.ingest.common import DEFAULT_OPTIONS, ReadOptions, file_source
+from pipeline.ingest.docx.list_numbering import MC, Definitions, Numbering, W
 from schemas import Block, Document, Table
 
 _log = logging.getLogger(__name__)

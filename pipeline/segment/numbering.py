@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from pipeline.dates import month_number
+from pipeline.segment.dates import month_number
 
 MarkerKind = Literal["section", "clause", "item"]
 
