@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from archive_files import GENERAL, SAMPLES
 
-from pipeline.store.ingest import ingest_paths
+from pipeline.store.load import ingest_paths
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from pipeline.archive.audit import audit
 from pipeline.cli import cli
-from pipeline.store.ingest import ingest_paths
+from pipeline.store.load import ingest_paths
 
 
 def _findings(result) -> list[tuple]:

@@ -19,7 +19,7 @@ from pipeline.archive.versions import (
 )
 from pipeline.cli import cli
 from pipeline.store import database
-from pipeline.store.ingest import ingest_paths
+from pipeline.store.load import ingest_paths
 
 
 def _files(db, agreement_id):
