@@ -158,15 +158,7 @@ def audit(db, since, sector, region, jobs, limit, fmt, output, show_all, fail_on
         raise click.UsageError("--all: the audit counts ok verdicts but does not store them; see `kelisim check --all`")
 
     bar = ProgressBar("auditing")
-    counted = {"done": 0, "total": 0}
-
-    def on_total(n: int) -> None:
-        counted["total"] = n
-
-    def on_done(path: str) -> None:
-        counted["done"] += 1
-        bar.update(counted["done"], counted["total"], path)
-
+    on_total, on_done = bar.counting()
     close = bar.close
     try:
         result = run_audit(

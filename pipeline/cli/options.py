@@ -185,6 +185,19 @@ class ProgressBar:
             self._task = self._bar.add_task("", total=total)
         self._bar.update(self._task, completed=done, total=total, description=what[-50:])
 
+    def counting(self):
+        """(on_total(n), on_item(what)) for work that says its total first, then each item done."""
+        counted = {"done": 0, "total": 0}
+
+        def on_total(total: int) -> None:
+            counted["total"] = total
+
+        def on_item(what: str) -> None:
+            counted["done"] += 1
+            self.update(counted["done"], counted["total"], what)
+
+        return on_total, on_item
+
     def close(self) -> None:
         if self._bar is not None:
             self._bar.stop()

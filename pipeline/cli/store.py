@@ -58,16 +58,8 @@ def ingest(paths, jobs, allow_empty, db, fmt, output, ocr):
 
     Example: kelisim ingest corpora/samples --jobs 2 --db kelisim.db
     """
-    done = {"files": 0, "total": 0}
-
-    def on_total(total: int) -> None:
-        done["total"] = total
-
-    def on_file(path: str) -> None:
-        done["files"] += 1
-        bar.update(done["files"], done["total"], path)
-
     with ProgressBar("ingesting") as bar:
+        on_total, on_file = bar.counting()
         try:
             report = ingest_paths(
                 paths, db, jobs=jobs, allow_empty=allow_empty, ocr=ocr,
