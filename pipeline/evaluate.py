@@ -19,7 +19,10 @@ language (``all``, ``en``, ``ru``, ...):
 * modality: accuracy over gold clauses (a clause that binds nobody has gold
   modality ``null``, and predicting ``null`` for it is correct);
 * norms: precision/recall; a norm counts when parameter, comparator, value and
-  unit all match (the condition and quoted text are not scored);
+  unit all match (the condition and quoted text are not scored). A gold written
+  before the taxonomy gained a parameter cannot hold norms of it: given the
+  parameters the gold could use, a predicted norm of another parameter is counted
+  apart (``outside``), and ``precision_all`` counts it as false;
 * per document: clause-number precision/recall and metadata exactness
   (level, language, valid_from, valid_to).
 """
@@ -51,15 +54,23 @@ class Counts:
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    outside: int = 0  # predicted items the gold could not name (norms of a parameter it never uses)
 
     def add(self, other: Counts) -> None:
         self.tp += other.tp
         self.fp += other.fp
         self.fn += other.fn
+        self.outside += other.outside
 
     @property
     def precision(self) -> float | None:
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def precision_all(self) -> float | None:
+        """Precision with the items outside the gold's vocabulary counted as false."""
+        predicted = self.tp + self.fp + self.outside
+        return self.tp / predicted if predicted else None
 
     @property
     def recall(self) -> float | None:
@@ -77,10 +88,13 @@ class Counts:
         return self.tp + self.fn
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "tp": self.tp, "fp": self.fp, "fn": self.fn, "support": self.support,
             "precision": self.precision, "recall": self.recall, "f1": self.f1,
         }
+        if self.outside:
+            out.update(outside=self.outside, precision_all=self.precision_all)
+        return out
 
 
 @dataclass
@@ -283,8 +297,12 @@ def _scored(norm) -> bool:
     return parameter != "unassigned"
 
 
-def score_clause(gold: dict | None, predicted: Clause | None) -> tuple[Scores, list[str]]:
-    """Scores of one aligned pair (either side may be missing) and what differed."""
+def score_clause(gold: dict | None, predicted: Clause | None,
+                 parameters: frozenset[str] | None = None) -> tuple[Scores, list[str]]:
+    """Scores of one aligned pair (either side may be missing) and what differed.
+
+    ``parameters``: those the gold could use; predicted norms of others are counted ``outside``.
+    """
     scores = Scores(clauses=1 if gold is not None else 0)
     problems = []
     gold_topics = set(gold["topics"]) if gold else set()
@@ -304,13 +322,18 @@ def score_clause(gold: dict | None, predicted: Clause | None) -> tuple[Scores, l
         if not scores.modality_correct:
             problems.append(f"modality gold={gold.get('modality')} predicted={pred_modality}")
     gold_norms = Counter(norm_key(n) for n in (gold or {}).get("norms") or () if _scored(n))
-    pred_norms = Counter(norm_key(n) for n in (predicted.norms if predicted else ()) if _scored(n))
+    every = Counter(norm_key(n) for n in (predicted.norms if predicted else ()) if _scored(n))
+    pred_norms = Counter({k: v for k, v in every.items() if parameters is None or k[0] in parameters})
+    outside = every - pred_norms
     matched = sum((gold_norms & pred_norms).values())
     scores.norms = Counts(
-        tp=matched, fp=sum(pred_norms.values()) - matched, fn=sum(gold_norms.values()) - matched
+        tp=matched, fp=sum(pred_norms.values()) - matched, fn=sum(gold_norms.values()) - matched,
+        outside=sum(outside.values()),
     )
     if gold_norms != pred_norms:
         problems.append(f"norms gold={sorted(gold_norms.elements())} predicted={sorted(pred_norms.elements())}")
+    if outside:
+        problems.append(f"norms outside the gold's parameters={sorted(outside.elements())}")
     return scores, problems
 
 
@@ -318,7 +341,8 @@ def _clause_key(gold_clause: dict) -> tuple[str | None, str]:
     return gold_clause.get("language"), str(gold_clause["number"])
 
 
-def score_document(gold: GoldDocument, agreement: Agreement, result: DocumentResult) -> DocumentResult:
+def score_document(gold: GoldDocument, agreement: Agreement, result: DocumentResult,
+                   parameters: frozenset[str] | None = None) -> DocumentResult:
     """Align clauses by number (and language, in a bilingual agreement) and fill the document's
     scores, clause-number counts and metadata."""
     gold_numbers = Counter(_clause_key(c) for c in gold.clauses)
@@ -333,13 +357,13 @@ def score_document(gold: GoldDocument, agreement: Agreement, result: DocumentRes
     for g in gold.clauses:
         candidates = predicted_by_number.get(_clause_key(g))
         predicted = candidates.pop(0) if candidates else None
-        scores, problems = score_clause(g, predicted)
+        scores, problems = score_clause(g, predicted, parameters)
         result.scores.add(scores)
         if problems:
             result.mismatches.append({"number": str(g["number"]), "problems": problems})
     for leftovers in predicted_by_number.values():
         for clause in leftovers:
-            scores, problems = score_clause(None, clause)
+            scores, problems = score_clause(None, clause, parameters)
             result.scores.add(scores)
             if problems:
                 result.mismatches.append({"number": clause.number, "problems": ["no gold clause", *problems]})
@@ -364,12 +388,15 @@ def evaluate(
     read: Reader | None = None,
     annotate: Annotator | None = None,
     doc_ids: Iterable[str] | None = None,
+    parameters: frozenset[str] | None = None,
 ) -> EvalReport:
     """Score the pipeline on every gold document of ``gold_dir``.
 
     ``read`` (default ``pipeline.analyze.read_agreement``) turns a file into an
     annotated Agreement. ``annotate`` (default ``extractors.annotate``) annotates
     the Agreement built from gold texts. ``doc_ids`` restricts the documents.
+    ``parameters``: the parameters the gold could use (``evaluate_findings.gold_parameters``);
+    predicted norms of others are counted apart as ``outside``. None scores them all.
     """
     wanted = set(doc_ids) if doc_ids else None
     golds = [g for g in load_gold(gold_dir) if wanted is None or g.doc_id in wanted]
@@ -379,11 +406,13 @@ def evaluate(
         from pipeline.analyze import analyze as annotate
     report = EvalReport(gold_dir=str(gold_dir), from_text=from_text)
     for gold in golds:
-        report.documents.append(_evaluate_one(gold, from_text=from_text, read=read, annotate=annotate))
+        report.documents.append(_evaluate_one(gold, from_text=from_text, read=read, annotate=annotate,
+                                              parameters=parameters))
     return report
 
 
-def _evaluate_one(gold: GoldDocument, *, from_text: bool, read: Reader | None, annotate: Annotator | None) -> DocumentResult:
+def _evaluate_one(gold: GoldDocument, *, from_text: bool, read: Reader | None, annotate: Annotator | None,
+                  parameters: frozenset[str] | None = None) -> DocumentResult:
     source = str(gold.path) if from_text or not gold.files else str((gold.path.parent / gold.files[0]).resolve())
     result = DocumentResult(gold.doc_id, gold.language, gold.holdout, source, from_text)
     try:
@@ -398,7 +427,7 @@ def _evaluate_one(gold: GoldDocument, *, from_text: bool, read: Reader | None, a
         result.error = f"{type(exc).__name__}: {exc}"
         # Everything of an unreadable document is missed: score it against an empty agreement.
         agreement = Agreement(id=gold.doc_id, source=Source(path=source, sha256="0" * 64, format="pdf"))
-    return score_document(gold, agreement, result)
+    return score_document(gold, agreement, result, parameters)
 
 
 def report_json(report: EvalReport) -> str:

@@ -72,12 +72,11 @@ def eval_command(gold_dir, fmt, from_text, findings, real, texts, details, outpu
         return
     if not evaluation.load_gold(gold_dir):
         raise click.BadParameter(f"{gold_dir}: no gold files (<doc_id>.json with clauses)", param_hint="GOLD_DIR")
-    report = evaluation.evaluate(gold_dir, from_text=from_text)
-    scored = None
-    if findings is not None:
-        from pipeline.evaluate_findings import evaluate_findings, gold_parameters
+    from pipeline.evaluate_findings import evaluate_findings, gold_parameters
 
-        scored = evaluate_findings(findings, gold_dir, parameters=gold_parameters(gold_dir, findings))
+    parameters = gold_parameters(gold_dir, findings)
+    report = evaluation.evaluate(gold_dir, from_text=from_text, parameters=parameters)
+    scored = evaluate_findings(findings, gold_dir, parameters=parameters) if findings is not None else None
     with report_output(output) as stream:
         if fmt == "json":
             out = json.loads(evaluation.report_json(report))

@@ -133,6 +133,31 @@ def test_altered_gold_costs_exactly_what_was_altered(tmp_path, original):
     assert len(rep.documents[0].mismatches[0]["problems"]) == 3
 
 
+def test_a_norm_of_a_parameter_the_gold_never_uses_is_counted_apart(tmp_path, original):
+    """A gold written before the taxonomy gained a parameter: a predicted norm of it is ``outside``,
+    not a false positive, and ``precision_all`` still counts it as false."""
+    perfect = _perfect_annotator(original)
+
+    def add_a_union_funding_norm(agreement: Agreement) -> Agreement:
+        agreement = perfect(agreement)
+        clauses = list(agreement.clauses)
+        i = next(i for i, c in enumerate(clauses) if c.number == "2.2")
+        extra = Norm(parameter="union_rights.funding", comparator=">=", value=1, unit="percent")
+        clauses[i] = clauses[i].model_copy(update={"norms": (*clauses[i].norms, extra)})
+        return agreement.model_copy(update={"clauses": tuple(clauses)})
+
+    gold_dir = _write(tmp_path / "gold", original)
+    used = frozenset(n["parameter"] for c in original["clauses"] for n in c.get("norms") or ())
+    assert "union_rights.funding" not in used
+    counted = evaluate(gold_dir, from_text=True, annotate=add_a_union_funding_norm).groups()["all"]["en"].norms
+    apart = evaluate(gold_dir, from_text=True, annotate=add_a_union_funding_norm, parameters=used).groups()["all"]["en"].norms
+    assert (counted.fp, counted.outside) == (1, 0)
+    assert (apart.fp, apart.outside, apart.tp) == (0, 1, counted.tp)
+    assert apart.precision == 1.0
+    assert apart.precision_all == pytest.approx(counted.precision)
+    assert apart.to_dict()["outside"] == 1
+
+
 def test_missed_and_extra_clauses_count_against_the_pipeline(tmp_path, original):
     perfect = _perfect_annotator(original)
 
