@@ -82,11 +82,12 @@ MARKERS = (
     "top_up",  # "topped up", «доплата», «для доведения»: a later "up to" names the level reached, not a ceiling
     "regime",  # "on a (36-hour week)", «при (36-часовой рабочей неделе)», «(36 сағаттық аптасы) кезінде»: a condition
     "union_party",  # "Association", «профсоюз»: a party that is the workers' organisation (first entry: its lemma)
+    "own_ceiling",  # "up to", «до», «дейін»: a ceiling bound to its own number, never shared with the next case's amount
 )
 CONDITION_KINDS = (
     "seniority", "years", "disability", "group", "hazard_class", "harmful", "particularly_harmful",
     "dangerous", "birth", "marriage", "death_relative", "death_employee", "each_child", "children",
-    "medical_treatment", "age_years", "retirement", "depending",
+    "medical_treatment", "age_years", "retirement", "depending", "work_injury",
 )
 RANGE_KINDS = ("from", "to", "or_more", "at_least", "more_than", "less_than", "up_to")
 REFERENCE_KINDS = ("amount", "general", "sectoral", "regional", "collective", "labour_code", "clause")

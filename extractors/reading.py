@@ -549,6 +549,13 @@ def _comparator(doc: Doc, spans: _Spans, q: Quantity, lo: int, taken: set[int]) 
     return "=", None, None
 
 
+def _own_ceiling(spans: _Spans, span: tuple[int, int]) -> bool:
+    """Whether a comparator is a ceiling bound to its own number ("up to", «в размере до», «дейін»):
+    its words are that ceiling's and the words that may stand before a quantity ("in an amount of")."""
+    words = [i for i in range(*span) if not (spans.is_marker("gap", i) or spans.is_marker("between", i))]
+    return bool(words) and all(spans.is_marker("own_ceiling", i) for i in words)
+
+
 def _comparator_after(doc: Doc, spans: _Spans, q: Quantity) -> Span | None:
     """A comparator right after a quantity ("5 years or more", «40 сағаттан аспайтын»), past a comma
     or a few words that may stand between a number and its unit («ЕТЖ-дан кем емес»)."""
@@ -728,6 +735,12 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, parts: list[Part]
     after_previous = prev_end if prev_end > part.start else -1
     before = fitting([c for c in cues.text if max(part.start, prev_end) <= c[0] and c[1] <= q.start
                       and not (c[0] == after_previous or (c[0] == after_previous + 1 and spans.is_marker("between", after_previous)))])
+    if before and all(c[3] for c in before):
+        # only a generic word ("paid") since the previous quantity: a named guarantee of the same part
+        # governs it ("a funeral grant of up to 30 MCI is paid ..., otherwise 10 MCI")
+        named = fitting([c for c in cues.text if part.start <= c[0] and c[1] <= q.start and not c[3]])
+        if named:
+            before = named
     if before:
         nearest = max(before, key=lambda c: (c[1], c[1] - c[0]))
         chain = _coordinated(doc, spans, [(s, e, p) for s, e, p, _, _ in before if e <= nearest[1]])
@@ -920,7 +933,9 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
     reading.quantities = quantities
     # what a parameter's `requires` may find: the head terms of topics (not their looser terms)
     topic_words = {s.id_ for s in spans.layer("topic")} | {span.id_ for span, _ in topic_pairs(doc)}
-    cond_kinds = {c.kind for c in conditions}
+    # and the conditions read; a cause with no phrase of its own ("an accident at work") by its words alone
+    phrased = lex.conditions.get("phrases") or {}
+    cond_kinds = {c.kind for c in conditions} | {s.id_ for s in spans.layer("cond") if s.id_ not in phrased}
     for other in (heading, outer):
         if other is not None:
             topic_words |= {s.id_ for s in other.layer("topic")}
@@ -940,9 +955,11 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             comparator = q.comparator  # "fortnightly": at least twice a month
         if cmp_span is None and not_guarantee is None and idx:
             # "shall not exceed 40 hours a week, and for ... harmful work, 36 hours a week": one comparator
-            # for both values of a sentence
+            # for both values of a sentence; not a ceiling bound to its own number: "up to 50 MCI, and
+            # 20 MCI where no documents are presented" («до 23000 рублей, а при отсутствии документов – 11500»)
             earlier = next((r for r in reversed(reading.readings) if r.quantity.unit == q.unit), None)
-            if earlier is not None and earlier.comparator_span and part.start <= earlier.quantity.start:
+            if earlier is not None and earlier.comparator_span and part.start <= earlier.quantity.start \
+                    and not _own_ceiling(spans, earlier.comparator_span):
                 comparator, cmp_span = earlier.comparator, earlier.comparator_span
                 if earlier.parameters and earlier.cue_spans == overtime_cue.get(earlier.parameters[0]):
                     not_guarantee = "a threshold (shared)"  # hours past which overtime begins, said again
