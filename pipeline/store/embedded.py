@@ -41,10 +41,10 @@ from pipeline.store.query import (
 
 _log = logging.getLogger(__name__)
 
-INDEX_SCHEMA = 2  # bump when the fields below change: an older index is then rebuilt
+INDEX_SCHEMA = 3  # bump when the fields below change: an older index is then rebuilt
 _META = "kelisim-index.json"
 _STEM, _PLAIN = "kel_stem", "kel_plain"
-_KEYWORDS = ("topic", "level", "sector", "region", "agreement")
+_KEYWORDS = ("topic", "level", "sector", "region", "agreement", "clause_language", "parallel")
 _WRITER_HEAP = 64_000_000
 
 
@@ -175,10 +175,6 @@ def exists(path: Path) -> bool:
     return Path(path).is_dir() and Index.exists(str(path))
 
 
-def _text_field(language: str | None) -> str:
-    return "text_kk" if language == "kk" else "text"
-
-
 class _Keys:
     """The numbering of facet profiles and topic sets, kept in the index's stamp file."""
 
@@ -213,9 +209,9 @@ def _document(row: database.IndexRow, keys: _Keys) -> Document:
     doc.add_text("clause_id", row.clause_id)
     doc.add_text("agreement", row.agreement)
     doc.add_text("number", row.number)
-    doc.add_text(_text_field(row.language), row.text)
+    doc.add_text("text_kk" if row.kazakh else "text", row.text)
     doc.add_unsigned("ordinal", row.ordinal)
-    for name in ("level", "sector", "region", "title"):
+    for name in ("level", "sector", "region", "title", "clause_language", "parallel"):
         value = getattr(row, name)
         if value:
             doc.add_text(name, value)

@@ -50,6 +50,7 @@ def test_embedded_hit_carries_the_spec_fields(stored_db, corpus):
         "clause_id": f"{corpus[0].id}:5.2", "agreement": corpus[0].id, "number": "5.2",
         "title": corpus[0].title, "level": "collective", "sector": "mining_metallurgy", "region": "Karaganda",
         "year": 2024, "page": 1, "topics": ["wage_payment"], "score": 0, "snippet": "",
+        "clause_language": None, "parallel": None,  # set in a bilingual agreement only
     }  # fmt: skip
     assert "<mark>twice</mark>" in hit.snippet
 
