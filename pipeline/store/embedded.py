@@ -171,8 +171,20 @@ def _schema() -> tantivy.Schema:
     return sb.build()
 
 
-def exists(path: Path) -> bool:
+def _present(path: Path) -> bool:
     return Path(path).is_dir() and Index.exists(str(path))
+
+
+def exists(path: Path) -> bool:
+    """Whether an index is there that this kelisim can open: one whose stamp names an older layout
+    (INDEX_SCHEMA) has other fields, which tantivy refuses to open, and counts as none: it is rebuilt."""
+    if not _present(path):
+        return False
+    try:
+        layout = json.loads((Path(path) / _META).read_text(encoding="utf-8")).get("schema")
+    except (OSError, ValueError, AttributeError):
+        return True  # no stamp to read: opened, and its generation is unknown
+    return layout == INDEX_SCHEMA
 
 
 class _Keys:
@@ -234,7 +246,7 @@ class EmbeddedIndex:
         self.schema = _schema()
         if create:
             self.path.mkdir(parents=True, exist_ok=True)
-        elif not exists(self.path):
+        elif not _present(self.path):
             raise FileNotFoundError(f"{self.path}: no search index; run `kelisim index`")
         try:
             self.index = Index(self.schema, path=str(self.path), reuse=not create)
