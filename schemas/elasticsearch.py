@@ -4,7 +4,7 @@ One search document is one clause with the search-relevant fields of its
 agreement. Field types follow the models' annotations, so a field added to
 ``Clause``, ``Norm`` or ``Agreement`` shows up here (or fails the mapping test
 until it is placed). ``python -m schemas.elasticsearch`` rewrites the committed
-``schemas/json/elasticsearch-template.json``.
+``schemas/json/elasticsearch-template.json`` (so does ``make schemas``).
 """
 
 from __future__ import annotations
@@ -27,8 +27,10 @@ TEMPLATE_PATH = Path(__file__).with_name("json") / "elasticsearch-template.json"
 _FULL_TEXT = {"text", "heading", "condition", "title"}
 # Fields the search document does not carry: provenance and rule evidence stay in the database.
 _SKIP = {"tables", "evidence", "clauses", "source", "warnings", "parties", "ocr"}
-# Model field -> search-document field, where the document has a flatter name.
-_RENAME = {("Clause", "id"): "clause_id", ("Agreement", "id"): "agreement", ("Clause", "topics"): "topics"}
+# Model field -> search-document field, where the document has a flatter name (or where a clause's
+# field would meet its agreement's: ``language`` is the agreement's, ``kk+ru`` for a bilingual one).
+_RENAME = {("Clause", "id"): "clause_id", ("Agreement", "id"): "agreement", ("Clause", "topics"): "topics",
+           ("Clause", "language"): "clause_language"}  # fmt: skip
 
 # Mirrors the embedded index: words are runs of letters and digits (tantivy's
 # SimpleTokenizer), English and Russian Snowball stemmers in one chain (each
@@ -97,7 +99,9 @@ def _properties(model: type[BaseModel]) -> dict:
 
 
 def _document_properties() -> dict:
-    props = {**_properties(Agreement), **_properties(Clause)}
+    agreement, clause = _properties(Agreement), _properties(Clause)
+    assert not set(agreement) & set(clause), "a clause field would hide its agreement's: rename it"
+    props = {**agreement, **clause}
     # The clause text is analysed per language: Kazakh has no stemmer here.
     props["text"] = {"type": "text", "analyzer": "kel_stem"}
     props["text_kk"] = {"type": "text", "analyzer": "kel_plain"}

@@ -1,7 +1,9 @@
-"""Write the JSON Schema files of the public models: ``python -m schemas.generate``.
+"""Write the JSON Schema files of the public models and the Elasticsearch index template:
+``python -m schemas.generate`` (``make schemas``).
 
 The files under ``schemas/json/`` are committed so users can validate our JSON
-without Python; ``tests/schemas`` fails when they drift from the models.
+without Python; ``tests/schemas`` (and ``tests/store`` for the template) fail when they
+drift from the models.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from schemas.elasticsearch import write_template
 from schemas.models import Agreement, Document, Finding, Report
 
 JSON_DIR = Path(__file__).with_name("json")
@@ -28,6 +31,7 @@ def main() -> None:
     JSON_DIR.mkdir(exist_ok=True)
     for name, text in schema_files().items():
         (JSON_DIR / name).write_text(text, encoding="utf-8")
+    write_template()
 
 
 if __name__ == "__main__":

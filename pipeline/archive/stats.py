@@ -1,7 +1,8 @@
 """``kelisim stats``: how a norm parameter is set across the stored agreements in force.
 
 One value per agreement: its first norm of the parameter that binds every worker (no condition)
-in the comparable unit. The comparable unit is the one most agreements use (ties: the taxonomy's
+in the comparable unit. An agreement printed in Kazakh and Russian counts once, by the version
+``check`` and ``diff`` compare (:data:`pipeline.segment.bilingual.COMPARED`, the Russian text). The comparable unit is the one most agreements use (ties: the taxonomy's
 order), or the one asked for; agreements stating the parameter only in other units, or only for
 a group of workers, are counted apart, never converted. Quartiles are exact
 (``statistics.quantiles``, inclusive method), so the embedded and the Elasticsearch backends,
@@ -200,14 +201,18 @@ def placements(own: list[NormRow], rows_of, *, on: date | None = None) -> list[P
 _ROWS_SQL = (
     "SELECT a.id, n.parameter, a.title, a.level, a.sector, a.region, a.valid_from, a.valid_to, c.number, n.value,"
     " n.unit, n.condition FROM norms n JOIN clauses c ON c.rowid = n.clause_rowid"
-    " JOIN agreements a ON a.id = c.agreement_id WHERE {where} ORDER BY a.id, c.position, n.position"
+    " JOIN agreements a ON a.id = c.agreement_id WHERE {where} AND (c.language IS NULL OR c.language = ?)"
+    " ORDER BY a.id, c.position, n.position"
 )
 
 
 def stored_norms(conn, *, parameter: str | None = None, agreement: str | None = None) -> list[NormRow]:
-    """The norms of a parameter (or of one agreement) in the clause database, in storage order."""
+    """The norms of a parameter (or of one agreement) in the clause database, in storage order; of a
+    bilingual agreement, those of its compared version only."""
+    from pipeline.segment.bilingual import COMPARED
+
     where, args = ("n.parameter = ?", (parameter,)) if parameter else ("a.id = ?", (agreement,))
-    return [NormRow(*r) for r in conn.execute(_ROWS_SQL.format(where=where), args)]
+    return [NormRow(*r) for r in conn.execute(_ROWS_SQL.format(where=where), (*args, COMPARED))]
 
 
 # --------------------------------------------------------------------------- the chart

@@ -3,7 +3,9 @@
 Same text: the fingerprint of an agreement is the sha256 of its clause texts with case,
 spaces and punctuation folded away, so the PDF and the DOCX of one text (whose line breaks,
 hyphens and quotes differ) have one fingerprint; the store keeps such a file as the second
-file of the agreement already stored (:func:`pipeline.store.database.store_agreement`).
+file of the agreement already stored (:func:`pipeline.store.database.store_agreement`). An
+agreement printed in Kazakh and Russian is read version by version, so its printings one text
+after the other, in two columns and in a two-column table are one text where they read alike.
 
 Versions: two stored agreements are versions of one agreement when they are of the same kind
 (level, language, sector, region), between the same parties (or, where a text names no
@@ -38,9 +40,22 @@ def fingerprint(texts: Iterable[str], head: Iterable[str | None] = ()) -> str | 
     return hashlib.sha256("\n".join([*heading, "", *folded]).encode("utf-8")).hexdigest()
 
 
+def fingerprint_texts(clauses: Iterable[tuple[str | None, str]]) -> list[str]:
+    """The clause texts a fingerprint reads, from (clause language, text) in printed order: those of a
+    bilingual agreement version by version, the Kazakh one first, so the printings of one text that put
+    either version first (one after the other, in two columns, in a two-column table) are one text."""
+    return [text for _, text in _by_version(list(clauses), key=lambda lt: lt[0])]
+
+
+def _by_version(items: list, key) -> list:
+    from pipeline.segment.bilingual import KAZAKH
+
+    return sorted(items, key=lambda item: key(item) != KAZAKH)  # stable: printed order within each version
+
+
 def agreement_fingerprint(agreement) -> str | None:
     """The fingerprint of an agreement: its clause texts under its head (:func:`head`)."""
-    return fingerprint((c.text for c in agreement.clauses), head(agreement))
+    return fingerprint(fingerprint_texts((c.language, c.text) for c in agreement.clauses), head(agreement))
 
 
 def head(agreement) -> tuple[str | None, ...]:
@@ -62,9 +77,11 @@ ClauseKey = tuple[str, str, tuple]
 
 
 def clause_keys(agreement) -> list[ClauseKey]:
+    """Its clauses as same-text detection compares them, a bilingual agreement's version by version as
+    :func:`fingerprint_texts` reads them."""
     return [
         (c.number, c.text, tuple((n.parameter, n.comparator, n.value, n.unit, n.condition) for n in c.norms))
-        for c in agreement.clauses
+        for c in _by_version(list(agreement.clauses), key=lambda c: c.language)
     ]
 
 

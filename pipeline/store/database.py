@@ -21,11 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from schemas import Agreement, Clause, Evidence, Finding, Norm, OcrPages, Source, Table
+from schemas import Agreement, Clause, Evidence, Finding, Incorporation, Norm, OcrPages, Source, Table
 
 _log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Each entry migrates from user_version == index to index + 1. The statements are
 # idempotent (IF NOT EXISTS, OR IGNORE) as well as run under the write lock, so two
@@ -111,6 +111,20 @@ _MIGRATIONS: tuple[str, ...] = (
         status TEXT NOT NULL,               -- the highest severity found, "clean", or "error: ..."
         counts TEXT NOT NULL DEFAULT '{}'   -- findings by severity, JSON
     );
+    """,
+    # Agreements printed in Kazakh and Russian (pipeline.segment.bilingual): each clause's language and
+    # the id of its twin in the other version; the provision a norm applied by reference comes from, and
+    # what a clause cites (Incorporation as JSON), which comparing a stored agreement needs as much as
+    # comparing its file; whether its number was printed, the lead-in it completes, the preamble.
+    """
+    ALTER TABLE clauses ADD COLUMN language TEXT;
+    ALTER TABLE clauses ADD COLUMN parallel TEXT;
+    ALTER TABLE norms ADD COLUMN by_reference TEXT;
+    ALTER TABLE clauses ADD COLUMN incorporations TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE clauses ADD COLUMN numbered INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE clauses ADD COLUMN lead_in TEXT;
+    ALTER TABLE agreements ADD COLUMN preamble TEXT;
+    UPDATE clauses SET numbered = 0 WHERE number LIKE '%¶%';
     """,
 )
 
@@ -250,8 +264,9 @@ def _migrate(conn: sqlite3.Connection) -> None:
             _log.info("migrating clause database to schema %d", target + 1)
             for statement in _statements(_MIGRATIONS[target]):
                 conn.execute(statement)
-            if target + 1 == 3:
-                _fill_fingerprints(conn)
+            fill = _FILLS.get(target + 1)
+            if fill is not None:
+                fill(conn)
             conn.execute(f"PRAGMA user_version = {target + 1}")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -259,26 +274,64 @@ def _migrate(conn: sqlite3.Connection) -> None:
     conn.execute("COMMIT")
 
 
-def _fill_fingerprints(conn: sqlite3.Connection) -> None:
+def _fill_fingerprints(conn: sqlite3.Connection, where: str = "1", args: tuple = ()) -> None:
     """The fingerprint of every agreement stored before schema 3 (two files of one text stay two
-    agreements: which of them to keep is the next ingest's decision, not a migration's)."""
-    from pipeline.archive.versions import fingerprint
+    agreements: which of them to keep is the next ingest's decision, not a migration's); ``where``
+    narrows it to some agreements (``a.`` is the agreements table)."""
+    from pipeline.archive.versions import fingerprint, fingerprint_texts, head
 
-    texts: dict[str, list[str]] = {}
-    for agreement_id, text in conn.execute("SELECT agreement_id, text FROM clauses ORDER BY agreement_id, position"):
-        texts.setdefault(agreement_id, []).append(text)
-    from pipeline.archive.versions import head
-
+    has_language = any(r[1] == "language" for r in conn.execute("PRAGMA table_info(clauses)"))
+    texts: dict[str, list[tuple[str | None, str]]] = {}
+    for agreement_id, language, text in conn.execute(
+        f"SELECT c.agreement_id, {'c.language' if has_language else 'NULL'}, c.text FROM clauses c"
+        f" JOIN agreements a ON a.id = c.agreement_id WHERE {where} ORDER BY c.agreement_id, c.position",
+        args,
+    ):
+        texts.setdefault(agreement_id, []).append((language, text))
     columns = ("id", "title", "valid_from", "valid_to", "level", "language", "sector", "region", "parties")
     heads = {}
-    for row in conn.execute(f"SELECT {', '.join(columns)} FROM agreements").fetchall():
+    for row in conn.execute(f"SELECT {', '.join(f'a.{c}' for c in columns)} FROM agreements a WHERE {where}", args):
         fields = dict(zip(columns, row, strict=True))
         fields["parties"] = tuple(json.loads(fields["parties"]))
         heads[fields["id"]] = head(Agreement.model_construct(**fields))
     conn.executemany(
         "UPDATE agreements SET fingerprint = ? WHERE id = ?",
-        [(fingerprint(t, heads.get(a, ())), a) for a, t in texts.items()],
+        [(fingerprint(fingerprint_texts(t), heads.get(a, ())), a) for a, t in texts.items()],
     )
+
+
+def _fill_bilingual(conn: sqlite3.Connection) -> None:
+    """The language and the twin of every clause of a ``kk+ru`` agreement stored before schema 4, as
+    segmentation gives them: the Kazakh version's clause ids are ``ag_…:kk:5.3``, and a numbered clause's
+    twin is the other version's clause of the same number (positional numbers, "3.¶2", link nothing);
+    then those agreements' fingerprints, which read the versions in a fixed order. What was not stored
+    before (which norms were applied by reference, what clauses cite, lead-ins, preambles) stays unknown
+    until the file is ingested again: such norms are compared as plain norms meanwhile."""
+    from pipeline.segment.bilingual import BILINGUAL, KAZAKH, RUSSIAN
+
+    rows = conn.execute(
+        "SELECT c.rowid, c.id, c.agreement_id, c.number FROM clauses c JOIN agreements a ON a.id = c.agreement_id"
+        " WHERE a.language = ? ORDER BY c.rowid",
+        (BILINGUAL,),
+    ).fetchall()
+    language = {rowid: KAZAKH if cid.startswith(f"{agreement}:{KAZAKH}:") else RUSSIAN
+                for rowid, cid, agreement, _ in rows}  # fmt: skip
+    twins: dict[tuple[str, str, str], str] = {}
+    for rowid, cid, agreement, number in rows:
+        twins.setdefault((agreement, language[rowid], number), cid)
+    other = {KAZAKH: RUSSIAN, RUSSIAN: KAZAKH}
+    conn.executemany(
+        "UPDATE clauses SET language = ?, parallel = ? WHERE rowid = ?",
+        [
+            (language[rowid], None if "¶" in number else twins.get((agreement, other[language[rowid]], number)), rowid)
+            for rowid, _, agreement, number in rows
+        ],
+    )
+    _fill_fingerprints(conn, "a.language = ?", (BILINGUAL,))
+
+
+#: Work a migration needs beyond its statements, by the schema it migrates to.
+_FILLS = {3: _fill_fingerprints, 4: _fill_bilingual}
 
 
 @contextmanager
@@ -411,21 +464,24 @@ def _insert(conn: sqlite3.Connection, a: Agreement, key: str, text_print: str | 
     source_id = _insert_source(conn, a.source, key)
     conn.execute(
         "INSERT INTO agreements (id, source_id, title, level, language, parties, sector, region,"
-        " valid_from, valid_to, year, warnings, clause_count, ocr, fingerprint) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " valid_from, valid_to, year, warnings, clause_count, ocr, fingerprint, preamble)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             a.id, source_id, a.title, a.level, a.language, _dumps(list(a.parties)), a.sector, a.region,
             a.valid_from, a.valid_to, a.year, _dumps(list(a.warnings)), len(a.clauses),
-            a.ocr.model_dump_json() if a.ocr is not None else None, text_print,
+            a.ocr.model_dump_json() if a.ocr is not None else None, text_print, a.preamble,
         ),
     )  # fmt: skip
     for pos, c in enumerate(a.clauses):
         rowid = conn.execute(
             "INSERT INTO clauses (id, agreement_id, position, number, heading, text, page, modality,"
-            " tables, evidence, ocr) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " tables, evidence, ocr, language, parallel, incorporations, numbered, lead_in)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 c.id, a.id, pos, c.number, c.heading, c.text, c.page, c.modality,
                 _dumps([t.model_dump(mode="json") for t in c.tables]),
-                _dumps([e.model_dump(mode="json") for e in c.evidence]), int(c.ocr),
+                _dumps([e.model_dump(mode="json") for e in c.evidence]), int(c.ocr), c.language, c.parallel,
+                _dumps([i.model_dump(mode="json") for i in c.incorporations]), int(c.numbered), c.lead_in,
             ),
         ).lastrowid  # fmt: skip
         conn.executemany(
@@ -433,10 +489,10 @@ def _insert(conn: sqlite3.Connection, a: Agreement, key: str, text_print: str | 
             [(rowid, t, i) for i, t in enumerate(c.topics)],
         )
         conn.executemany(
-            "INSERT INTO norms (clause_rowid, position, parameter, comparator, value, unit, condition, text)"
-            " VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO norms (clause_rowid, position, parameter, comparator, value, unit, condition, text,"
+            " by_reference) VALUES (?,?,?,?,?,?,?,?,?)",
             [
-                (rowid, i, n.parameter, n.comparator, n.value, n.unit, n.condition, n.text)
+                (rowid, i, n.parameter, n.comparator, n.value, n.unit, n.condition, n.text, n.by_reference)
                 for i, n in enumerate(c.norms)
             ],
         )
@@ -449,7 +505,7 @@ def agreement_ids(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute("SELECT id FROM agreements ORDER BY id")]
 
 
-_NORM_COLUMNS = ("parameter", "comparator", "value", "unit", "condition", "text")
+_NORM_COLUMNS = ("parameter", "comparator", "value", "unit", "condition", "text", "by_reference")
 
 
 def read_agreement_row(conn: sqlite3.Connection, agreement_id: str) -> Agreement | None:
@@ -488,6 +544,11 @@ def read_agreement_row(conn: sqlite3.Connection, agreement_id: str) -> Agreement
             tables=tuple(Table.model_validate(t) for t in json.loads(c["tables"])),
             evidence=tuple(Evidence.model_validate(e) for e in json.loads(c["evidence"])),
             ocr=bool(c["ocr"]),
+            language=c["language"],
+            parallel=c["parallel"],
+            incorporations=tuple(Incorporation.model_validate(i) for i in json.loads(c["incorporations"])),
+            numbered=bool(c["numbered"]),
+            lead_in=c["lead_in"],
         )  # fmt: skip
         for c in conn.execute(
             "SELECT * FROM clauses WHERE agreement_id = ? ORDER BY position", (agreement_id,)
@@ -498,7 +559,7 @@ def read_agreement_row(conn: sqlite3.Connection, agreement_id: str) -> Agreement
         source=Source(path=row["given_path"], sha256=row["sha256"], format=row["format"], pages=row["pages"]),
         title=row["title"], level=row["level"], language=row["language"],
         parties=tuple(json.loads(row["parties"])), sector=row["sector"], region=row["region"],
-        valid_from=row["valid_from"], valid_to=row["valid_to"], clauses=clauses,
+        valid_from=row["valid_from"], valid_to=row["valid_to"], clauses=clauses, preamble=row["preamble"],
         warnings=tuple(json.loads(row["warnings"])),
         ocr=OcrPages.model_validate_json(row["ocr"]) if row["ocr"] else None,
     )  # fmt: skip
@@ -537,6 +598,13 @@ class IndexRow:
     norms: tuple[dict, ...] = ()
     valid_from: str | None = None
     valid_to: str | None = None
+    clause_language: str | None = None  # set in a bilingual agreement (``language`` is the agreement's)
+    parallel: str | None = None
+
+    @property
+    def kazakh(self) -> bool:
+        """Kazakh text, which the indexes analyse apart (no stemmer): a Kazakh clause, or one of a Kazakh agreement."""
+        return (self.clause_language or self.language) == "kk"
 
 
 def index_rows(conn: sqlite3.Connection, agreement_ids: list[str] | None = None) -> Iterator[IndexRow]:
@@ -556,11 +624,13 @@ def index_rows(conn: sqlite3.Connection, agreement_ids: list[str] | None = None)
     )
     norms_sql = (
         "(SELECT json_group_array(json_object('parameter', parameter, 'comparator', comparator,"
-        " 'value', value, 'unit', unit, 'condition', condition)) FROM norms n WHERE n.clause_rowid = c.rowid)"
+        " 'value', value, 'unit', unit, 'condition', condition, 'by_reference', by_reference))"
+        " FROM norms n WHERE n.clause_rowid = c.rowid)"
     )
     sql = (
         f"SELECT c.rowid, c.id, c.agreement_id, c.number, c.heading, c.text, c.page, c.modality, {topics_sql},"
-        f" {norms_sql}, a.title, a.level, a.language, a.sector, a.region, a.year, a.valid_from, a.valid_to FROM clauses c"
+        f" {norms_sql}, a.title, a.level, a.language, a.sector, a.region, a.year, a.valid_from, a.valid_to,"
+        f" c.language, c.parallel FROM clauses c"
         f" JOIN agreements a ON a.id = c.agreement_id {where} ORDER BY c.rowid"
     )
     for r in conn.execute(sql, args):
@@ -568,6 +638,7 @@ def index_rows(conn: sqlite3.Connection, agreement_ids: list[str] | None = None)
             ordinal=r[0], clause_id=r[1], agreement=r[2], number=r[3], heading=r[4], text=r[5], page=r[6],
             modality=r[7], topics=tuple(json.loads(r[8])), norms=tuple(json.loads(r[9])), title=r[10],
             level=r[11], language=r[12], sector=r[13], region=r[14], year=r[15], valid_from=r[16], valid_to=r[17],
+            clause_language=r[18], parallel=r[19],
         )  # fmt: skip
 
 

@@ -150,13 +150,14 @@ def generation_of(index: str) -> int | None:
 
 def document(row: database.IndexRow) -> dict:
     """One clause as the search document the template maps."""
-    field = "text_kk" if row.language == "kk" else "text"
+    field = "text_kk" if row.kazakh else "text"
     doc = {
         "clause_id": row.clause_id, "agreement": row.agreement, "number": row.number, "heading": row.heading,
         field: row.text, "page": row.page, "topics": list(row.topics), "modality": row.modality,
         "title": row.title, "level": row.level, "language": row.language, "sector": row.sector,
         "region": row.region, "year": row.year, "ordinal": row.ordinal,
         "valid_from": row.valid_from, "valid_to": row.valid_to,
+        "clause_language": row.clause_language, "parallel": row.parallel,
         "norms": [{k: v for k, v in n.items() if v is not None} for n in row.norms],
     }  # fmt: skip
     return {k: v for k, v in doc.items() if v is not None}
@@ -314,11 +315,14 @@ class ElasticsearchIndex:
         backend's figures.
         """
         from pipeline.archive.stats import NormRow
+        from pipeline.segment.bilingual import COMPARED
 
-        if parameter:
-            query = {"nested": {"path": "norms", "query": {"term": {"norms.parameter": parameter}}}}
-        else:
-            query = {"term": {"agreement": agreement}}
+        which = ({"nested": {"path": "norms", "query": {"term": {"norms.parameter": parameter}}}} if parameter
+                 else {"term": {"agreement": agreement}})  # fmt: skip
+        # of a bilingual agreement, the compared version only, as the clause database answers
+        compared = {"bool": {"should": [{"bool": {"must_not": {"exists": {"field": "clause_language"}}}},
+                                        {"term": {"clause_language": COMPARED}}], "minimum_should_match": 1}}  # fmt: skip
+        query = {"bool": {"filter": [which, compared]}}
         fields = ["agreement", "title", "level", "sector", "region", "valid_from", "valid_to", "number", "norms"]
         rows, after = [], None
         while True:

@@ -41,10 +41,10 @@ from pipeline.store.query import (
 
 _log = logging.getLogger(__name__)
 
-INDEX_SCHEMA = 2  # bump when the fields below change: an older index is then rebuilt
+INDEX_SCHEMA = 3  # bump when the fields below change: an older index is then rebuilt
 _META = "kelisim-index.json"
 _STEM, _PLAIN = "kel_stem", "kel_plain"
-_KEYWORDS = ("topic", "level", "sector", "region", "agreement")
+_KEYWORDS = ("topic", "level", "sector", "region", "agreement", "clause_language", "parallel")
 _WRITER_HEAP = 64_000_000
 
 
@@ -171,12 +171,20 @@ def _schema() -> tantivy.Schema:
     return sb.build()
 
 
-def exists(path: Path) -> bool:
+def _present(path: Path) -> bool:
     return Path(path).is_dir() and Index.exists(str(path))
 
 
-def _text_field(language: str | None) -> str:
-    return "text_kk" if language == "kk" else "text"
+def exists(path: Path) -> bool:
+    """Whether an index is there that this kelisim can open: one whose stamp names an older layout
+    (INDEX_SCHEMA) has other fields, which tantivy refuses to open, and counts as none: it is rebuilt."""
+    if not _present(path):
+        return False
+    try:
+        layout = json.loads((Path(path) / _META).read_text(encoding="utf-8")).get("schema")
+    except (OSError, ValueError, AttributeError):
+        return True  # no stamp to read: opened, and its generation is unknown
+    return layout == INDEX_SCHEMA
 
 
 class _Keys:
@@ -213,9 +221,9 @@ def _document(row: database.IndexRow, keys: _Keys) -> Document:
     doc.add_text("clause_id", row.clause_id)
     doc.add_text("agreement", row.agreement)
     doc.add_text("number", row.number)
-    doc.add_text(_text_field(row.language), row.text)
+    doc.add_text("text_kk" if row.kazakh else "text", row.text)
     doc.add_unsigned("ordinal", row.ordinal)
-    for name in ("level", "sector", "region", "title"):
+    for name in ("level", "sector", "region", "title", "clause_language", "parallel"):
         value = getattr(row, name)
         if value:
             doc.add_text(name, value)
@@ -238,7 +246,7 @@ class EmbeddedIndex:
         self.schema = _schema()
         if create:
             self.path.mkdir(parents=True, exist_ok=True)
-        elif not exists(self.path):
+        elif not _present(self.path):
             raise FileNotFoundError(f"{self.path}: no search index; run `kelisim index`")
         try:
             self.index = Index(self.schema, path=str(self.path), reuse=not create)

@@ -25,8 +25,11 @@ MAX_OFFSET = 10_000  # deeper pages are a scan of the corpus, which filters serv
 FUZZY_MIN_CHARS = 5
 FUZZY_BOOST = 0.3
 SNIPPET_CHARS = 240
-#: The stored fields a hit carries as they are, in both backends.
-HIT_FIELDS = ("clause_id", "agreement", "number", "title", "level", "sector", "region", "year", "page")
+#: The stored fields a hit carries as they are, in both backends: those of the interface contract, then
+#: ``clause_language`` and ``parallel``, set on a clause of an agreement printed in Kazakh and Russian
+#: (its own language, and the id of its twin in the other version).
+SPEC_HIT_FIELDS = ("clause_id", "agreement", "number", "title", "level", "sector", "region", "year", "page")
+HIT_FIELDS = (*SPEC_HIT_FIELDS, "clause_language", "parallel")
 
 
 def plain_snippet(text: str) -> str:
@@ -112,6 +115,8 @@ class Hit:
     region: str | None
     year: int | None
     page: int | None
+    clause_language: str | None
+    parallel: str | None
     topics: tuple[str, ...]
     score: float
     snippet: str
@@ -124,10 +129,11 @@ class Hit:
 
     def to_json(self) -> dict:
         return {
-            **{name: getattr(self, name) for name in HIT_FIELDS},
+            **{name: getattr(self, name) for name in SPEC_HIT_FIELDS},
             "topics": list(self.topics),
             "score": round(float(self.score), 4),
             "snippet": self.snippet,
+            **{name: getattr(self, name) for name in HIT_FIELDS if name not in SPEC_HIT_FIELDS},
         }
 
 

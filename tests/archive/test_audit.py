@@ -9,8 +9,12 @@ import sqlite3
 from archive_files import GENERAL, SAMPLES, stored_id
 from click.testing import CliRunner
 
+from pipeline.analyze import read_agreement
 from pipeline.archive.audit import audit
+from pipeline.archive.chain import check_chain, higher, resolve
+from pipeline.archive.records import records
 from pipeline.cli import cli
+from pipeline.store import database, load_agreement
 from pipeline.store.load import ingest_paths
 
 
@@ -21,7 +25,7 @@ def _findings(result) -> list[tuple]:
 
 def test_audit_checks_every_agreement_and_the_next_audit_redoes_nothing(writable_db):
     first = audit(writable_db)
-    assert len(first.scope) == 10 and len(first.redone) == 10
+    assert len(first.scope) == 12 and len(first.redone) == 12
     kazmetall = stored_id(writable_db, "kazmetall-2024.pdf")
     mine = [f for f in first.report.findings if f.agreement == kazmetall]
     # against every level of its chain, and against its previous version (2021)
@@ -31,10 +35,10 @@ def test_audit_checks_every_agreement_and_the_next_audit_redoes_nothing(writable
     assert first.rows[kazmetall].counts["ok"] > 0
     assert {f.reference for f in mine if f.level == "previous_version"} == {stored_id(writable_db, "kazmetall-2021.pdf")}
     second = audit(writable_db)
-    assert second.redone == [] and second.up_to_date == 10
+    assert second.redone == [] and second.up_to_date == 12
     assert _findings(second) == _findings(first)
     conn = sqlite3.connect(writable_db)
-    assert conn.execute("SELECT count(*), count(DISTINCT status) > 1 FROM audits").fetchone() == (10, 1)
+    assert conn.execute("SELECT count(*), count(DISTINCT status) > 1 FROM audits").fetchone() == (12, 1)
 
 
 def test_an_agreement_stored_later_redoes_only_the_agreements_it_concerns(tmp_path):
@@ -53,6 +57,25 @@ def test_an_agreement_stored_later_redoes_only_the_agreements_it_concerns(tmp_pa
     assert "unresolved" not in now and now
 
 
+def test_the_audit_of_a_kkru_agreement_finds_what_checking_its_file_finds(writable_db):
+    """The audit reads the agreement back from the database: a kk+ru one is compared by its Russian text,
+    its Kazakh twins beside, and the two texts' disagreement on annual leave (30 and 28 days) is found."""
+    energo = stored_id(writable_db, "energoservice-2025-kkru-table.pdf")
+    result = audit(writable_db)
+    conn = database.connect(writable_db, read_only=True)
+    try:
+        stored = records(conn)
+    finally:
+        conn.close()
+    (record,) = [r for r in stored if r.id == energo]
+    from_file = read_agreement(record.files[0])  # the file its text was read from
+    assert from_file.id == energo
+    expected = check_chain(from_file, resolve(record, higher(stored)), lambda i: load_agreement(writable_db, i))
+    kept = [f for f in expected.findings if f.kind != "ok"]
+    assert {f.kind for f in kept} >= {"inconsistent", "lowered"} and any(f.parallel_text for f in kept)
+    assert [f for f in result.report.findings if f.agreement == energo] == kept
+
+
 def test_audit_in_parallel_gives_the_findings_of_one_worker(writable_db, tmp_path):
     import shutil
 
@@ -66,16 +89,17 @@ def test_audit_command_exit_status_scope_and_reports(writable_db, tmp_path):
     text = runner.invoke(cli, ["audit", "--db", str(writable_db)])
     assert text.exit_code == 1, text.output  # high findings, as for check
     lines = text.output.splitlines()
-    assert "Audit of 10 agreements (most high findings first)" in lines[0]
-    assert "Audited again: 10; up to date since the last audit: 0" in text.output
+    assert "Audit of 12 agreements (most high findings first)" in lines[0]
+    assert "Audited again: 12; up to date since the last audit: 0" in text.output
     quiet = runner.invoke(cli, ["audit", "--db", str(writable_db), "--fail-on", "never", "--format", "json"])
     assert quiet.exit_code == 0
     data = json.loads(quiet.stdout)
-    assert data["summary"]["audit"] == {"agreements": 10, "redone": 0, "up_to_date": 10}
+    assert data["summary"]["audit"] == {"agreements": 12, "redone": 0, "up_to_date": 12}
     assert all(f["level"] for f in data["findings"]) and "ok" not in {f["kind"] for f in data["findings"]}
     healthcare = runner.invoke(cli, ["audit", "--db", str(writable_db), "--sector", "healthcare", "--format", "json",
                                      "--fail-on", "never"])  # fmt: skip
-    assert len(json.loads(healthcare.stdout)["summary"]["by_agreement"]) == 3  # the sectoral and the clinic in ru and kk
+    # the sectoral and the clinic in ru, kk and kk+ru
+    assert len(json.loads(healthcare.stdout)["summary"]["by_agreement"]) == 4
     html = tmp_path / "audit.html"
     runner.invoke(cli, ["audit", "--db", str(writable_db), "--format", "html", "-o", str(html)])
     assert "<html" in html.read_text(encoding="utf-8") and "Kazmetall" in html.read_text(encoding="utf-8")
@@ -87,7 +111,7 @@ def test_audit_since_takes_the_agreements_stored_on_or_after_the_date(writable_d
     from datetime import date, timedelta
 
     today = date.today()
-    assert len(audit(writable_db, since=today).scope) == 10  # stored by the session's fixture today
+    assert len(audit(writable_db, since=today).scope) == 12  # stored by the session's fixture today
     later = audit(writable_db, since=today + timedelta(days=1))
     assert later.scope == [] and later.report.findings == ()
     assert [r.region for r in audit(writable_db, region="karaganda").scope] == ["Karaganda"] * 3  # Kazmetall 2021, 2024, the region

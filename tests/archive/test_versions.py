@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
-from archive_files import SAMPLES, stored_id
+from archive_files import REPO, SAMPLES, stored_id
 from click.testing import CliRunner
 
 from pipeline.analyze import read_agreement
@@ -21,6 +24,8 @@ from pipeline.cli import cli
 from pipeline.store import database
 from pipeline.store.load import ingest_paths
 
+SOURCES = REPO / "corpora" / "src"
+
 
 def _files(db, agreement_id):
     conn = database.connect(db, read_only=True)
@@ -35,7 +40,9 @@ def test_the_pdf_and_the_docx_of_one_text_are_one_agreement_with_both_files(samp
     conn = sqlite3.connect(samples_db)
     files = conn.execute("SELECT count(*) FROM sources").fetchone()[0]
     agreements = conn.execute("SELECT count(*) FROM agreements").fetchone()[0]
-    assert (files, agreements) == (20, 10)  # 9 samples and the General Agreement, each as PDF and DOCX
+    # 12 samples and the General Agreement, each as PDF and DOCX; Energoservice's kk+ru text printed in
+    # two columns and in a table is one agreement with four files
+    assert (files, agreements) == (26, 12)
     kazmetall = stored_id(samples_db, "kazmetall-2024.pdf")
     assert kazmetall == stored_id(samples_db, "kazmetall-2024.docx")
     assert _files(samples_db, kazmetall) == ["kazmetall-2024.docx", "kazmetall-2024.pdf"]
@@ -49,6 +56,46 @@ def test_a_running_header_left_in_a_pdf_clause_is_still_the_same_text(samples_db
     assert agreement_fingerprint(pdf) != agreement_fingerprint(docx)
     assert near_same(clause_keys(pdf), clause_keys(docx))
     assert stored_id(samples_db, "medcentre-2024-kk.pdf") == stored_id(samples_db, "medcentre-2024-kk.docx")
+
+
+def test_the_printings_of_one_kkru_text_are_one_agreement_whichever_version_comes_first(samples_db, tmp_path):
+    """Two columns, a table, or one text after the other with the Russian text first: one kk+ru text,
+    stored as one agreement; the Kazakh version is read first whatever the printing's order."""
+    energo = stored_id(samples_db, "energoservice-2025-kkru-table.pdf")
+    assert _files(samples_db, energo) == sorted(f"energoservice-2025-kkru-{layout}.{suffix}"
+                                                for layout in ("columns", "table") for suffix in ("docx", "pdf"))  # fmt: skip
+    assert stored_id(samples_db, "medcentre-2024-kkru.pdf") == stored_id(samples_db, "medcentre-2024-kkru.docx")
+    assert len({energo, stored_id(samples_db, "energoservice-2025.pdf"), stored_id(samples_db, "energoservice-2025-kk.pdf")}) == 3
+    sequential = _russian_first_printing(tmp_path)
+    read = read_agreement(sequential)
+    assert read.language == "kk+ru" and read.clauses[0].language == "ru"
+    table = read_agreement(SAMPLES / "energoservice-2025-kkru-table.pdf")
+    assert agreement_fingerprint(read) == agreement_fingerprint(table) and near_same(clause_keys(read), clause_keys(table))
+    db = tmp_path / "k.db"
+    ingest_paths([SAMPLES / "energoservice-2025-kkru-table.pdf", sequential], db, update_index=False)
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM agreements").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM sources WHERE copy_of IS NOT NULL").fetchone()[0] == 1
+    conn.close()
+
+
+def _russian_first_printing(tmp_path) -> Path:
+    """Energoservice's kk+ru text printed one version after the other, the Russian one first, built
+    from the corpus sources as the bundled printings are."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("energoservice-2025", "energoservice-2025-kk"):
+        (src / f"{name}.yaml").write_bytes((SOURCES / f"{name}.yaml").read_bytes())
+    table = (SOURCES / "energoservice-2025-kkru-table.yaml").read_text(encoding="utf-8")
+    sequential = (table.replace("doc_id: energoservice-2025-kkru-table", "doc_id: energoservice-2025-kkru-sequential")
+                  .replace("  layout: table", "  layout: sequential")
+                  .replace("[energoservice-2025-kk, energoservice-2025]", "[energoservice-2025, energoservice-2025-kk]"))  # fmt: skip
+    assert sequential.count("sequential") == 2 and "[energoservice-2025, energoservice-2025-kk]" in sequential
+    (src / "energoservice-2025-kkru-sequential.yaml").write_text(sequential, encoding="utf-8")
+    out = tmp_path / "built"
+    subprocess.run([sys.executable, str(REPO / "corpora" / "build.py"), "--src", str(src), "--out", str(out)],
+                   check=True, capture_output=True)  # fmt: skip
+    return out / "samples" / "energoservice-2025-kkru-sequential.pdf"
 
 
 def test_a_version_that_changed_one_figure_is_not_the_same_text():
@@ -126,7 +173,7 @@ def test_a_database_of_schema_2_gets_its_fingerprints_on_migration(tmp_path):
     migrated = database.connect(db)
     expected = fingerprint(["Wages are paid twice a month."], (None,) * 6 + ("title", None))  # no parties: the title
     assert migrated.execute("SELECT fingerprint FROM agreements").fetchone()[0] == expected
-    assert migrated.execute("PRAGMA user_version").fetchone()[0] == database.SCHEMA_VERSION == 3
+    assert migrated.execute("PRAGMA user_version").fetchone()[0] == database.SCHEMA_VERSION
     migrated.close()
 
 

@@ -229,8 +229,43 @@ def with_table(agreement: Agreement) -> Agreement:
     return agreement.model_copy(update={"clauses": (first,) + agreement.clauses[1:]})
 
 
+#: A clause of each version of a bilingual agreement, by number: (Kazakh text, Russian text, Russian norms).
+#: The Kazakh version's norms are read too (``bilingual_agreement`` gives it the Russian ones): statistics
+#: must count them once. 3.3 applies the General Agreement's value by reference.
+KKRU_CLAUSES = [
+    ("3.1", "Жұмыс беруші жалақыны жыл сайын инфляция деңгейінен төмен емес индекстейді.",
+     "Работодатель индексирует заработную плату ежегодно не ниже уровня инфляции.",
+     (Norm(parameter="wage_indexation.rate", comparator=">=", value=1, unit="inflation"),)),
+    ("3.2", "Қызметкерлерге күнтізбелік отыз күн ақы төленетін жыл сайынғы еңбек демалысы беріледі.",
+     "Работникам предоставляется ежегодный оплачиваемый отпуск продолжительностью 30 календарных дней.",
+     (Norm(parameter="annual_leave.days", comparator=">=", value=30, unit="calendar_days"),)),
+    ("3.3", "Жұмыста қаза болған жағдайда біржолғы жәрдемақы Бас келісімде белгіленген мөлшерде төленеді.",
+     "При гибели работника на производстве единовременное пособие выплачивается в размерах, установленных"
+     " Генеральным соглашением.",
+     (Norm(parameter="injury_compensation.death_lump_sum", comparator=">=", value=10, unit="annual_wage",
+           text="в размерах, установленных Генеральным соглашением",
+           by_reference="General Agreement 2024-2026, clause 4.3"),)),
+]  # fmt: skip
+
+
+def bilingual_agreement(name: str = "energo-kkru") -> Agreement:
+    """An agreement printed in Kazakh and Russian as segmentation gives it: the Kazakh version first
+    (``ag_…:kk:3.1``), then the Russian one (``ag_…:3.1``), each clause linked to its twin."""
+    base = make_agreement(name, language="kk+ru", level="collective", sector="energy", region="Pavlodar",
+                          clauses=[])  # fmt: skip
+    kazakh, russian = [], []
+    for number, kk_text, ru_text, norms in KKRU_CLAUSES:
+        kk_id, ru_id = f"{base.id}:kk:{number}", f"{base.id}:{number}"
+        kazakh.append(Clause(id=kk_id, number=number, text=kk_text, page=1, modality="obligation", norms=norms,
+                             language="kk", parallel=ru_id))  # fmt: skip
+        russian.append(Clause(id=ru_id, number=number, text=ru_text, page=1, modality="obligation", norms=norms,
+                              language="ru", parallel=kk_id))  # fmt: skip
+    return base.model_copy(update={"clauses": (*kazakh, *russian)})
+
+
 def small_corpus() -> list[Agreement]:
-    """Five agreements across levels, sectors, regions, years and all three languages."""
+    """Six agreements across levels, sectors, regions, years and all three languages, one of them
+    printed in Kazakh and Russian."""
     return [
         with_table(make_agreement("kazmetall-2024")),
         make_agreement("kazmetall-2021", valid_from="2021-01-01"),
@@ -246,6 +281,7 @@ def small_corpus() -> list[Agreement]:
             region="Astana",
             valid_from=None,
         ),
+        bilingual_agreement(),
     ]
 
 

@@ -56,7 +56,8 @@ def test_cli_search_json_has_the_spec_shape(runner, files, tmp_path):
     assert list(data) == ["query", "total", "backend", "hits", "facets"]
     assert data["query"] == "индексации" and data["backend"] == "embedded" and data["total"] == 1
     assert list(data["hits"][0]) == ["clause_id", "agreement", "number", "title", "level", "sector", "region",
-                                     "year", "page", "topics", "score", "snippet"]  # fmt: skip
+                                     "year", "page", "topics", "score", "snippet",  # the contract's, then ours
+                                     "clause_language", "parallel"]  # fmt: skip
     assert "<mark>индексацию</mark>" in data["hits"][0]["snippet"]
     assert list(data["facets"]) == ["topic", "level", "sector", "region", "year"]
 

@@ -46,6 +46,20 @@ def test_elasticsearch_documents_fit_the_strict_mapping(stored_db):
             assert set(norm) <= set(props["norms"]["properties"])
 
 
+def test_elasticsearch_documents_of_a_kkru_agreement_carry_language_twin_and_by_reference(stored_db, corpus):
+    """Each clause of a kk+ru agreement in the field of its own language (Kazakh: not stemmed), with its
+    language and twin; each norm with the provision it applies by reference."""
+    (bilingual,) = [a for a in corpus if a.language == "kk+ru"]
+    conn = database.connect(stored_db)
+    docs = [es_backend.document(row) for row in database.index_rows(conn, [bilingual.id])]
+    conn.close()
+    assert [(d["clause_id"], d["clause_language"], d["parallel"], "text_kk" in d, "text" in d) for d in docs] == [
+        (c.id, c.language, c.parallel, c.language == "kk", c.language == "ru") for c in bilingual.clauses]
+    assert [n.get("by_reference") for d in docs for n in d["norms"]] == [
+        n.by_reference for c in bilingual.clauses for n in c.norms]
+    assert any(n.get("by_reference") for d in docs for n in d["norms"])
+
+
 def _body(**kw):
     q = SearchQuery(**kw)
     return es_backend.search_body(q, parse_user_text(q.text))

@@ -50,6 +50,7 @@ def test_embedded_hit_carries_the_spec_fields(stored_db, corpus):
         "clause_id": f"{corpus[0].id}:5.2", "agreement": corpus[0].id, "number": "5.2",
         "title": corpus[0].title, "level": "collective", "sector": "mining_metallurgy", "region": "Karaganda",
         "year": 2024, "page": 1, "topics": ["wage_payment"], "score": 0, "snippet": "",
+        "clause_language": None, "parallel": None,  # set in a bilingual agreement only
     }  # fmt: skip
     assert "<mark>twice</mark>" in hit.snippet
 
@@ -126,3 +127,17 @@ def stored_db_module(tmp_path_factory):
         database.store_agreement(conn, a)
     embedded.rebuild(conn, db)
     return db
+
+
+def test_embedded_an_index_of_an_older_layout_is_rebuilt_not_called_damaged(stored_db, monkeypatch):
+    """Bug: an index written by a kelisim whose index had other fields (layout 2, before clause_language
+    and parallel) could not be opened by tantivy ("schema does not match"), and search called it damaged."""
+    with monkeypatch.context() as older:
+        older.setattr(embedded, "_KEYWORDS", (*embedded._KEYWORDS, "retired"))
+        older.setattr(embedded, "INDEX_SCHEMA", embedded.INDEX_SCHEMA - 1)
+        conn = database.connect(stored_db)
+        embedded.rebuild(conn, stored_db)
+        conn.close()
+    result = api.search(stored_db, SearchQuery(text="twice"))
+    assert result.total == 2 and result.warnings == ()
+    assert embedded.EmbeddedIndex(embedded.index_dir(stored_db)).generation() is not None
