@@ -229,8 +229,7 @@ def agreement_page(request: Request) -> Response:
         agreement = read_agreement_row(conn, agreement_id)
         if agreement is None:
             return None
-        higher = library.higher_agreements_overlapping(conn, library.stored_agreement(conn, agreement_id))
-        return agreement, higher, library.original_file(conn, agreement_id) is not None
+        return agreement, library.standing(conn, agreement_id), library.stored_files(conn, agreement_id)
 
     try:
         found = _read(request, read)
@@ -238,20 +237,23 @@ def agreement_page(request: Request) -> Response:
         return _error(request, 503, str(e))
     if found is None:
         return _error(request, 404, f"{agreement_id}: {request.state.t('not_found')}")
-    agreement, higher, downloadable = found
+    agreement, standing, files = found
     return _page(request, "agreement.html.j2", agreement=agreement, sections=_sections(agreement),
-                 higher=higher, downloadable=downloadable)  # fmt: skip
+                 standing=standing, files=files)  # fmt: skip
 
 
 def original_file(request: Request) -> Response:
+    """One file an agreement was read from: ``/file`` the first, ``/file/N`` the N-th (from 1) of its files."""
     agreement_id = request.path_params["agreement_id"]
+    number = request.path_params.get("number", 1)
     try:
-        path = _read(request, lambda conn: library.original_file(conn, agreement_id))
+        files = _read(request, lambda conn: library.stored_files(conn, agreement_id))
     except DatabaseError as e:
         return _error(request, 503, str(e))
-    if path is None:
+    chosen = files[number - 1] if 1 <= number <= len(files) else None
+    if chosen is None or chosen.path is None:
         return _error(request, 404, f"{agreement_id}: {request.state.t('not_available')}")
-    return FileResponse(path, filename=path.name, content_disposition_type="attachment")
+    return FileResponse(chosen.path, filename=chosen.name, content_disposition_type="attachment")
 
 
 # --------------------------------------------------------------------------- check and compare
@@ -499,6 +501,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/agreements", agreements_page),
         Route("/agreements/{agreement_id}", agreement_page),
         Route("/agreements/{agreement_id}/file", original_file),
+        Route("/agreements/{agreement_id}/file/{number:int}", original_file),
         Route("/check", check_page, methods=["GET"]),
         Route("/check", start_task, methods=["POST"]),
         Route("/tasks/{task_id}", task_page),

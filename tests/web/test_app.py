@@ -14,7 +14,7 @@ import pytest
 from markupsafe import escape
 from web_corpus import REPO, SCRIPT
 
-from pipeline.web import Settings, create_app, i18n, library
+from pipeline.web import Settings, create_app, i18n
 
 
 def _hits(page: str) -> list[str]:
@@ -97,22 +97,6 @@ def test_agreement_page_has_metadata_sections_clauses_and_the_original_file(clie
     assert f'name="agreement" value="{agreement}"' in page  # its own search box
     within = client.get("/", params={"q": "wages", "agreement": agreement}).text
     assert _hits(within) and all(link.startswith(f"/agreements/{agreement}#") for link in _hits(within))
-    # the sectoral mining agreement stands above it and overlaps in sector and years
-    assert "sectoral" in re.search(r'<section class="higher">(.*?)</section>', page, re.S).group(1).lower()
-
-
-def test_higher_agreements_are_of_a_higher_level_and_overlap(web_db):
-    conn = library.connect(web_db)
-    try:
-        by_title = {a.title: a for a in library.list_agreements(conn)}
-        target = next(a for t, a in by_title.items() if t and "Kazmetall" in t and "2024" in t)
-        higher = library.higher_agreements_overlapping(conn, target)
-        assert higher and all(a.level in ("general", "sectoral", "regional") for a in higher)
-        assert all(a.sector == target.sector or a.region == target.region or a.level == "general" for a in higher)
-        sectoral = next(a for a in by_title.values() if a.level == "sectoral")
-        assert target not in library.higher_agreements_overlapping(conn, sectoral)
-    finally:
-        conn.close()
 
 
 def test_unknown_agreement_is_404_and_no_file_outside_the_database_is_served(client):
