@@ -22,6 +22,7 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlparse
 
@@ -51,6 +52,7 @@ MAX_UPLOADS = 10
 PASSWORD_ENV = "KELISIM_WEB_PASSWORD"
 _HERE = Path(__file__).parent
 _ACCEPTED_FORMATS = ("pdf", "docx")
+DEFAULT_WITHIN = "90d"  # the renewal calendar's term, as kelisim expiring's
 _FINDING_KINDS = ("lowered", "weakened", "missing", "removed", "unverifiable", "inconsistent", "unresolved", "ok")
 _SEVERITIES = ("high", "medium", "low", "info")
 _CSP = (
@@ -254,6 +256,61 @@ def original_file(request: Request) -> Response:
     if chosen is None or chosen.path is None:
         return _error(request, 404, f"{agreement_id}: {request.state.t('not_available')}")
     return FileResponse(chosen.path, filename=chosen.name, content_disposition_type="attachment")
+
+
+# --------------------------------------------------------------------------- renewal calendar
+
+
+def _expiring_request(params) -> tuple[str, date, tuple[int, str]]:
+    """The term (as typed), the day counted from and the parsed term a URL asks for; a ValueError
+    with one line for the user otherwise."""
+    from pipeline.archive.calendar import parse_within
+
+    within = (params.get("within") or DEFAULT_WITHIN).strip()
+    try:
+        on = date.fromisoformat(params["on"]) if params.get("on") else date.today()
+    except ValueError:
+        raise ValueError(f"{params['on']!r}: give the day as YYYY-MM-DD") from None
+    return within, on, parse_within(within)
+
+
+def _expiring(request: Request):
+    """(items, term, day, last day) of the renewal calendar the URL asks for, or an error page."""
+    from pipeline.archive.calendar import expiring, horizon
+
+    try:
+        within, on, term = _expiring_request(request.query_params)
+        items = expiring(request.app.state.settings.db, within=term, on=on)
+    except (ValueError, OverflowError) as e:  # a term that runs past the calendar's last year too
+        return _page(request, "expiring.html.j2", status_code=400, items=None, within=request.query_params.get("within"),
+                     on=request.query_params.get("on"), last=None, error=str(e))  # fmt: skip
+    except DatabaseError as e:
+        return _error(request, 503, str(e))
+    return items, within, on, horizon(on, term)
+
+
+def expiring_page(request: Request) -> Response:
+    found = _expiring(request)
+    if isinstance(found, Response):
+        return found
+    items, within, on, last = found
+    query = urlencode({"within": within, **({"on": request.query_params["on"]} if request.query_params.get("on") else {})})
+    return _page(request, "expiring.html.j2", items=items, within=within, on=on.isoformat(), last=last.isoformat(),
+                 error=None, ics_query=query)  # fmt: skip
+
+
+def expiring_ics(request: Request) -> Response:
+    """The renewal calendar as an iCalendar file: a reminder as far ahead of each end as the term asked for
+    (as ``kelisim expiring --ics`` writes it)."""
+    from pipeline.archive.calendar import ical
+
+    found = _expiring(request)
+    if isinstance(found, Response):
+        return found
+    items, _, on, last = found
+    headers = {"Content-Disposition": 'attachment; filename="kelisim-expiring.ics"'}
+    return Response(ical(items, remind=timedelta(days=(last - on).days)), media_type="text/calendar; charset=utf-8",
+                    headers=headers)  # fmt: skip
 
 
 # --------------------------------------------------------------------------- check and compare
@@ -502,6 +559,8 @@ def create_app(settings: Settings) -> Starlette:
         Route("/agreements/{agreement_id}", agreement_page),
         Route("/agreements/{agreement_id}/file", original_file),
         Route("/agreements/{agreement_id}/file/{number:int}", original_file),
+        Route("/expiring", expiring_page),
+        Route("/expiring.ics", expiring_ics),
         Route("/check", check_page, methods=["GET"]),
         Route("/check", start_task, methods=["POST"]),
         Route("/tasks/{task_id}", task_page),

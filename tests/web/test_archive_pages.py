@@ -122,3 +122,52 @@ def test_the_last_audit_is_shown_when_one_was_stored(audited, tmp_path):
         medcentre = client.get(f"/agreements/{_id_of(client, 'Городской медицинский центр')}",
                                headers={"accept-language": "en"}).text  # fmt: skip
         assert "not audited yet" in re.search(r'<dd class="audit">(.*?)</dd>', medcentre, re.S).group(1)
+
+
+def test_expiring_lists_what_the_renewal_calendar_lists_with_chain_and_audit(audited, tmp_path):
+    from datetime import date
+
+    from starlette.testclient import TestClient
+
+    from pipeline.archive.calendar import expiring
+    from pipeline.web import Settings, create_app
+
+    db, result = audited
+    expected = expiring(db, within=(3, "m"), on=date(2026, 11, 15))
+    with TestClient(create_app(Settings(db=db, data_dir=tmp_path / "web"))) as client:
+        page = client.get("/expiring", params={"within": "3m", "on": "2026-11-15"}, headers={"accept-language": "en"}).text
+        kazmetall = _id_of(client, "Kazmetall JSC for 2024")
+        medcentre = _id_of(client, "Городской медицинский центр")
+    rows = dict(re.findall(r'<tr data-agreement="(ag_\w+)">(.*?)</tr>', page, re.S))
+    assert list(rows) == [item.record.id for item in expected] and kazmetall in rows
+    assert medcentre not in rows  # it ends on 2027-02-28
+    assert "between 2026-11-15 and 2027-02-15" in page
+    assert "highest severity high" in rows[kazmetall] and result.rows[kazmetall].audited_at in rows[kazmetall]
+    assert re.search(r"not chosen: general, sectoral", rows[kazmetall])
+    regional = _id_of_row(rows, "Regional Agreement of the Karaganda")
+    assert "not audited yet" in rows[regional]
+
+
+def _id_of_row(rows: dict[str, str], title_words: str) -> str:
+    return next(agreement for agreement, row in rows.items() if title_words in row)
+
+
+def test_expiring_as_a_calendar_file(client):
+    import icalendar
+
+    response = client.get("/expiring.ics", params={"within": "1y", "on": "2026-06-01"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/calendar")
+    assert 'filename="kelisim-expiring.ics"' in response.headers["content-disposition"]
+    events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    page = client.get("/expiring", params={"within": "1y", "on": "2026-06-01"}).text
+    listed = re.findall(r'<tr data-agreement="(ag_\w+)">', page)
+    assert listed and [str(e["uid"]).split("-")[0] for e in events] == listed
+    # the reminder is as far ahead of the end as the term asked for: 2026-06-01 + 1 year = 365 days
+    assert {e.walk("VALARM")[0]["trigger"].dt.days for e in events} == {-365}
+
+
+@pytest.mark.parametrize("params", [{"within": "soon"}, {"on": "2026-13-01"}, {"within": "99999y"}])
+def test_expiring_with_a_term_or_day_that_is_not_one_says_so(client, params):
+    for url in ("/expiring", "/expiring.ics"):
+        response = client.get(url, params=params, headers={"accept-language": "en"})
+        assert response.status_code == 400 and 'class="error"' in response.text
