@@ -33,13 +33,13 @@ from starlette.datastructures import UploadFile
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from pipeline.report import csv as csv_report
 from pipeline.report import html as html_report
 from pipeline.store import DatabaseError, QueryError, SearchQuery, api
-from pipeline.store.query import FACETS, MAX_OFFSET
+from pipeline.store.query import FACETS, MAX_OFFSET, SearchResults
 from pipeline.web import i18n, library, tasks
 from schemas.models import Report
 from schemas.taxonomy import taxonomy
@@ -131,19 +131,26 @@ def _error(request: Request, status_code: int, message: str) -> Response:
 
 
 def _search_request(params) -> tuple[SearchQuery, int]:
-    """The SearchQuery and page number a URL asks for; a malformed value is a QueryError."""
+    """The SearchQuery and page number a URL asks for; a malformed value is a QueryError. Every facet
+    of ``FACETS`` is a filter of the same name, so a facet the store adds is a filter here too."""
+    filters = {name: params.get(name) or None for name in FACETS}
     try:
-        year = int(params["year"]) if params.get("year") else None
+        if filters.get("year"):
+            filters["year"] = int(filters["year"])
         page = max(1, int(params.get("page") or 1))
     except ValueError:
         raise QueryError("the year and the page must be numbers") from None
     offset = min((page - 1) * PER_PAGE, MAX_OFFSET)
-    query = SearchQuery(
-        text=params.get("q", ""), topic=params.get("topic") or None, level=params.get("level") or None,
-        sector=params.get("sector") or None, region=params.get("region") or None, year=year,
-        agreement=params.get("agreement") or None, limit=PER_PAGE, offset=offset,
-    )  # fmt: skip
+    query = SearchQuery(text=params.get("q", ""), **filters, agreement=params.get("agreement") or None,
+                        limit=PER_PAGE, offset=offset)  # fmt: skip
     return query, offset // PER_PAGE + 1
+
+
+def _search(settings: Settings, params) -> tuple[SearchResults, int, int]:
+    """(results, page, pages) of the search a URL asks for; QueryError, DatabaseError or BackendError."""
+    query, page = _search_request(params)
+    results = api.search(settings.db, query, backend=settings.backend, es_url=settings.es_url, read_only=True)
+    return results, page, max(1, -(-min(results.total, MAX_OFFSET + PER_PAGE) // PER_PAGE))
 
 
 _STATE_KEYS = ("q", *FACETS, "agreement")
@@ -164,16 +171,12 @@ def search_page(request: Request) -> Response:
         return _page(request, "search.html.j2", results=None, params=params, active=active, error=None,
                      topics=taxonomy().topics)  # fmt: skip
     try:
-        query, page = _search_request(params)
-        results = api.search(
-            settings.db, query, backend=settings.backend, es_url=settings.es_url, read_only=True
-        )
+        results, page, pages = _search(settings, params)
     except QueryError as e:
         return _page(request, "search.html.j2", status_code=400, results=None, params=params, active=active,
                      error=str(e), topics=taxonomy().topics)  # fmt: skip
     except (DatabaseError, api.BackendError) as e:
         return _error(request, 503, str(e))
-    pages = max(1, -(-min(results.total, MAX_OFFSET + PER_PAGE) // PER_PAGE))
     page_url = {
         "previous": _url(params, page=page - 1) if page > 1 else None,
         "next": _url(params, page=page + 1) if page < pages else None,
@@ -189,6 +192,18 @@ def search_page(request: Request) -> Response:
         pages=pages, page_url=page_url, facet_links=facet_links, remove=remove,
         clear=_url({"q": params.get("q")}),
     )  # fmt: skip
+
+
+def search_json(request: Request) -> Response:
+    """``/search.json``: the search of the same URL parameters as the search page, as the JSON of
+    ``kelisim search --format json`` (hits and every facet's counts) with the page and the number of pages."""
+    try:
+        results, page, pages = _search(request.app.state.settings, dict(request.query_params))
+    except QueryError as e:
+        return JSONResponse({"error": str(e)}, status_code=400)
+    except (DatabaseError, api.BackendError) as e:
+        return JSONResponse({"error": str(e)}, status_code=503)
+    return JSONResponse({**results.to_json(), "page": page, "pages": pages, "per_page": PER_PAGE})
 
 
 # --------------------------------------------------------------------------- agreements
@@ -294,7 +309,8 @@ def expiring_page(request: Request) -> Response:
     if isinstance(found, Response):
         return found
     items, within, on, last = found
-    query = urlencode({"within": within, **({"on": request.query_params["on"]} if request.query_params.get("on") else {})})
+    on_given = {"on": request.query_params["on"]} if request.query_params.get("on") else {}
+    query = urlencode({"within": within, **on_given})
     return _page(request, "expiring.html.j2", items=items, within=within, on=on.isoformat(), last=last.isoformat(),
                  error=None, ics_query=query)  # fmt: skip
 
@@ -555,6 +571,7 @@ def create_app(settings: Settings) -> Starlette:
 
     routes = [
         Route("/", search_page),
+        Route("/search.json", search_json),
         Route("/agreements", agreements_page),
         Route("/agreements/{agreement_id}", agreement_page),
         Route("/agreements/{agreement_id}/file", original_file),

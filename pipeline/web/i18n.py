@@ -103,8 +103,8 @@ class Translator:
         return self._named("severities", severity)
 
     def facet_value(self, facet: str, value: str) -> str:
-        """How a facet's value reads: levels, topics and sectors by name, regions and years as stored."""
-        named = {"level": self.level, "topic": self.topic, "sector": self.sector}.get(facet)
+        """How a facet's value reads: levels, topics, sectors and languages by name, regions and years as stored."""
+        named = {"level": self.level, "topic": self.topic, "sector": self.sector, "language": self.text_language}.get(facet)
         return named(value) if named else value
 
     def kazakh_welcome(self) -> str:

@@ -1,5 +1,6 @@
 """What the web tests store: real sample agreements (Kazmetall's 2024 agreement as PDF and DOCX, its
-2021 version, the sectoral and regional agreements above it), one DOCX whose clause holds a <script>
+2021 version, the sectoral and regional agreements above it, a Russian agreement and its Kazakh-Russian
+printing), one DOCX whose clause holds a <script>
 tag, and a second sectoral agreement of the mining sector, so that the sectoral level of Kazmetall's
 2024 chain has two candidates."""
 
@@ -15,6 +16,7 @@ SAMPLES = [
     REPO / "corpora" / "samples" / "sectoral-mining-2024.pdf",
     REPO / "corpora" / "samples" / "regional-karaganda-2024.pdf",
     REPO / "corpora" / "samples" / "medcentre-2024.pdf",
+    REPO / "corpora" / "samples" / "medcentre-2024-kkru.pdf",  # printed in Kazakh and Russian: language kk+ru
 ]
 SCRIPT = "<script>alert('kelisim')</script>"
 
