@@ -405,9 +405,11 @@ def _task_request(form, saved: dict[str, list[str]], known: set[str], settings: 
     against = str(form.get("against") or "general-agreement")
     if against == "stored":
         against = str(form.get("against_id") or "")
-    unknown = [s for s in (*stored, against) if s not in known and s not in ("general-agreement", "labour-code")]
+    unknown = [s for s in (*stored, against) if s not in known and s not in ("general-agreement", "labour-code", "chain")]
     if unknown:
         raise ValueError(f"{', '.join(unknown) or '(none)'}: {t('not_found')}")
+    if against == "chain" and saved["files"]:
+        raise ValueError(t("chain_stored_only"))
     if not stored and not saved["files"]:
         raise ValueError(t("choose_targets"))
     return tasks.Request(

@@ -171,3 +171,38 @@ def test_expiring_with_a_term_or_day_that_is_not_one_says_so(client, params):
     for url in ("/expiring", "/expiring.ics"):
         response = client.get(url, params=params, headers={"accept-language": "en"})
         assert response.status_code == 400 and 'class="error"' in response.text
+
+
+def _wait(client, location: str) -> str:
+    import time
+
+    for _ in range(240):
+        page = client.get(location).text
+        if 'http-equiv="refresh"' not in page:
+            return page
+        time.sleep(0.5)
+    raise AssertionError("the task did not finish in 2 minutes")
+
+
+def test_a_stored_agreement_checked_against_its_chain_names_the_competing_candidates(client):
+    kazmetall = _id_of(client, "Kazmetall JSC for 2024")
+    response = client.post("/check", data={"mode": "check", "against": "chain", "stored": kazmetall},
+                           follow_redirects=False)  # fmt: skip
+    assert response.status_code == 303
+    page = _wait(client, response.headers["location"])
+    assert '<section id="summary">' in page
+    findings = client.get(response.headers["location"] + "/findings.json").json()["findings"]
+    unresolved = {f["level"]: f for f in findings if f["kind"] == "unresolved"}
+    assert set(unresolved) == {"general", "sectoral"}  # none stored; two candidates
+    sectorals = {_id_of(client, "Sectoral Agreement in the Mining"), _id_of(client, "Association of Ore Miners")}
+    assert set(unresolved["sectoral"]["reference"].split(", ")) == sectorals
+    regional = _id_of(client, "Regional Agreement of the Karaganda")
+    assert {f["reference"] for f in findings if f["level"] == "regional"} == {regional}
+    assert not any(f["reference"] in sectorals for f in findings)  # neither candidate was checked against
+
+
+def test_uploads_are_not_checked_against_a_chain(client):
+    sample = REPO / "corpora/samples/kazmetall-2024.docx"
+    response = client.post("/check", data={"mode": "check", "against": "chain"}, headers={"accept-language": "en"},
+                           files=[("files", (sample.name, sample.read_bytes()))])  # fmt: skip
+    assert response.status_code == 400 and "choose stored agreements" in response.text
