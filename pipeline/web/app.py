@@ -22,6 +22,7 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlparse
 
@@ -32,13 +33,13 @@ from starlette.datastructures import UploadFile
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from pipeline.report import csv as csv_report
 from pipeline.report import html as html_report
 from pipeline.store import DatabaseError, QueryError, SearchQuery, api
-from pipeline.store.query import FACETS, MAX_OFFSET
+from pipeline.store.query import FACETS, MAX_OFFSET, SearchResults
 from pipeline.web import i18n, library, tasks
 from schemas.models import Report
 from schemas.taxonomy import taxonomy
@@ -51,6 +52,7 @@ MAX_UPLOADS = 10
 PASSWORD_ENV = "KELISIM_WEB_PASSWORD"
 _HERE = Path(__file__).parent
 _ACCEPTED_FORMATS = ("pdf", "docx")
+DEFAULT_WITHIN = "90d"  # the renewal calendar's term, as kelisim expiring's
 _FINDING_KINDS = ("lowered", "weakened", "missing", "removed", "unverifiable", "inconsistent", "unresolved", "ok")
 _SEVERITIES = ("high", "medium", "low", "info")
 _CSP = (
@@ -129,19 +131,26 @@ def _error(request: Request, status_code: int, message: str) -> Response:
 
 
 def _search_request(params) -> tuple[SearchQuery, int]:
-    """The SearchQuery and page number a URL asks for; a malformed value is a QueryError."""
+    """The SearchQuery and page number a URL asks for; a malformed value is a QueryError. Every facet
+    of ``FACETS`` is a filter of the same name, so a facet the store adds is a filter here too."""
+    filters = {name: params.get(name) or None for name in FACETS}
     try:
-        year = int(params["year"]) if params.get("year") else None
+        if filters.get("year"):
+            filters["year"] = int(filters["year"])
         page = max(1, int(params.get("page") or 1))
     except ValueError:
         raise QueryError("the year and the page must be numbers") from None
     offset = min((page - 1) * PER_PAGE, MAX_OFFSET)
-    query = SearchQuery(
-        text=params.get("q", ""), topic=params.get("topic") or None, level=params.get("level") or None,
-        sector=params.get("sector") or None, region=params.get("region") or None, year=year,
-        agreement=params.get("agreement") or None, limit=PER_PAGE, offset=offset,
-    )  # fmt: skip
+    query = SearchQuery(text=params.get("q", ""), **filters, agreement=params.get("agreement") or None,
+                        limit=PER_PAGE, offset=offset)  # fmt: skip
     return query, offset // PER_PAGE + 1
+
+
+def _search(settings: Settings, params) -> tuple[SearchResults, int, int]:
+    """(results, page, pages) of the search a URL asks for; QueryError, DatabaseError or BackendError."""
+    query, page = _search_request(params)
+    results = api.search(settings.db, query, backend=settings.backend, es_url=settings.es_url, read_only=True)
+    return results, page, max(1, -(-min(results.total, MAX_OFFSET + PER_PAGE) // PER_PAGE))
 
 
 _STATE_KEYS = ("q", *FACETS, "agreement")
@@ -162,16 +171,12 @@ def search_page(request: Request) -> Response:
         return _page(request, "search.html.j2", results=None, params=params, active=active, error=None,
                      topics=taxonomy().topics)  # fmt: skip
     try:
-        query, page = _search_request(params)
-        results = api.search(
-            settings.db, query, backend=settings.backend, es_url=settings.es_url, read_only=True
-        )
+        results, page, pages = _search(settings, params)
     except QueryError as e:
         return _page(request, "search.html.j2", status_code=400, results=None, params=params, active=active,
                      error=str(e), topics=taxonomy().topics)  # fmt: skip
     except (DatabaseError, api.BackendError) as e:
         return _error(request, 503, str(e))
-    pages = max(1, -(-min(results.total, MAX_OFFSET + PER_PAGE) // PER_PAGE))
     page_url = {
         "previous": _url(params, page=page - 1) if page > 1 else None,
         "next": _url(params, page=page + 1) if page < pages else None,
@@ -187,6 +192,18 @@ def search_page(request: Request) -> Response:
         pages=pages, page_url=page_url, facet_links=facet_links, remove=remove,
         clear=_url({"q": params.get("q")}),
     )  # fmt: skip
+
+
+def search_json(request: Request) -> Response:
+    """``/search.json``: the search of the same URL parameters as the search page, as the JSON of
+    ``kelisim search --format json`` (hits and every facet's counts) with the page and the number of pages."""
+    try:
+        results, page, pages = _search(request.app.state.settings, dict(request.query_params))
+    except QueryError as e:
+        return JSONResponse({"error": str(e)}, status_code=400)
+    except (DatabaseError, api.BackendError) as e:
+        return JSONResponse({"error": str(e)}, status_code=503)
+    return JSONResponse({**results.to_json(), "page": page, "pages": pages, "per_page": PER_PAGE})
 
 
 # --------------------------------------------------------------------------- agreements
@@ -229,8 +246,7 @@ def agreement_page(request: Request) -> Response:
         agreement = read_agreement_row(conn, agreement_id)
         if agreement is None:
             return None
-        higher = library.higher_agreements_overlapping(conn, library.stored_agreement(conn, agreement_id))
-        return agreement, higher, library.original_file(conn, agreement_id) is not None
+        return agreement, library.standing(conn, agreement_id), library.stored_files(conn, agreement_id)
 
     try:
         found = _read(request, read)
@@ -238,20 +254,79 @@ def agreement_page(request: Request) -> Response:
         return _error(request, 503, str(e))
     if found is None:
         return _error(request, 404, f"{agreement_id}: {request.state.t('not_found')}")
-    agreement, higher, downloadable = found
+    agreement, standing, files = found
     return _page(request, "agreement.html.j2", agreement=agreement, sections=_sections(agreement),
-                 higher=higher, downloadable=downloadable)  # fmt: skip
+                 standing=standing, files=files)  # fmt: skip
 
 
 def original_file(request: Request) -> Response:
+    """One file an agreement was read from: ``/file`` the first, ``/file/N`` the N-th (from 1) of its files."""
     agreement_id = request.path_params["agreement_id"]
+    number = request.path_params.get("number", 1)
     try:
-        path = _read(request, lambda conn: library.original_file(conn, agreement_id))
+        files = _read(request, lambda conn: library.stored_files(conn, agreement_id))
     except DatabaseError as e:
         return _error(request, 503, str(e))
-    if path is None:
+    chosen = files[number - 1] if 1 <= number <= len(files) else None
+    if chosen is None or chosen.path is None:
         return _error(request, 404, f"{agreement_id}: {request.state.t('not_available')}")
-    return FileResponse(path, filename=path.name, content_disposition_type="attachment")
+    return FileResponse(chosen.path, filename=chosen.name, content_disposition_type="attachment")
+
+
+# --------------------------------------------------------------------------- renewal calendar
+
+
+def _expiring_request(params) -> tuple[str, date, tuple[int, str]]:
+    """The term (as typed), the day counted from and the parsed term a URL asks for; a ValueError
+    with one line for the user otherwise."""
+    from pipeline.archive.calendar import parse_within
+
+    within = (params.get("within") or DEFAULT_WITHIN).strip()
+    try:
+        on = date.fromisoformat(params["on"]) if params.get("on") else date.today()
+    except ValueError:
+        raise ValueError(f"{params['on']!r}: give the day as YYYY-MM-DD") from None
+    return within, on, parse_within(within)
+
+
+def _expiring(request: Request):
+    """(items, term, day, last day) of the renewal calendar the URL asks for, or an error page."""
+    from pipeline.archive.calendar import expiring, horizon
+
+    try:
+        within, on, term = _expiring_request(request.query_params)
+        items = expiring(request.app.state.settings.db, within=term, on=on)
+    except (ValueError, OverflowError) as e:  # a term that runs past the calendar's last year too
+        return _page(request, "expiring.html.j2", status_code=400, items=None, within=request.query_params.get("within"),
+                     on=request.query_params.get("on"), last=None, error=str(e))  # fmt: skip
+    except DatabaseError as e:
+        return _error(request, 503, str(e))
+    return items, within, on, horizon(on, term)
+
+
+def expiring_page(request: Request) -> Response:
+    found = _expiring(request)
+    if isinstance(found, Response):
+        return found
+    items, within, on, last = found
+    on_given = {"on": request.query_params["on"]} if request.query_params.get("on") else {}
+    query = urlencode({"within": within, **on_given})
+    return _page(request, "expiring.html.j2", items=items, within=within, on=on.isoformat(), last=last.isoformat(),
+                 error=None, ics_query=query)  # fmt: skip
+
+
+def expiring_ics(request: Request) -> Response:
+    """The renewal calendar as an iCalendar file: a reminder as far ahead of each end as the term asked for
+    (as ``kelisim expiring --ics`` writes it)."""
+    from pipeline.archive.calendar import ical
+
+    found = _expiring(request)
+    if isinstance(found, Response):
+        return found
+    items, _, on, last = found
+    headers = {"Content-Disposition": 'attachment; filename="kelisim-expiring.ics"'}
+    return Response(ical(items, remind=timedelta(days=(last - on).days)), media_type="text/calendar; charset=utf-8",
+                    headers=headers)  # fmt: skip
 
 
 # --------------------------------------------------------------------------- check and compare
@@ -330,9 +405,11 @@ def _task_request(form, saved: dict[str, list[str]], known: set[str], settings: 
     against = str(form.get("against") or "general-agreement")
     if against == "stored":
         against = str(form.get("against_id") or "")
-    unknown = [s for s in (*stored, against) if s not in known and s not in ("general-agreement", "labour-code")]
+    unknown = [s for s in (*stored, against) if s not in known and s not in ("general-agreement", "labour-code", "chain")]
     if unknown:
         raise ValueError(f"{', '.join(unknown) or '(none)'}: {t('not_found')}")
+    if against == "chain" and saved["files"]:
+        raise ValueError(t("chain_stored_only"))
     if not stored and not saved["files"]:
         raise ValueError(t("choose_targets"))
     return tasks.Request(
@@ -496,9 +573,13 @@ def create_app(settings: Settings) -> Starlette:
 
     routes = [
         Route("/", search_page),
+        Route("/search.json", search_json),
         Route("/agreements", agreements_page),
         Route("/agreements/{agreement_id}", agreement_page),
         Route("/agreements/{agreement_id}/file", original_file),
+        Route("/agreements/{agreement_id}/file/{number:int}", original_file),
+        Route("/expiring", expiring_page),
+        Route("/expiring.ics", expiring_ics),
         Route("/check", check_page, methods=["GET"]),
         Route("/check", start_task, methods=["POST"]),
         Route("/tasks/{task_id}", task_page),

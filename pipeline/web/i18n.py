@@ -84,11 +84,27 @@ class Translator:
         return self._named("modalities", modality)
 
     def text_language(self, language: str | None) -> str:
-        return self._named("languages", language)
+        """A text's language by name; ``kk+ru`` (one text printed in both) as both names."""
+        return " + ".join(self._named("languages", part) for part in (language or "").split("+") if part)
+
+    def chain_level(self, level: str) -> str:
+        """A level of a chain (``pipeline.archive.chain``): an agreement level, the Labour Code, or
+        ``level`` for a chain that stops at the agreement's unknown level."""
+        special = {"labour_code": "chain_labour_code", "level": "chain_level_unknown"}
+        return self(special[level]) if level in special else self.level(level)
+
+    def audit_status(self, status: str) -> str:
+        """The status of a stored audit (``pipeline.archive.audit``): its highest severity, clean, or an error."""
+        if status.startswith("error"):
+            return self("audit_error")
+        return self._named("audit_statuses", status)
+
+    def severity(self, severity: str) -> str:
+        return self._named("severities", severity)
 
     def facet_value(self, facet: str, value: str) -> str:
-        """How a facet's value reads: levels, topics and sectors by name, regions and years as stored."""
-        named = {"level": self.level, "topic": self.topic, "sector": self.sector}.get(facet)
+        """How a facet's value reads: levels, topics, sectors and languages by name, regions and years as stored."""
+        named = {"level": self.level, "topic": self.topic, "sector": self.sector, "language": self.text_language}.get(facet)
         return named(value) if named else value
 
     def kazakh_welcome(self) -> str:

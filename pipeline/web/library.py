@@ -1,5 +1,6 @@
 """What the workspace reads from the clause database besides search: the list of agreements,
-the higher agreements that may apply to one, and the original file of one."""
+where one agreement stands in the archive (the chain above it, its versions, its files, its last
+audit; resolved by ``pipeline.archive``, never here), and the files it was read from."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.archive.chain import Chain, higher, resolve
+from pipeline.archive.records import Record, records
+from pipeline.archive.versions import VersionChain, chain_of
 from pipeline.compliance.references import LEVEL_RANK
 from pipeline.ingest.common import sha256_of
 from pipeline.store import database
@@ -41,61 +45,67 @@ def list_agreements(conn: sqlite3.Connection) -> list[StoredAgreement]:
     return sorted(agreements, key=lambda a: (LEVEL_RANK.get(a.level or "", 9), a.title or "", a.id))
 
 
-def _years(a: StoredAgreement) -> tuple[int, int] | None:
-    try:
-        return int(a.valid_from[:4]), int(a.valid_to[:4])
-    except (TypeError, ValueError):
+@dataclass(frozen=True)
+class StoredFile:
+    """One file an agreement's text was read from. ``path`` is set only while the file is still
+    where it was read from with the same content, so only a file the database recorded is served."""
+
+    name: str
+    format: str
+    path: Path | None
+
+
+def stored_files(conn: sqlite3.Connection, agreement_id: str) -> list[StoredFile]:
+    """The files of an agreement: the one its clauses were read from first, then the other files
+    of the same text (the DOCX of a stored PDF), in the order ``pipeline.archive.records`` lists them."""
+    rows = conn.execute(
+        "SELECT s.path, s.given_path, s.sha256, s.format FROM sources s"
+        " WHERE s.id = (SELECT source_id FROM agreements WHERE id = ?) OR s.copy_of = ?"
+        " ORDER BY s.copy_of IS NOT NULL, s.id",
+        (agreement_id, agreement_id),
+    ).fetchall()
+    out = []
+    for path, given, sha256, fmt in rows:
+        found = Path(path)
+        usable = found.is_file() and sha256_of(found) == sha256
+        out.append(StoredFile(Path(given).name, fmt, found if usable else None))
+    return out
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one stored agreement stands in the archive: the chain above it (from
+    :func:`pipeline.archive.chain.resolve`), its versions (:func:`pipeline.archive.versions.chain_of`)
+    with the one before and after it, and its last stored audit (None: never audited)."""
+
+    record: Record
+    chain: Chain
+    versions: VersionChain
+    previous: Record | None
+    next: Record | None
+    audit: database.AuditRow | None
+    stored: dict[str, Record]  # every stored agreement the chain or the versions name, by id
+
+
+def standing(conn: sqlite3.Connection, agreement_id: str) -> Standing | None:
+    """The standing of a stored agreement; None when it is not stored."""
+    stored = records(conn)
+    by_id = {r.id: r for r in stored}
+    record = by_id.get(agreement_id)
+    if record is None:
         return None
-
-
-def higher_agreements_overlapping(conn: sqlite3.Connection, agreement: StoredAgreement) -> list[StoredAgreement]:
-    """Stored agreements of a higher level that may apply to ``agreement``: the General Agreement,
-    or one of its sector or region, whose years of validity overlap its own (or are unknown).
-
-    A stand-in for the chain resolution of ``pipeline.archive``: it lists candidates, it does not
-    decide which one governs.
-    """
-    rank = LEVEL_RANK.get(agreement.level or "")
-    if rank is None:
-        return []
-    own = _years(agreement)
-    found = []
-    for other in list_agreements(conn):
-        other_rank = LEVEL_RANK.get(other.level or "")
-        if other.id == agreement.id or other_rank is None or other_rank >= rank:
-            continue
-        shares_scope = (
-            other.level == "general"
-            or (other.sector is not None and other.sector == agreement.sector)
-            or (other.region is not None and other.region == agreement.region)
-        )
-        theirs = _years(other)
-        overlaps = own is None or theirs is None or (theirs[0] <= own[1] and own[0] <= theirs[1])
-        if shares_scope and overlaps:
-            found.append(other)
-    return found
-
-
-def stored_agreement(conn: sqlite3.Connection, agreement_id: str) -> StoredAgreement | None:
-    row = conn.execute(f"SELECT {_COLUMNS} FROM agreements WHERE id = ?", (agreement_id,)).fetchone()
-    return _row(row) if row else None
-
-
-def original_file(conn: sqlite3.Connection, agreement_id: str) -> Path | None:
-    """The file an agreement was read from, when it is still there with the same content; else None.
-
-    Only a path the database recorded is ever served, so a request cannot name another file.
-    """
-    row = conn.execute(
-        "SELECT s.path, s.sha256 FROM agreements a JOIN sources s ON s.id = a.source_id WHERE a.id = ?",
-        (agreement_id,),
-    ).fetchone()
-    if row is None:
-        return None
-    path = Path(row[0])
-    if not path.is_file():
-        return None
-    return path if sha256_of(path) == row[1] else None
+    chain = resolve(record, higher(stored))
+    versions = chain_of(agreement_id, stored) or VersionChain((record,))
+    ids = [r.id for r in versions.versions]
+    at = ids.index(agreement_id) if agreement_id in ids else None
+    previous = versions.versions[at - 1] if at else None
+    following = versions.versions[at + 1] if at is not None and at + 1 < len(ids) else None
+    named = {i for link in chain.links for i in (link.agreement, *link.candidates) if i}
+    named |= {r.id for r in (*versions.versions, *versions.undated)}
+    return Standing(
+        record=record, chain=chain, versions=versions, previous=previous, next=following,
+        audit=database.load_audits(conn).get(agreement_id), stored={i: by_id[i] for i in named if i in by_id},
+    )  # fmt: skip
 
 
 def connect(db_path: str | Path) -> sqlite3.Connection:

@@ -34,7 +34,8 @@ class Request:
     """What to run. ``uploads`` are files saved by the server; ``stored`` are stored agreement ids.
 
     ``mode`` "check": every upload and stored agreement against ``against`` (``general-agreement``,
-    ``labour-code`` or an id); "diff": ``old`` against ``new`` (paths or ids).
+    ``labour-code``, an id, or ``chain``: each stored agreement against every agreement of its chain,
+    as ``kelisim check --against chain``); "diff": ``old`` against ``new`` (paths or ids).
     """
 
     mode: str
@@ -82,6 +83,13 @@ def run(request: Request, progress_file: str) -> dict:
     if request.mode == "diff":
         _say(progress_file, "comparing")
         report = compliance.diff(request.old, request.new, db=request.db)
+        return compliance.select(report, include_ok=False).model_dump(mode="json")
+
+    if request.against == "chain":
+        from pipeline.archive.chain import check_against_chain
+
+        _say(progress_file, f"checking {len(request.stored)} agreement(s) against their chains")
+        report = check_against_chain(request.stored, db=request.db)
         return compliance.select(report, include_ok=False).model_dump(mode="json")
 
     _say(progress_file, f"reading the reference {request.against}")

@@ -1,12 +1,12 @@
-"""A clause database of real sample agreements and one DOCX whose clause holds a <script> tag,
-shared by the web tests (built once per session: reading the files is the slow part)."""
+"""A clause database of real sample agreements and two DOCX of our own (web_corpus.py), shared by
+the web tests (built once per session: reading the files is the slow part)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from web_corpus import SAMPLES, write_script_docx
+from web_corpus import SAMPLES, write_script_docx, write_second_sectoral_docx
 
 
 @pytest.fixture(scope="session")
@@ -15,8 +15,9 @@ def web_db(tmp_path_factory) -> Path:
 
     folder = tmp_path_factory.mktemp("webdb")
     script = write_script_docx(folder / "scriptor-2024.docx")
+    sectoral = write_second_sectoral_docx(folder / "ore-miners-2025.docx")
     db = folder / "kelisim.db"
-    report = ingest_paths([*map(str, SAMPLES), str(script)], db)
+    report = ingest_paths([*map(str, SAMPLES), str(script), str(sectoral)], db)
     assert not report.failed, report.failed
     return db
 

@@ -147,3 +147,23 @@ def test_script_in_a_clause_is_text_and_never_runs(page, server):
     assert SCRIPT in page.inner_text(".clause:target .clause-text")
     assert page.dialogs == []
     assert page.locator("script").count() == 0
+
+
+def test_an_agreement_in_the_archive_and_the_renewal_calendar(page, server):
+    page.goto(server + "/agreements")
+    page.click("text=Collective Agreement of Kazmetall JSC for 2024-2026")
+    sectoral = page.locator('.chain tr[data-level="sectoral"]')
+    assert "not chosen: 2 candidate(s)" in sectoral.inner_text() and sectoral.locator("li a").count() == 2
+    assert page.locator('.chain tr[data-level="regional"].resolved a').count() == 1
+    _shoot(page, "agreement-archive")
+    page.click("a.previous-version")
+    assert page.locator("h1").inner_text() == "Collective Agreement of Kazmetall JSC for 2021-2023"
+    page.click("header.top >> text=Expiring")
+    page.fill("input[name=within]", "1y")
+    page.fill("input[name=on]", "2026-06-01")
+    page.click(".expiring-form button")
+    assert "within=1y" in page.url and page.locator("table.expiring tbody tr").count() > 0
+    _shoot(page, "expiring")
+    with page.expect_download() as download:
+        page.click("a.ics")
+    assert download.value.suggested_filename == "kelisim-expiring.ics"
