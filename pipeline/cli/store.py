@@ -84,6 +84,8 @@ def ingest(paths, jobs, allow_empty, db, fmt, output, ocr):
 @click.option(
     "--year", type=click.IntRange(1, 9999), help="Only agreements whose validity starts in this year."
 )
+@click.option("--language", type=click.Choice(["en", "ru", "kk", "kk+ru"]),
+              help="Only agreements in this language (kk+ru: printed in Kazakh and Russian).")  # fmt: skip
 @click.option("--agreement", help="Only clauses of this agreement id.")
 @click.option("--like", metavar="CLAUSE_ID", help="Clauses similar to this one, in other agreements too.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
@@ -97,7 +99,8 @@ def ingest(paths, jobs, allow_empty, db, fmt, output, ocr):
 @report_options("text", "json")
 @verbosity
 def search(
-    query, topic, level, sector, region, year, agreement, like, limit, db, read_only, backend, es_url, fmt, output
+    query, topic, level, sector, region, year, language, agreement, like, limit, db, read_only, backend, es_url, fmt,
+    output,
 ):
     """Full-text search over stored clauses, with filters and facet counts.
 
@@ -108,7 +111,7 @@ def search(
     Example: kelisim search "индексация заработной платы" --level collective --year 2024
     """
     request = SearchQuery(
-        text=" ".join(query), topic=topic, level=level, sector=sector, region=region, year=year,
+        text=" ".join(query), topic=topic, level=level, sector=sector, region=region, year=year, language=language,
         agreement=agreement, limit=limit, like=like,
     )  # fmt: skip
     try:

@@ -36,8 +36,9 @@ _log = logging.getLogger(__name__)
 
 TEXT_FIELDS = ("text", "text_kk")
 _FILTER_FIELDS = {"topic": "topics", "level": "level", "sector": "sector", "region": "region", "year": "year",
-                  "agreement": "agreement"}  # fmt: skip
-_FACET_FIELDS = {"topic": "topics", "level": "level", "sector": "sector", "region": "region", "year": "year"}
+                  "language": "language", "agreement": "agreement"}  # fmt: skip
+_FACET_FIELDS = {"topic": "topics", "level": "level", "sector": "sector", "region": "region", "year": "year",
+                 "language": "language"}
 _SOURCE = [*HIT_FIELDS, "topics", "text", "text_kk"]
 _BULK_RETRIES = 5
 # Statistics page through agreements this many at a time, and read at most this many clauses holding

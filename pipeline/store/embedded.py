@@ -41,10 +41,10 @@ from pipeline.store.query import (
 
 _log = logging.getLogger(__name__)
 
-INDEX_SCHEMA = 3  # bump when the fields below change: an older index is then rebuilt
+INDEX_SCHEMA = 4  # bump when the fields below change: an older index is then rebuilt
 _META = "kelisim-index.json"
 _STEM, _PLAIN = "kel_stem", "kel_plain"
-_KEYWORDS = ("topic", "level", "sector", "region", "agreement", "clause_language", "parallel")
+_KEYWORDS = ("topic", "level", "sector", "region", "language", "agreement", "clause_language", "parallel")
 _WRITER_HEAP = 64_000_000
 
 
@@ -197,7 +197,7 @@ class _Keys:
         self._topicset_ids = {t: i for i, t in enumerate(self.topicsets)}
 
     def profile(self, row: database.IndexRow) -> int:
-        key = (row.level, row.sector, row.region, row.year)
+        key = (row.level, row.sector, row.region, row.year, row.language)
         if key not in self._profile_ids:
             self._profile_ids[key] = len(self.profiles)
             self.profiles.append(key)
@@ -223,7 +223,7 @@ def _document(row: database.IndexRow, keys: _Keys) -> Document:
     doc.add_text("number", row.number)
     doc.add_text("text_kk" if row.kazakh else "text", row.text)
     doc.add_unsigned("ordinal", row.ordinal)
-    for name in ("level", "sector", "region", "title", "clause_language", "parallel"):
+    for name in ("level", "sector", "region", "language", "title", "clause_language", "parallel"):
         value = getattr(row, name)
         if value:
             doc.add_text(name, value)
@@ -437,7 +437,7 @@ class EmbeddedIndex:
         facets: dict[str, dict[str, int]] = {f: {} for f in FACETS}
         for bucket in raw.get("profile", {}).get("buckets", []):
             for name, value in zip(
-                ("level", "sector", "region", "year"), keys.profiles[int(bucket["key"])], strict=True
+                ("level", "sector", "region", "year", "language"), keys.profiles[int(bucket["key"])], strict=True
             ):
                 if value is not None:
                     facets[name][str(value)] = facets[name].get(str(value), 0) + int(bucket["doc_count"])

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from schemas.taxonomy import taxonomy
 
-FACETS = ("topic", "level", "sector", "region", "year")
+FACETS = ("topic", "level", "sector", "region", "year", "language")
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 32
 MAX_LIMIT = 1000
@@ -54,6 +54,7 @@ class SearchQuery:
     sector: str | None = None
     region: str | None = None
     year: int | None = None
+    language: str | None = None  # the agreement's: en, ru, kk, or kk+ru for one printed in both
     agreement: str | None = None
     limit: int = 20
     like: str | None = None
@@ -67,6 +68,7 @@ class SearchQuery:
             "sector": self.sector,
             "region": self.region,
             "year": self.year,
+            "language": self.language,
             "agreement": self.agreement,
         }
         return {k: v for k, v in raw.items() if v is not None and v != ""}
@@ -205,6 +207,7 @@ def parse_user_text(text: str) -> ParsedText:
 
 
 LEVELS = ("general", "sectoral", "regional", "collective")
+LANGUAGES = ("en", "ru", "kk", "kk+ru")
 
 
 def _known(option: str, value: str | None, ids: tuple[str, ...]) -> None:
@@ -222,6 +225,7 @@ def validate(query: SearchQuery) -> ParsedText:
     _known("--topic", query.topic, taxonomy().topics)
     _known("--sector", query.sector, taxonomy().sectors)
     _known("--level", query.level, LEVELS)
+    _known("--language", query.language, LANGUAGES)
     parsed = parse_user_text(query.text or "")
     if query.like:
         return parsed

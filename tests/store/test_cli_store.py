@@ -59,7 +59,7 @@ def test_cli_search_json_has_the_spec_shape(runner, files, tmp_path):
                                      "year", "page", "topics", "score", "snippet",  # the contract's, then ours
                                      "clause_language", "parallel"]  # fmt: skip
     assert "<mark>индексацию</mark>" in data["hits"][0]["snippet"]
-    assert list(data["facets"]) == ["topic", "level", "sector", "region", "year"]
+    assert list(data["facets"]) == ["topic", "level", "sector", "region", "year", "language"]  # the spec's five, then ours
 
 
 def test_cli_search_text_table_and_filters(runner, files, tmp_path):

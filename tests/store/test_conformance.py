@@ -59,6 +59,7 @@ def _sql_facets(db, clause_ids: set[str]) -> dict[str, dict[str, int]]:
         ("sector", "a.sector"),
         ("region", "a.region"),
         ("year", "a.year"),
+        ("language", "a.language"),
     ):
         rows = conn.execute(f"SELECT {column}, count(*) {base} AND {column} IS NOT NULL GROUP BY {column}")
         out[name] = {str(k): n for k, n in rows}
@@ -78,6 +79,8 @@ FILTERS = [
     ({"year": 2024}, "a.year = ?", (2024,)),
     ({"sector": "energy", "topic": "premium_pay"}, "a.sector = ? AND t.topic = ?", ("energy", "premium_pay")),
     ({"level": "collective", "year": 2021}, "a.level = ? AND a.year = ?", ("collective", 2021)),
+    ({"language": "kk+ru"}, "a.language = ?", ("kk+ru",)),
+    ({"language": "ru", "level": "sectoral"}, "a.language = ? AND a.level = ?", ("ru", "sectoral")),
 ]
 
 

@@ -76,7 +76,7 @@ def test_elasticsearch_filters_go_to_bool_filter_as_terms():
 def test_elasticsearch_facets_are_terms_aggregations():
     aggs = _body(text="wages")["aggs"]
     assert aggs["topic"] == {"terms": {"field": "topics", "size": 1000}}
-    assert set(aggs) == {"topic", "level", "sector", "region", "year"}
+    assert set(aggs) == {"topic", "level", "sector", "region", "year", "language"}
 
 
 def test_elasticsearch_highlight_uses_mark_and_html_encoding():

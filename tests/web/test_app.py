@@ -248,10 +248,6 @@ def test_search_json_is_the_search_page_as_data(client):
     assert client.get("/search.json").status_code == 400  # nothing asked
 
 
-@pytest.mark.xfail(
-    "language" not in FACETS, strict=True,
-    reason="the store has no language facet yet: FACETS, SearchQuery and both indexes (pipeline/store/)",
-)  # fmt: skip
 def test_search_by_the_language_of_the_agreement(client, web_db):
     conn = library.connect(web_db)
     try:
