@@ -211,14 +211,17 @@ class _Keys:
     def to_json(self) -> dict:
         return {"profiles": self.profiles, "topicsets": self.topicsets}
 
-    def columns(self) -> list[tuple[str, list[str], list[int]]]:
+    def columns(self):
         """Each profile facet: its values (as facet keys), and the place of every profile's value
-        among them by profile number (-1, the slot after the last value, for none)."""
+        among them by profile number (``len(values)``, one slot further, for none), as an array."""
+        import numpy as np
+
         out = []
         for k, name in enumerate(("level", "sector", "region", "year")):
             values = sorted({str(p[k]) for p in self.profiles if p[k] is not None})
             place = {v: i for i, v in enumerate(values)}
-            out.append((name, values, [-1 if p[k] is None else place[str(p[k])] for p in self.profiles]))
+            places = [len(values) if p[k] is None else place[str(p[k])] for p in self.profiles]
+            out.append((name, values, np.array(places, dtype=np.int64)))
         return out
 
 
@@ -477,14 +480,17 @@ class EmbeddedIndex:
         aggs = {k: {"terms": {"field": k, "size": 1 << 20}} for k in ("profile", "topicset")}
         raw = searcher.aggregate(full, aggs)
         facets: dict[str, dict[str, int]] = {f: {} for f in FACETS}
-        # A large archive has thousands of profiles: each facet is summed in one lean loop over them.
-        profiles = [(int(b["key"]), int(b["doc_count"])) for b in raw.get("profile", {}).get("buckets", [])]
-        total = sum(n for _, n in profiles)
+        # A large archive has thousands of profiles (about 8,000 at 3,000,000 clauses): each facet
+        # is summed over them by numpy rather than a Python loop.
+        import numpy as np
+
+        buckets = raw.get("profile", {}).get("buckets", [])
+        profiles = np.fromiter((int(b["key"]) for b in buckets), dtype=np.int64, count=len(buckets))
+        counts = np.fromiter((int(b["doc_count"]) for b in buckets), dtype=np.int64, count=len(buckets))
+        total = int(counts.sum())
         for name, values, places in columns:
-            counts = [0] * (len(values) + 1)
-            for profile, n in profiles:
-                counts[places[profile]] += n
-            facets[name] = {value: n for value, n in zip(values, counts, strict=False) if n}
+            sums = np.bincount(places[profiles], weights=counts, minlength=len(values) + 1)
+            facets[name] = {value: int(n) for value, n in zip(values, sums.tolist(), strict=False) if n}
         for bucket in raw.get("topicset", {}).get("buckets", []):
             for topic in keys.topicsets[int(bucket["key"])]:
                 facets["topic"][topic] = facets["topic"].get(topic, 0) + int(bucket["doc_count"])
