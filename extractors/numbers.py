@@ -20,11 +20,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING, Literal
 
 from extractors.lexicon import lexicon
+
+if TYPE_CHECKING:  # spaCy is imported where a clause is read, not by every command that formats a value
+    from spacy.tokens import Doc
 
 Kind = Literal["cardinal", "multiple", "fraction", "ordinal"]
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -647,8 +648,7 @@ class _Cues:
             self.blocks.setdefault(s.id_, []).append(s.start)
         self.topic_words = topic_words
         self.conditions = conditions
-        tax = taxonomy()
-        self.units = {p: set(tax.parameters[p].units) for p in tax.parameters}
+        self.units = _parameter_units()
 
     def allowed(self, pid: str, q: Quantity, part: Part, comparator: str = "=", weak: bool = False) -> tuple[str, float] | None:
         """The reading of ``q`` in ``pid``'s units, if ``pid`` may govern it in ``part``."""
@@ -1303,3 +1303,9 @@ def _flags(doc: Doc, spans: _Spans, lex: Lexicon, reading: ClauseReading, bindin
         reading.evidence.append(Evidence(kind="norm", label=pid, text=cue.text, start=cue.start_char, end=cue.end_char,
                                          rule=f"guarantee granted without a number: '{cue.text}'"))
 
+
+@cache
+def _parameter_units() -> dict[str, frozenset[str]]:
+    """The units of every parameter of the taxonomy (asked for by every clause, made once)."""
+    tax = taxonomy()
+    return {p: frozenset(tax.parameters[p].units) for p in tax.parameters}

@@ -29,3 +29,13 @@ def test_command_help_has_an_example(name):
 def test_unknown_option_is_usage_error_exit_2():
     result = CliRunner().invoke(cli, ["show", "--no-such-option", "x.pdf"])
     assert result.exit_code == 2
+
+
+def test_the_cli_starts_without_spacy():
+    """spaCy (about a second to import) loads where a clause is read, not with every command."""
+    import subprocess
+    import sys
+
+    code = "import sys, pipeline.cli; print('spacy' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -44,6 +44,33 @@ def test_embedded_listing_without_words_is_in_storage_order(stored_db, corpus):
     assert ids == expected and all(h.score == 0.0 for h in result.hits)
 
 
+@pytest.mark.parametrize("filters", [{"level": "collective"}, {"level": "sectoral"}, {"region": "Karaganda"},
+                                     {"year": 2024}, {"topic": "wage_payment"}])  # fmt: skip
+def test_embedded_listing_pages_are_slices_of_the_whole_listing(stored_db, filters):
+    """Pages of a listing, found among the first ordinals when the matches are dense and among all
+    of them otherwise, are the storage-order listing cut into pages, and say the same total."""
+    whole = api.search(stored_db, SearchQuery(limit=1000, **filters))
+    ids = [h.clause_id for h in whole.hits]
+    assert len(ids) == whole.total >= 2
+    for limit in (1, 2, 5):
+        for offset in range(0, len(ids) + 1):
+            page = api.search(stored_db, SearchQuery(limit=limit, offset=offset, **filters))
+            assert [h.clause_id for h in page.hits] == ids[offset : offset + limit]
+            assert page.total == whole.total and page.facets == whole.facets
+
+
+def test_embedded_dense_listing_is_found_among_the_first_ordinals(stored_db, monkeypatch):
+    searched = []
+    original = embedded.EmbeddedIndex._in_storage_order
+    monkeypatch.setattr(embedded.EmbeddedIndex, "_in_storage_order",
+                        staticmethod(lambda s, q, query: searched.append(q) or original(s, q, query)))  # fmt: skip
+    page = api.search(stored_db, SearchQuery(limit=2, level="collective"))
+    assert len(page.hits) == 2 and len(searched) == 1  # the first ordinals held the page: one search
+    searched.clear()
+    monkeypatch.setattr(embedded, "_FIRST_ORDINALS", 0)
+    assert api.search(stored_db, SearchQuery(limit=2, level="collective")).hits == page.hits and len(searched) == 1
+
+
 def test_embedded_hit_carries_the_spec_fields(stored_db, corpus):
     (hit,) = api.search(stored_db, SearchQuery(text="twice", agreement=corpus[0].id)).hits
     assert hit.to_json() | {"score": 0, "snippet": ""} == {
