@@ -663,6 +663,8 @@ class _Cues:
             return None
         if not rule.periods and q.period is not None and q.unit == "hours" and pid != "job_security.job_search_time":
             return None
+        if rule.in_advance and q.period is not None:
+            return None  # a time before an event is never "a week": "one day a week to look for work"
         scopes = [part] + ([self.parts[part.lead_in]] if part.lead_in is not None else [])
         if any(sc.start <= s < sc.end for s in self.blocks.get(pid, ()) for sc in scopes):
             return None
