@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from markupsafe import escape
-from web_corpus import REPO, SCRIPT
+from web_corpus import REPO, SCRIPT, wait_for_task
 
 from pipeline.store.query import FACETS
 from pipeline.web import Settings, create_app, i18n, library
@@ -106,13 +106,6 @@ def test_unknown_agreement_is_404_and_no_file_outside_the_database_is_served(cli
     assert client.get("/static/..%2Fapp.py").status_code == 404
 
 
-def _wait(client, location: str) -> str:
-    for _ in range(240):
-        page = client.get(location).text
-        if 'http-equiv="refresh"' not in page:
-            return page
-        time.sleep(0.5)
-    raise AssertionError("the task did not finish in 2 minutes")
 
 
 def test_upload_is_checked_and_stored_and_its_findings_filter_and_export(client, settings):
@@ -124,7 +117,7 @@ def test_upload_is_checked_and_stored_and_its_findings_filter_and_export(client,
     )  # fmt: skip
     assert response.status_code == 303
     location = response.headers["location"]
-    page = _wait(client, location)
+    page = wait_for_task(client, location)
     assert page.count('<article class="finding') > 0
     # the report's own template: the same summary section as kelisim check --format html
     assert '<section id="summary">' in page and 'class="sides"' in page
@@ -149,7 +142,7 @@ def test_upload_is_checked_and_stored_and_its_findings_filter_and_export(client,
 def test_diff_of_two_stored_versions(client):
     old, new = _agreement_id(client, "Kazmetall JSC for 2021"), _agreement_id(client, "Kazmetall JSC for 2024")
     response = client.post("/check", data={"mode": "diff", "old": old, "new": new}, follow_redirects=False)
-    page = _wait(client, response.headers["location"])
+    page = wait_for_task(client, response.headers["location"])
     assert "Old version" in page and page.count('<article class="finding') > 0
 
 
@@ -157,7 +150,7 @@ def test_diff_of_two_uploaded_versions(client):
     old, new = (REPO / "corpora/samples/kazmetall-2021.docx"), (REPO / "corpora/samples/kazmetall-2024.docx")
     response = client.post("/check", data={"mode": "diff"}, follow_redirects=False,
                            files=[("old_file", (old.name, old.read_bytes())), ("new_file", (new.name, new.read_bytes()))])  # fmt: skip
-    page = _wait(client, response.headers["location"])
+    page = wait_for_task(client, response.headers["location"])
     assert "Old version" in page and 'class="finding high"' in page
 
 
@@ -186,7 +179,7 @@ def test_read_only_workspace_checks_uploads_without_storing_them(web_db, tmp_pat
         response = client.post("/check", data={"mode": "check", "against": "labour-code"},
                                files=[("files", ("a.docx", (REPO / "corpora/samples/kazmetall-2021.docx").read_bytes()))],
                                follow_redirects=False)  # fmt: skip
-        page = _wait(client, response.headers["location"])
+        page = wait_for_task(client, response.headers["location"])
     assert '<section id="summary">' in page
     assert (web_db.stat().st_mtime_ns, _count(web_db)) == before
     assert not (tmp_path / "web" / "uploads").exists()
@@ -321,4 +314,4 @@ def test_a_running_check_shows_progress_and_does_not_hold_up_searches(client):
     assert searched.status_code == 200 and _hits(searched.text)
     assert still_running, "the search waited for the whole check"
     assert 'http-equiv="refresh"' in progress and "Working" in progress
-    assert '<section id="summary">' in _wait(client, location)
+    assert '<section id="summary">' in wait_for_task(client, location)

@@ -7,7 +7,7 @@ import re
 import shutil
 
 import pytest
-from web_corpus import REPO
+from web_corpus import REPO, wait_for_task
 
 from pipeline.archive.chain import chain_for
 
@@ -173,15 +173,6 @@ def test_expiring_with_a_term_or_day_that_is_not_one_says_so(client, params):
         assert response.status_code == 400 and 'class="error"' in response.text
 
 
-def _wait(client, location: str) -> str:
-    import time
-
-    for _ in range(240):
-        page = client.get(location).text
-        if 'http-equiv="refresh"' not in page:
-            return page
-        time.sleep(0.5)
-    raise AssertionError("the task did not finish in 2 minutes")
 
 
 def test_a_stored_agreement_checked_against_its_chain_names_the_competing_candidates(client):
@@ -189,7 +180,7 @@ def test_a_stored_agreement_checked_against_its_chain_names_the_competing_candid
     response = client.post("/check", data={"mode": "check", "against": "chain", "stored": kazmetall},
                            follow_redirects=False)  # fmt: skip
     assert response.status_code == 303
-    page = _wait(client, response.headers["location"])
+    page = wait_for_task(client, response.headers["location"])
     assert '<section id="summary">' in page
     findings = client.get(response.headers["location"] + "/findings.json").json()["findings"]
     unresolved = {f["level"]: f for f in findings if f["kind"] == "unresolved"}

@@ -53,3 +53,15 @@ def write_second_sectoral_docx(path: Path) -> Path:
     document.add_paragraph("2.1. Employers shall index wages annually not lower than the official inflation rate.")
     document.save(path)
     return path
+
+
+def wait_for_task(client, location: str) -> str:
+    """The page of a background task (a check run from the form) once it stops refreshing itself."""
+    import time
+
+    for _ in range(240):
+        page = client.get(location).text
+        if 'http-equiv="refresh"' not in page:
+            return page
+        time.sleep(0.5)
+    raise AssertionError("the task did not finish in 2 minutes")
