@@ -120,7 +120,13 @@ def locate(text: str, clauses: list[dict]) -> list[tuple[int, int] | None]:
             spans.append(None)
             continue
         e_end = e + len(end_cue)
-        spans.append((offsets[s], offsets[e_end - 1] + 1))
+        end = offsets[e_end - 1] + 1
+        # the end cue's own signs after its last letter or digit ("на 0,9%."): the unit of a last number
+        raw_end = str(clause.get("end")).rstrip()
+        tail = raw_end[len(raw_end.rstrip("%)»”\".;:!?")):]
+        if tail and text[end:end + len(tail)] == tail:
+            end += len(tail)
+        spans.append((offsets[s], end))
         at = e_end
     return spans
 
