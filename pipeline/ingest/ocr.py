@@ -223,9 +223,9 @@ def binarize(image):
 
     Tesseract finds lines on a black and white image but reads them from the grey one, where a
     scan's noise and blur can spoil a bold clause number alone in its hanging indent or at a
-    cell's edge. Whole pages read better grey (the corpus scans: clause numbers lost on 3 documents
-    of 13 in black and white, against none grey), so only the parts read again are made black and
-    white: a table's columns and unsure words alone on their line."""
+    cell's edge. Whole pages read better grey (the corpus scans in black and white lost clause
+    numbers on 2 documents of 13 and on tmh-service, which grey kept), so only the parts read again
+    are made black and white: a table's columns and unsure words alone on their line."""
     import numpy as np
     from PIL import Image
 
@@ -260,9 +260,9 @@ def column_language(text: str, languages: str) -> str:
     return languages_for(text, tuple(languages.split("+"))).split("+")[0]
 
 
-#: Points from the edge of the sheet where nothing is printed: marks there are the scanner's (the
+#: Points (5 mm) from the edge of the sheet where nothing is printed: marks there are the scanner's (the
 #: shadow of the sheet's edge, punch holes), read as "I" or "Е".
-EDGE = 10.0
+EDGE = 14.0
 
 
 def _off_edges(words: list[Word], width: float, height: float) -> list[Word]:
@@ -319,18 +319,26 @@ class _Failed(Exception):
     pass
 
 
-#: At most this many unsure words of a page are read again on their own (each is a Tesseract run).
-MAX_REREAD = 12
+#: At most this many words of a page are read again on their own (each is a Tesseract run).
+MAX_REREAD = 20
+#: Tesseract's confidence in a printed clause number read right (93-96 on the corpus scans): a
+#: number at the start of a line read with less may be misread («3.8.» for "8.8.", «$10.» for "8.10.").
+NUMBER_SURE = 90
+#: A word that may be a clause number: digits and dots, and at most one other sign in them.
+_NUMBERISH = re.compile(r"^(?=\S*\d)[\d.,:;]*[^\s\d.,:;]?[\d.,:;]*$")
+_CLAUSE_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.$")
 
 
-def _read_lone_words_again(image, data: dict, languages: str) -> None:
-    """Unsure words alone on their line, read again in place from a black and white crop of their own.
+def _read_again(image, data: dict, languages: str) -> None:
+    """Words Tesseract may have misread, read again in place, each alone from a black and white crop.
 
-    Such a word is mostly a clause number in a hanging indent, a block of its own to Tesseract,
-    which reads it from the grey image, where a scan's noise and blur can spoil a bold number:
-    «7.1.» of sectoral-healthcare-2024 scanned came out «И.Т.» with confidence 1 and clause 7.1 was
-    glued to 6.3; alone and in black and white it reads «7.1.» with confidence 94. A new reading is
-    kept only when Tesseract is sure of it and it looks like a word (a stamp or a speck stays out)."""
+    Tesseract reads a page's lines from the grey image, where a scan's noise and blur can spoil a
+    bold or small clause number. Two kinds of word are read again (at most :data:`MAX_REREAD` a page):
+    - an unsure word alone on its line, mostly a clause number in a hanging indent: «7.1.» of
+      sectoral-healthcare-2024 scanned came out «И.Т.» with confidence 1 (alone: «7.1.», 94); the new
+      reading is kept when Tesseract is sure of it and it looks like a word (a stamp or a speck stays out);
+    - a number opening a line read with less than :data:`NUMBER_SURE`: «3.8.» (45) and «$10.» (79)
+      for "8.8." and "8.10." in tmh-service scanned; kept when it reads as a clause number, surely."""
     import pytesseract
 
     texts, confs = data["text"], data["conf"]
@@ -342,20 +350,27 @@ def _read_lone_words_again(image, data: dict, languages: str) -> None:
     if not heights:
         return
     usual = heights[len(heights) // 2]
-    lone = [ks[0] for ks in lines.values()
-            if len(ks) == 1 and 0 <= float(confs[ks[0]]) < SURE and 0.5 * usual <= data["height"][ks[0]] <= 2 * usual]
+    again: list[tuple[int, re.Pattern, float]] = []  # word, what its new reading must look like, how sure
+    for ks in lines.values():
+        k, conf, text = ks[0], float(confs[ks[0]]), texts[ks[0]].strip()
+        if not 0.5 * usual <= data["height"][k] <= 2 * usual or conf < 0:
+            continue
+        if len(ks) == 1 and conf < SURE:
+            again.append((k, _WORDLIKE, SURE))
+        elif conf < NUMBER_SURE and len(text) <= 8 and _NUMBERISH.match(text):
+            again.append((k, _CLAUSE_NUMBER, NUMBER_SURE))
     pad = max(4, usual // 3)
-    for k in lone[:MAX_REREAD]:
+    for k, looks, sure in again[:MAX_REREAD]:
         left, top = max(0, data["left"][k] - pad), max(0, data["top"][k] - pad)
         box = (left, top, data["left"][k] + data["width"][k] + pad, data["top"][k] + data["height"][k] + pad)
         try:
-            again = pytesseract.image_to_data(binarize(image.crop(box)), lang=languages, config="--psm 7",
-                                              output_type=pytesseract.Output.DICT, timeout=PAGE_TIMEOUT)
+            read = pytesseract.image_to_data(binarize(image.crop(box)), lang=languages, config="--psm 7",
+                                             output_type=pytesseract.Output.DICT, timeout=PAGE_TIMEOUT)
         except (pytesseract.TesseractError, RuntimeError, OSError):
             continue
-        read = [(t.strip(), float(c)) for t, c in zip(again["text"], again["conf"], strict=True) if t.strip()]
-        if len(read) == 1 and read[0][1] >= SURE and _WORDLIKE.match(read[0][0]):
-            texts[k], confs[k] = read[0]
+        words = [(t.strip(), float(c)) for t, c in zip(read["text"], read["conf"], strict=True) if t.strip()]
+        if len(words) == 1 and words[0][1] >= sure and looks.match(words[0][0]):
+            texts[k], confs[k] = words[0]
 
 
 def _recognise(image, languages: str, config: str = "") -> list:
@@ -372,7 +387,7 @@ def _recognise(image, languages: str, config: str = "") -> list:
         raise _Failed(str(e).strip() or type(e).__name__) from None
     scale = 72.0 / DPI
     cyrillic = "rus" in languages or "kaz" in languages
-    _read_lone_words_again(image, data, languages)
+    _read_again(image, data, languages)
     _roman_numerals(data["text"], cyrillic)
     _clause_numbers(data["text"], data["word_num"])
     raw = []
@@ -479,18 +494,23 @@ def _roman_numerals(texts: list[str], cyrillic: bool) -> None:
 _MISREAD_NUMBER = re.compile(r"^\d{1,2}(?:[.,:;]\d{1,2}){0,3}[.,:;]$")
 
 
+#: Letters Tesseract gives for the digits they look like, inside a number: «5.З.» for "5.3.".
+_DIGIT_LOOKALIKES = str.maketrans("ЗОO", "300")
+
+
 def _clause_numbers(texts: list[str], word_numbers: list[int]) -> None:
     """Commas and colons of a number that opens a line before a capitalised word, or stands alone
-    on its line, made dots, in place: a clause number is written with dots, and Tesseract reads a
-    small dot as either."""
+    on its line, made dots, and letters in it that look like digits made digits, in place: a
+    clause number is written with dots, and Tesseract reads a small dot as either."""
     for k, text in enumerate(texts):
-        if word_numbers[k] != 1 or not _MISREAD_NUMBER.match(text.strip()):
+        number = text.strip().translate(_DIGIT_LOOKALIKES)
+        if word_numbers[k] != 1 or not any(c.isdigit() for c in text) or not _MISREAD_NUMBER.match(number):
             continue
         # A number in a hanging indent is a line (and a block) of its own, its text read elsewhere.
         alone = k + 1 >= len(texts) or not texts[k + 1].strip()
         following = next((t.strip() for t in texts[k + 1 : k + 3] if t.strip()), "")
         if alone or following[:1].isupper():
-            texts[k] = re.sub(r"[,:;]", ".", text.strip())
+            texts[k] = re.sub(r"[,:;]", ".", number)
 
 
 def _one_alphabet(word: str) -> str:

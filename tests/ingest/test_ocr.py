@@ -206,14 +206,15 @@ def test_ocr_roman_numerals_before_a_cyrillic_word():
 
 
 def test_ocr_clause_numbers_read_with_commas_or_colons():
-    """Bug: a scan in a small font gave «2.7:8, Участвовать», «6,3. Осуществлять», «1: Работники»:
-    the clauses were glued to the ones before them."""
+    """Bug: a scan in a small font gave «2.7:8, Участвовать», «6,3. Осуществлять», «1: Работники»,
+    and a Kazakh one «5.З. Жұмыс» (Cyrillic Ze): the clauses were glued to the ones before them.
+    A letter alone ("З." an initial) stays."""
     texts = ["2.7:8,", "Участвовать", "6,3.", "Осуществлять", "1:", "Работники", "до", "3,5", "дней", "12:", "часов",
-             "11.2,", "", "", "", "11.3."]  # numbers in a hanging indent: a block each, their text elsewhere
-    words = [1, 2, 1, 2, 1, 2, 1, 2, 3, 1, 2, 1, 0, 0, 0, 1]
+             "11.2,", "", "", "", "11.3.", "5.З.", "Жұмыс", "З.", "Заң"]  # numbers in a hanging indent: a block each
+    words = [1, 2, 1, 2, 1, 2, 1, 2, 3, 1, 2, 1, 0, 0, 0, 1, 1, 2, 1, 2]
     ocr._clause_numbers(texts, words)
     assert texts == ["2.7.8.", "Участвовать", "6.3.", "Осуществлять", "1.", "Работники", "до", "3,5", "дней", "12:",
-                     "часов", "11.2.", "", "", "", "11.3."]
+                     "часов", "11.2.", "", "", "", "11.3.", "5.3.", "Жұмыс", "З.", "Заң"]
 
 
 def _scanned_page(source: Path, page: int, folder: Path) -> Path:
@@ -306,3 +307,25 @@ def test_ocr_marks_at_the_edge_of_the_sheet_are_no_words():
     words = [Word(8.0, 9.5, 800.0, 790.0, "I"), Word(110.0, 132.0, 700.0, 690.0, "1.15."),
              Word(152.0, 225.0, 700.0, 690.0, "Организации"), Word(300.0, 310.0, 838.0, 833.0, "Е")]
     assert [w.text for w in ocr._off_edges(words, 595.0, 842.0)] == ["1.15.", "Организации"]
+
+
+def test_ocr_hanging_clause_numbers_are_no_column():
+    """The gap between clause numbers in a hanging indent and their text is no column gutter, even
+    when a mark far to the left widens the page (stm-service-scan.pdf page 5: the numbers 2.4 ... 3.1
+    were read as a column of their own and their clauses were left empty)."""
+    from pipeline.ingest.pdf.layout import find_gutter, rows_of
+
+    words, y = [Word(10.0, 11.0, 800.0, 790.0, "I")], 760.0
+    for number in ("2.4.", "2.5.", "2.6.", "2.7."):
+        words.append(Word(112.0, 129.0, y, y - 10, number))
+        for line in range(3):
+            words += [Word(155.0 + 60 * k, 200.0 + 60 * k, y - 14 * line, y - 14 * line - 10, "слово")
+                      for k in range(6)]
+        y -= 56
+    assert find_gutter(rows_of(words)) is None
+    # a real left column, words in it, is still one
+    columns = [w for w in words if w.text != "I"] + [Word(20.0, 60.0, w.top, w.bottom, "текст")
+                                                      for w in words if w.text.startswith("2.")]
+    assert find_gutter(rows_of([w for w in columns if not w.text.startswith("2.")] +
+                               [Word(20.0, 100.0, w.top, w.bottom, "левая колонка") for w in columns
+                                if w.text.startswith("2.")])) is not None
