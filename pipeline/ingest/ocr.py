@@ -16,9 +16,12 @@ The languages are chosen from the page: the first scanned page of a document is
 read quickly with every installed language of ours; the alphabet of what it says
 decides the languages all pages are read with (Kazakh letters: Kazakh and
 Russian; Cyrillic: Russian; Latin: English). Words Tesseract is unsure of (stamps, signatures,
-handwriting, specks) are left out unless they look like words, and a few misreadings
-that context settles are undone (Latin look-alikes inside Cyrillic words, Roman
-numerals, the dots of a clause number read as commas or colons).
+handwriting, specks, marks along the sheet's edge) are left out unless they look like
+words; words likely misread (an unsure word alone on its line, a clause number opening
+a line read without full confidence) are read again alone from a black and white crop;
+and a few misreadings that context settles are undone (Latin look-alikes inside
+Cyrillic words, Roman numerals, the dots of a clause number read as commas or colons,
+a «З» in it read for a 3).
 
 Ruled tables: long runs of ink in the straightened image are the page's rules, which
 the table code of text pages (``pdf.tables``) turns into a grid; Tesseract, which
@@ -29,6 +32,7 @@ rules wiped out, in the column's own language (a bilingual table's two texts).
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import logging
 import math
 import os
@@ -205,7 +209,7 @@ def read_image(image, height: float, languages: str) -> PageReading:
             words = [w for w in words if not any(_within(w, g) for g in grids)]
             for grid in grids:
                 xs = tables.columns_of(grid, rules)
-                for left, right in zip(xs, xs[1:], strict=False):
+                for left, right in itertools.pairwise(xs):
                     column = Region(left, right, grid.top, grid.bottom)
                     seen = " ".join(w.text for w in first if _within(w, column))
                     cells, origin = _crop(wiped, column, height)
@@ -225,7 +229,7 @@ def binarize(image):
     scan's noise and blur can spoil a bold clause number alone in its hanging indent or at a
     cell's edge. Whole pages read better grey (the corpus scans in black and white lost clause
     numbers on 2 documents of 13 and on tmh-service, which grey kept), so only the parts read again
-    are made black and white: a table's columns and unsure words alone on their line."""
+    are made black and white: a table's columns and the words read again (:func:`_read_again`)."""
     import numpy as np
     from PIL import Image
 
@@ -239,6 +243,8 @@ def binarize(image):
         mean_below = sum_below / below
         mean_above = (sum_below[-1] - sum_below) / above
         between = below * above * (mean_below - mean_above) ** 2
+    if not np.isfinite(between).any():  # one grey level: nothing to split
+        return image.convert("L")
     threshold = int(np.nanargmax(between))
     return Image.fromarray(np.where(pixels > threshold, 255, 0).astype(np.uint8))
 
@@ -498,10 +504,27 @@ _MISREAD_NUMBER = re.compile(r"^\d{1,2}(?:[.,:;]\d{1,2}){0,3}[.,:;]$")
 _DIGIT_LOOKALIKES = str.maketrans("ЗОO", "300")
 
 
+#: A clause number opening a line, split after a dot («5. 8.») or glued to its first word («5.1.В»).
+_SPLIT_NUMBER = re.compile(r"^\d{1,2}\.$")
+_NUMBER_PART = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,2}\.$")
+_GLUED_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3}\.)([A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][^\d\s]*)$")
+
+
 def _clause_numbers(texts: list[str], word_numbers: list[int]) -> None:
     """Commas and colons of a number that opens a line before a capitalised word, or stands alone
     on its line, made dots, and letters in it that look like digits made digits, in place: a
-    clause number is written with dots, and Tesseract reads a small dot as either."""
+    clause number is written with dots, and Tesseract reads a small dot as either. A number it
+    split after a dot («5. 8. Развивать») is joined, one glued to its first word («5.1.В целях»)
+    parted (the joined second part left empty, so it is no word)."""
+    for k, text in enumerate(texts):
+        if word_numbers[k] != 1:
+            continue
+        following = [j for j in range(k + 1, min(len(texts), k + 4)) if texts[j].strip()][:2]
+        if (len(following) == 2 and word_numbers[following[0]] == 2 and _SPLIT_NUMBER.match(text.strip())
+                and _NUMBER_PART.match(texts[following[0]].strip()) and texts[following[1]].strip()[:1].isupper()):
+            texts[k], texts[following[0]] = text.strip() + texts[following[0]].strip(), ""
+        elif (m := _GLUED_NUMBER.match(text.strip())) and re.sub(r"\W", "", m[2]).translate(_DIGIT_LOOKALIKES).isalpha():
+            texts[k] = f"{m[1]} {m[2]}"
     for k, text in enumerate(texts):
         number = text.strip().translate(_DIGIT_LOOKALIKES)
         if word_numbers[k] != 1 or not any(c.isdigit() for c in text) or not _MISREAD_NUMBER.match(number):

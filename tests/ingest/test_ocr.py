@@ -271,6 +271,8 @@ def test_ocr_binarize_splits_ink_from_a_noisy_page():
     out = np.asarray(ocr.binarize(Image.fromarray(pixels.astype(np.uint8))))
     assert set(np.unique(out)) == {0, 255}
     assert (out[20:40, 50:150] == 0).all() and (out[:15] == 255).all()
+    blank = Image.new("L", (40, 20), 255)  # an empty cell: one grey level, nothing to split
+    assert ocr.binarize(blank).tobytes() == blank.tobytes()
 
 
 @needs_tesseract
@@ -329,3 +331,14 @@ def test_ocr_hanging_clause_numbers_are_no_column():
     assert find_gutter(rows_of([w for w in columns if not w.text.startswith("2.")] +
                                [Word(20.0, 100.0, w.top, w.bottom, "левая колонка") for w in columns
                                 if w.text.startswith("2.")])) is not None
+
+
+def test_ocr_clause_numbers_split_or_glued():
+    """Bug: tmh-service scanned read «5. 8. Развивать», «8. 15. Выплачивать» and «5.1.В целях»:
+    three clauses were glued to the ones before them."""
+    texts = ["5.", "8.", "Развивать", "", "5.1.В", "целях", "", "8.", "15.", "Выплачивать", "", "в", "5.", "2.", "раза",
+             "", "2.3.Работники,", "", "4.З.", ""]
+    words = [1, 2, 3, 0, 1, 2, 0, 1, 2, 3, 0, 1, 2, 3, 4, 0, 1, 0, 1, 0]
+    ocr._clause_numbers(texts, words)
+    assert [t for t in texts if t] == ["5.8.", "Развивать", "5.1. В", "целях", "8.15.", "Выплачивать",
+                                       "в", "5.", "2.", "раза", "2.3. Работники,", "4.3."]
