@@ -16,19 +16,23 @@ The languages are chosen from the page: the first scanned page of a document is
 read quickly with every installed language of ours; the alphabet of what it says
 decides the languages all pages are read with (Kazakh letters: Kazakh and
 Russian; Cyrillic: Russian; Latin: English). Words Tesseract is unsure of (stamps, signatures,
-handwriting, specks) are left out unless they look like words, and a few misreadings
-that context settles are undone (Latin look-alikes inside Cyrillic words, Roman
-numerals, the dots of a clause number read as commas or colons).
+handwriting, specks, marks along the sheet's edge) are left out unless they look like
+words; words likely misread (an unsure word alone on its line, a clause number opening
+a line read without full confidence) are read again alone from a black and white crop;
+and a few misreadings that context settles are undone (Latin look-alikes inside
+Cyrillic words, Roman numerals, the dots of a clause number read as commas or colons,
+a «З» in it read for a 3).
 
 Ruled tables: long runs of ink in the straightened image are the page's rules, which
 the table code of text pages (``pdf.tables``) turns into a grid; Tesseract, which
-takes a ruled grid for a picture, then reads the grid's cells again with the rules
-wiped out.
+takes a ruled grid for a picture, then reads each column of the grid again with the
+rules wiped out, in the column's own language (a bilingual table's two texts).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import logging
 import math
 import os
@@ -43,7 +47,7 @@ from functools import cache
 
 from extractors.language import KAZAKH_LETTERS
 from pipeline.ingest.pdf import tables
-from pipeline.ingest.pdf.layout import Word
+from pipeline.ingest.pdf.layout import Region, Word
 from pipeline.ingest.pdf.tables import Edge
 
 _log = logging.getLogger(__name__)
@@ -176,8 +180,11 @@ def detect_languages(image, installed: tuple[str, ...]) -> str:
     if len(installed) <= 1:
         return "+".join(installed)
     small = image.resize((max(1, image.width // 2), max(1, image.height // 2)))
-    reading = read_image(small, 0.0, "+".join(installed))
-    return languages_for(" ".join(w.text for w in reading.words), installed)
+    try:
+        raw = _recognise(small, "+".join(installed))
+    except _Failed:
+        raw = []
+    return languages_for(" ".join(r[5] for r in raw), installed)
 
 
 def read_image(image, height: float, languages: str) -> PageReading:
@@ -185,29 +192,90 @@ def read_image(image, height: float, languages: str) -> PageReading:
     of its tables.
 
     Tesseract takes a ruled table for a picture and reads little of it. Where the rules of a page
-    make a grid, the straightened image of the grid, its rules wiped out, is read again as one
-    column of lines: the cells are then plain text, which the table reader places into the grid as
-    on a text page."""
+    make a grid, each column of the straightened grid, its rules wiped out, is read again as one
+    column of lines, in the one language the first reading found in it: the cells are then plain
+    text, which the table reader places into the grid as on a text page."""
     try:
         raw = _recognise(image, languages)
         angle = _tilt(raw)
         words = _straighten(raw, angle, height)
         straight = _turn(image, angle)
         rules, ink = rules_of(straight, height)
-        words = _off_rules(words, rules)
+        words = _off_rules(_off_edges(words, image.width * 72.0 / DPI, height), rules)
         grids = tables.find_grids(list(rules), words).regions if rules else []
         if grids:
             wiped = _wipe(straight, ink)
+            first = [w for w in words if any(_within(w, g) for g in grids)]
             words = [w for w in words if not any(_within(w, g) for g in grids)]
             for grid in grids:
-                cells, origin = _crop(wiped, grid, height)
-                found = _recognise(cells, languages, config="--psm 4")
-                raw += found
-                words += _straighten(found, 0.0, height, origin)
+                xs = tables.columns_of(grid, rules)
+                for left, right in itertools.pairwise(xs):
+                    column = Region(left, right, grid.top, grid.bottom)
+                    seen = " ".join(w.text for w in first if _within(w, column))
+                    cells, origin = _crop(wiped, column, height)
+                    found = _recognise(binarize(cells), column_language(seen, languages), config="--psm 6")
+                    raw += found
+                    words += _straighten(found, 0.0, height, origin)
     except _Failed as e:
         return PageReading([], height, None, languages, error=str(e))
     confidence = statistics.fmean(r[6] for r in raw) if raw else None
     return PageReading(words, height, confidence, languages, rules=tuple(rules))
+
+
+def binarize(image):
+    """An image in black and white, split at Otsu's threshold of its grey levels.
+
+    Tesseract finds lines on a black and white image but reads them from the grey one, where a
+    scan's noise and blur can spoil a bold clause number alone in its hanging indent or at a
+    cell's edge. Whole pages read better grey (the corpus scans in black and white lost clause
+    numbers on 2 documents of 13 and on tmh-service, which grey kept), so only the parts read again
+    are made black and white: a table's columns and the words read again (:func:`_read_again`)."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(image.convert("L"))
+    counts = np.bincount(pixels.ravel(), minlength=256).astype(np.float64)
+    levels = np.arange(256, dtype=np.float64)
+    below = np.cumsum(counts)  # pixels at or below each level
+    above = below[-1] - below
+    sum_below = np.cumsum(counts * levels)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_below = sum_below / below
+        mean_above = (sum_below[-1] - sum_below) / above
+        between = below * above * (mean_below - mean_above) ** 2
+    if not np.isfinite(between).any():  # one grey level: nothing to split
+        return image.convert("L")
+    threshold = int(np.nanargmax(between))
+    return Image.fromarray(np.where(pixels > threshold, 255, 0).astype(np.uint8))
+
+
+#: Letters the first reading of a page must have found in a table column to choose its language.
+COLUMN_LETTERS = 40
+
+
+def column_language(text: str, languages: str) -> str:
+    """The one language a table column is read in, from its text in the page's first reading
+    (``languages``: the document's, when too little was read to tell).
+
+    A column of a bilingual table holds one language, and each model alone reads its own best
+    (the Kazakh-Russian table of corpora/samples scanned: the Kazakh column 0.19 % characters
+    wrong read with kaz, 0.30 % with kaz+rus; the Russian 0.59 % with rus, 1.02 % with kaz+rus,
+    which reads щ as ш)."""
+    if sum(c.isalpha() for c in text) < COLUMN_LETTERS:
+        return languages
+    return languages_for(text, tuple(languages.split("+"))).split("+")[0]
+
+
+#: Points (5 mm) from the edge of the sheet where nothing is printed: marks there are the scanner's (the
+#: shadow of the sheet's edge, punch holes), read as "I" or "Е".
+EDGE = 14.0
+
+
+def _off_edges(words: list[Word], width: float, height: float) -> list[Word]:
+    """Words without the marks along the edges of the sheet. One such mark at the left edge of a page of
+    ../shared/realdev/stm-service-scan.pdf widened the page so far that the gap between its hanging clause
+    numbers and their text was taken for a column gutter, and the numbers lost their clauses."""
+    return [w for w in words if w.x1 > EDGE and w.x0 < width - EDGE and w.bottom < height - EDGE and w.top > EDGE]
 
 
 #: What a vertical rule is read as when Tesseract takes it for a letter.
@@ -234,19 +302,81 @@ def _within(word: Word, region) -> bool:
     return region.x0 <= cx <= region.x1 and region.bottom <= word.cy <= region.top
 
 
+#: White border (points) put around a cropped part of a page: Tesseract misreads a word that
+#: touches the edge of its image (a bold clause number at a cell's left rule).
+BORDER = 6.0
+
+
 def _crop(image, region, height: float):
-    """The part of a straight page image a grid covers (a little wider), and its top left corner
-    in points from the page's top left corner."""
+    """The part of a straight page image a region covers, framed in white, and where the framed
+    image's top left corner lies, in points from the page's top left corner."""
+    from PIL import ImageOps
+
     scale = 72.0 / DPI
-    margin = 3.0
-    left, top = max(0.0, region.x0 - margin), max(0.0, height - region.top - margin)
-    right, bottom = region.x1 + margin, height - region.bottom + margin
+    left, top = max(0.0, region.x0), max(0.0, height - region.top)
+    right, bottom = region.x1, height - region.bottom
     box = tuple(int(round(v / scale)) for v in (left, top, right, bottom))
-    return image.crop(box), (box[0] * scale, box[1] * scale)
+    border = int(round(BORDER / scale))
+    return ImageOps.expand(image.crop(box), border=border, fill=255), ((box[0] - border) * scale,
+                                                                       (box[1] - border) * scale)
 
 
 class _Failed(Exception):
     pass
+
+
+#: At most this many words of a page are read again on their own (each is a Tesseract run).
+MAX_REREAD = 20
+#: Tesseract's confidence in a printed clause number read right (93-96 on the corpus scans): a
+#: number at the start of a line read with less may be misread («3.8.» for "8.8.", «$10.» for "8.10.").
+NUMBER_SURE = 90
+#: A word that may be a clause number: digits and dots, and at most one other sign in them.
+_NUMBERISH = re.compile(r"^(?=\S*\d)[\d.,:;]*[^\s\d.,:;]?[\d.,:;]*$")
+_CLAUSE_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.$")
+
+
+def _read_again(image, data: dict, languages: str) -> None:
+    """Words Tesseract may have misread, read again in place, each alone from a black and white crop.
+
+    Tesseract reads a page's lines from the grey image, where a scan's noise and blur can spoil a
+    bold or small clause number. Two kinds of word are read again (at most :data:`MAX_REREAD` a page):
+    - an unsure word alone on its line, mostly a clause number in a hanging indent: «7.1.» of
+      sectoral-healthcare-2024 scanned came out «И.Т.» with confidence 1 (alone: «7.1.», 94); the new
+      reading is kept when Tesseract is sure of it and it looks like a word (a stamp or a speck stays out);
+    - a number opening a line read with less than :data:`NUMBER_SURE`: «3.8.» (45) and «$10.» (79)
+      for "8.8." and "8.10." in tmh-service scanned; kept when it reads as a clause number, surely."""
+    import pytesseract
+
+    texts, confs = data["text"], data["conf"]
+    lines: dict[tuple[int, int, int], list[int]] = {}
+    for k, text in enumerate(texts):
+        if text.strip():
+            lines.setdefault((data["block_num"][k], data["par_num"][k], data["line_num"][k]), []).append(k)
+    heights = sorted(data["height"][k] for ks in lines.values() for k in ks)
+    if not heights:
+        return
+    usual = heights[len(heights) // 2]
+    again: list[tuple[int, re.Pattern, float]] = []  # word, what its new reading must look like, how sure
+    for ks in lines.values():
+        k, conf, text = ks[0], float(confs[ks[0]]), texts[ks[0]].strip()
+        if not 0.5 * usual <= data["height"][k] <= 2 * usual or conf < 0:
+            continue
+        if len(ks) == 1 and conf < SURE:
+            again.append((k, _WORDLIKE, SURE))
+        elif conf < NUMBER_SURE and len(text) <= 8 and _NUMBERISH.match(text):
+            again.append((k, _CLAUSE_NUMBER, NUMBER_SURE))
+    pad = max(4, usual // 3)
+    for k, looks, sure in again[:MAX_REREAD]:
+        left, top = max(0, data["left"][k] - pad), max(0, data["top"][k] - pad)
+        box = (left, top, data["left"][k] + data["width"][k] + pad, data["top"][k] + data["height"][k] + pad)
+        try:
+            read = pytesseract.image_to_data(binarize(image.crop(box)), lang=languages, config="--psm 7",
+                                             output_type=pytesseract.Output.DICT, timeout=PAGE_TIMEOUT)
+        except (pytesseract.TesseractError, RuntimeError, OSError):
+            continue
+        words = [(t.strip(), float(c)) for t, c in zip(read["text"], read["conf"], strict=True) if t.strip()]
+        if len(words) == 1 and words[0][1] >= sure and looks.match(words[0][0]):
+            texts[k], confs[k] = words[0]
 
 
 def _recognise(image, languages: str, config: str = "") -> list:
@@ -263,6 +393,7 @@ def _recognise(image, languages: str, config: str = "") -> list:
         raise _Failed(str(e).strip() or type(e).__name__) from None
     scale = 72.0 / DPI
     cyrillic = "rus" in languages or "kaz" in languages
+    _read_again(image, data, languages)
     _roman_numerals(data["text"], cyrillic)
     _clause_numbers(data["text"], data["word_num"])
     raw = []
@@ -299,7 +430,9 @@ def _turn(image, angle: float):
 def rules_of(image, height: float):
     """Horizontal and vertical rules (table borders) drawn on a straight page image, in PDF points,
     and the mask of their pixels. A rule is a run of ink along one pixel row or column; it is a
-    few pixels thick and, scanned, broken here and there: the table reader joins the pieces."""
+    few pixels thick and, scanned, broken here and there: the table reader joins the pieces. The
+    mask takes in the short pieces too (all the ink of a pixel row or column between the ends of
+    its long runs), which Tesseract would otherwise read as dashes and quotes in the cells."""
     import numpy as np
 
     ink = np.asarray(image.convert("L")) < INK
@@ -313,13 +446,17 @@ def rules_of(image, height: float):
         steps = np.diff(padded, axis=1)
         starts, ends = np.argwhere(steps == 1), np.argwhere(steps == -1)
         long = (ends[:, 1] - starts[:, 1]) >= minimum
+        spans: dict[int, tuple[int, int]] = {}  # pixel row (column) -> the ends of its long runs
         for (line, a), (_, b) in zip(starts[long], ends[long], strict=True):
+            first, last = spans.get(line, (a, b))
+            spans[line] = (min(first, a), max(last, b))
             if vertical:  # line is a pixel column; a..b run down the page
                 edges.append(Edge(True, line * scale, height - b * scale, height - a * scale))
-                mask[a:b, line] = True
             else:
                 edges.append(Edge(False, height - line * scale, a * scale, b * scale))
-                mask[line, a:b] = True
+        along = mask.T if vertical else mask  # a view: writing it writes the mask
+        for line, (a, b) in spans.items():
+            along[line, a:b] = grid[line, a:b]
     return edges, mask
 
 
@@ -363,18 +500,40 @@ def _roman_numerals(texts: list[str], cyrillic: bool) -> None:
 _MISREAD_NUMBER = re.compile(r"^\d{1,2}(?:[.,:;]\d{1,2}){0,3}[.,:;]$")
 
 
+#: Letters Tesseract gives for the digits they look like, inside a number: «5.З.» for "5.3.".
+_DIGIT_LOOKALIKES = str.maketrans("ЗОO", "300")
+
+
+#: A clause number opening a line, split after a dot («5. 8.») or glued to its first word («5.1.В»).
+_SPLIT_NUMBER = re.compile(r"^\d{1,2}\.$")
+_NUMBER_PART = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,2}\.$")
+_GLUED_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3}\.)([A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][^\d\s]*)$")
+
+
 def _clause_numbers(texts: list[str], word_numbers: list[int]) -> None:
     """Commas and colons of a number that opens a line before a capitalised word, or stands alone
-    on its line, made dots, in place: a clause number is written with dots, and Tesseract reads a
-    small dot as either."""
+    on its line, made dots, and letters in it that look like digits made digits, in place: a
+    clause number is written with dots, and Tesseract reads a small dot as either. A number it
+    split after a dot («5. 8. Развивать») is joined, one glued to its first word («5.1.В целях»)
+    parted (the joined second part left empty, so it is no word)."""
     for k, text in enumerate(texts):
-        if word_numbers[k] != 1 or not _MISREAD_NUMBER.match(text.strip()):
+        if word_numbers[k] != 1:
+            continue
+        following = [j for j in range(k + 1, min(len(texts), k + 4)) if texts[j].strip()][:2]
+        if (len(following) == 2 and word_numbers[following[0]] == 2 and _SPLIT_NUMBER.match(text.strip())
+                and _NUMBER_PART.match(texts[following[0]].strip()) and texts[following[1]].strip()[:1].isupper()):
+            texts[k], texts[following[0]] = text.strip() + texts[following[0]].strip(), ""
+        elif (m := _GLUED_NUMBER.match(text.strip())) and re.sub(r"\W", "", m[2]).translate(_DIGIT_LOOKALIKES).isalpha():
+            texts[k] = f"{m[1]} {m[2]}"
+    for k, text in enumerate(texts):
+        number = text.strip().translate(_DIGIT_LOOKALIKES)
+        if word_numbers[k] != 1 or not any(c.isdigit() for c in text) or not _MISREAD_NUMBER.match(number):
             continue
         # A number in a hanging indent is a line (and a block) of its own, its text read elsewhere.
         alone = k + 1 >= len(texts) or not texts[k + 1].strip()
         following = next((t.strip() for t in texts[k + 1 : k + 3] if t.strip()), "")
         if alone or following[:1].isupper():
-            texts[k] = re.sub(r"[,:;]", ".", text.strip())
+            texts[k] = re.sub(r"[,:;]", ".", number)
 
 
 def _one_alphabet(word: str) -> str:

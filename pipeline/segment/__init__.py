@@ -10,7 +10,8 @@ No body text is dropped: unnumbered paragraphs under a heading (definitions, a
 section's preamble, an article whose paragraphs are not numbered) become clauses of
 their section with a positional number ("1.¶2": the second unnumbered paragraph of
 section 1) and ``numbered`` false. Text before the first heading or clause is the
-agreement's preamble (kept in ``Agreement.preamble``).
+agreement's preamble (kept in ``Agreement.preamble``). A table of contents
+(:mod:`pipeline.segment.contents`) is left out: it repeats the section titles with their pages.
 
 A lead-in passes to the clauses that complete it: a paragraph ending with a colon
 ("The Employer undertakes:", «Работодатель обязуется:») to the clauses that follow it
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 
 from pipeline.ingest.common import page_list
 from pipeline.numerals import roman_to_int
-from pipeline.segment import bilingual
+from pipeline.segment import bilingual, contents
 from pipeline.segment.metadata import read_metadata
 from pipeline.segment.numbering import APPENDIX, Marker, follows, number_key, parse_label, parse_marker
 from schemas import Agreement, Block, Clause, Document, Table
@@ -89,7 +90,9 @@ def _version(document: Document, ag_id: str, language: str | None = None) -> _Ve
     """Read one text's clauses; ``language`` is set for a version of a bilingual document, whose
     clauses other than the compared version's get ids of their own (``ag_…:kk:5.3``)."""
     recognised = set(document.ocr.pages) if document.ocr else set()
-    reading = _Reader(document.blocks, recognised)
+    toc = contents.find(document.blocks)
+    blocks = document.blocks if toc is None else document.blocks[: toc.start] + document.blocks[toc.stop :]
+    reading = _Reader(blocks, recognised)
     drafts, preamble, warnings = reading.run()
     drafts = _unique_numbers(drafts, warnings)
     prefix = f"{ag_id}:" if language in (None, bilingual.COMPARED) else f"{ag_id}:{language}:"

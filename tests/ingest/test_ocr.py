@@ -17,6 +17,7 @@ from pipeline.analyze import read_agreement
 from pipeline.cli import cli
 from pipeline.ingest import ocr, parse, pdf
 from pipeline.ingest.common import ReadOptions
+from pipeline.ingest.pdf.layout import Word
 from pipeline.report.terminal import agreement_text
 from schemas import Agreement
 
@@ -205,11 +206,139 @@ def test_ocr_roman_numerals_before_a_cyrillic_word():
 
 
 def test_ocr_clause_numbers_read_with_commas_or_colons():
-    """Bug: a scan in a small font gave «2.7:8, Участвовать», «6,3. Осуществлять», «1: Работники»:
-    the clauses were glued to the ones before them."""
+    """Bug: a scan in a small font gave «2.7:8, Участвовать», «6,3. Осуществлять», «1: Работники»,
+    and a Kazakh one «5.З. Жұмыс» (Cyrillic Ze): the clauses were glued to the ones before them.
+    A letter alone ("З." an initial) stays."""
     texts = ["2.7:8,", "Участвовать", "6,3.", "Осуществлять", "1:", "Работники", "до", "3,5", "дней", "12:", "часов",
-             "11.2,", "", "", "", "11.3."]  # numbers in a hanging indent: a block each, their text elsewhere
-    words = [1, 2, 1, 2, 1, 2, 1, 2, 3, 1, 2, 1, 0, 0, 0, 1]
+             "11.2,", "", "", "", "11.3.", "5.З.", "Жұмыс", "З.", "Заң"]  # numbers in a hanging indent: a block each
+    words = [1, 2, 1, 2, 1, 2, 1, 2, 3, 1, 2, 1, 0, 0, 0, 1, 1, 2, 1, 2]
     ocr._clause_numbers(texts, words)
     assert texts == ["2.7.8.", "Участвовать", "6.3.", "Осуществлять", "1.", "Работники", "до", "3,5", "дней", "12:",
-                     "часов", "11.2.", "", "", "", "11.3."]
+                     "часов", "11.2.", "", "", "", "11.3.", "5.3.", "Жұмыс", "З.", "Заң"]
+
+
+def _scanned_page(source: Path, page: int, folder: Path) -> Path:
+    """Page ``page`` of the scan bench/ocr.py makes of ``source`` (its tilt and noise are drawn page
+    after page, so a page scanned alone is another scan), as a PDF of its own."""
+    import pypdfium2 as pdfium
+
+    whole, one = folder / "whole.pdf", folder / f"page{page}.pdf"
+    _bench("scanner").scan_pdf(source, whole)
+    document, out = pdfium.PdfDocument(str(whole)), pdfium.PdfDocument.new()
+    try:
+        out.import_pages(document, [page - 1])
+        out.save(str(one))
+    finally:
+        out.close()
+        document.close()
+    return one
+
+
+def test_ocr_scanned_rule_in_overlapping_pieces_is_one_rule():
+    """Bug: a scanned rule came as pieces a pixel row apart, one broken, one whole (page 5 of the
+    Kazakh-Russian table of corpora/samples scanned); they were joined only to the piece sorted
+    last, two rules were left on one line, and the grid was no plain grid: its cells became text."""
+    from pipeline.ingest.pdf import tables
+
+    pieces = [(238.8, 72.5, 465.8), (238.8, 476.9, 507.8), (239.28, 72.5, 555.6), (239.04, 72.5, 555.6),
+              (239.52, 386.4, 420.2), (239.52, 430.8, 555.6)]
+    merged = tables._merge([tables.Edge(False, at, a, b) for at, a, b in pieces])
+    assert [(e.a, e.b) for e in merged] == [(72.5, 555.6)]
+    rules = [tables.Edge(False, at, a, b) for at, a, b in pieces + [(300.0, 72.5, 555.6), (180.0, 72.5, 555.6)]]
+    rules += [tables.Edge(True, x, 180.0, 300.0) for x in (72.5, 314.0, 555.6)]
+    verdict = tables.find_grids(rules, [])
+    assert not verdict.needs_pdfplumber and len(verdict.regions) == 1
+    assert len(verdict.regions[0].payload) == 2  # two rows of two cells
+
+
+@pytest.mark.parametrize(("text", "languages", "expected"), [
+    ("Жұмыс беруші қызметкерлерді арнаулы киіммен тегін қамтамасыз етуге міндеттенеді.", "kaz+rus", "kaz"),
+    ("Работодатель обязуется бесплатно обеспечивать работников средствами защиты.", "kaz+rus", "rus"),
+    ("4.1. ТОО 25 %", "kaz+rus", "kaz+rus"),  # too few letters to tell
+    ("Работодатель обязуется бесплатно обеспечивать работников средствами защиты.", "rus", "rus"),
+])
+def test_ocr_table_column_read_in_its_own_language(text, languages, expected):
+    assert ocr.column_language(text, languages) == expected
+
+
+def test_ocr_binarize_splits_ink_from_a_noisy_page():
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    pixels = np.clip(rng.normal(235, 12, (60, 200)), 0, 255)
+    pixels[20:40, 50:150] = np.clip(rng.normal(40, 12, (20, 100)), 0, 255)  # a stroke of ink
+    out = np.asarray(ocr.binarize(Image.fromarray(pixels.astype(np.uint8))))
+    assert set(np.unique(out)) == {0, 255}
+    assert (out[20:40, 50:150] == 0).all() and (out[:15] == 255).all()
+    blank = Image.new("L", (40, 20), 255)  # an empty cell: one grey level, nothing to split
+    assert ocr.binarize(blank).tobytes() == blank.tobytes()
+
+
+@needs_tesseract
+def test_ocr_bold_number_in_a_hanging_indent_is_read(tmp_path):
+    """Bug: the bold «7.1.» alone in the hanging indent of page 2 of sectoral-healthcare-2024, scanned,
+    was read «И.Т.» with confidence 1 and clause 7.1 was glued to 6.3: Tesseract reads the lines of
+    the grey image, where noise and blur spoil a bold number; it now reads a black and white one."""
+    scan = _scanned_page(ROOT / "corpora" / "samples" / "sectoral-healthcare-2024.pdf", 2, tmp_path)
+    numbers = [b.text.split()[0] for b in parse(scan).blocks if b.kind == "text" and b.text[:1].isdigit()]
+    assert "7.1." in numbers and "7.2." in numbers
+
+
+@needs_tesseract
+def test_ocr_bilingual_table_columns_each_in_their_language(tmp_path):
+    """Each column of a Kazakh-Russian table is read in its own language: read with kaz+rus, the
+    Russian column had «ш» for «щ» (представляюшей) and lost the dots of a clause number."""
+    source = ROOT / "corpora" / "samples" / "energoservice-2025-kkru-table.pdf"
+    scan = _scanned_page(source, 1, tmp_path)
+    ours = [b.table.rows for b in parse(source, ReadOptions(ocr="never")).blocks if b.kind == "table" and b.page == 1]
+    theirs = [b.table.rows for b in parse(scan).blocks if b.kind == "table"]
+    assert len(theirs) == len(ours) == 1 and len(theirs[0]) == len(ours[0])
+
+    def numbers(rows):  # the clause numbers opening the cells, row by row
+        return [[c.split()[0] for c in row if c[:1].isdigit()] for row in rows]
+
+    assert numbers(theirs[0]) == numbers(ours[0]) and sum(map(len, numbers(ours[0]))) >= 8
+    russian = " ".join(row[1] for row in theirs[0])
+    assert "щ" in russian and russian.count("щ") == " ".join(row[1] for row in ours[0]).count("щ")
+
+
+def test_ocr_marks_at_the_edge_of_the_sheet_are_no_words():
+    """Bug: a scanner's mark at the left edge of a page, read "I", widened the page so far that the gap
+    between hanging clause numbers and their text was taken for a column gutter."""
+    words = [Word(8.0, 9.5, 800.0, 790.0, "I"), Word(110.0, 132.0, 700.0, 690.0, "1.15."),
+             Word(152.0, 225.0, 700.0, 690.0, "Организации"), Word(300.0, 310.0, 838.0, 833.0, "Е")]
+    assert [w.text for w in ocr._off_edges(words, 595.0, 842.0)] == ["1.15.", "Организации"]
+
+
+def test_ocr_hanging_clause_numbers_are_no_column():
+    """The gap between clause numbers in a hanging indent and their text is no column gutter, even
+    when a mark far to the left widens the page (stm-service-scan.pdf page 5: the numbers 2.4 ... 3.1
+    were read as a column of their own and their clauses were left empty)."""
+    from pipeline.ingest.pdf.layout import find_gutter, rows_of
+
+    words, y = [Word(10.0, 11.0, 800.0, 790.0, "I")], 760.0
+    for number in ("2.4.", "2.5.", "2.6.", "2.7."):
+        words.append(Word(112.0, 129.0, y, y - 10, number))
+        for line in range(3):
+            words += [Word(155.0 + 60 * k, 200.0 + 60 * k, y - 14 * line, y - 14 * line - 10, "слово")
+                      for k in range(6)]
+        y -= 56
+    assert find_gutter(rows_of(words)) is None
+    # a real left column, words in it, is still one
+    columns = [w for w in words if w.text != "I"] + [Word(20.0, 60.0, w.top, w.bottom, "текст")
+                                                      for w in words if w.text.startswith("2.")]
+    assert find_gutter(rows_of([w for w in columns if not w.text.startswith("2.")] +
+                               [Word(20.0, 100.0, w.top, w.bottom, "левая колонка") for w in columns
+                                if w.text.startswith("2.")])) is not None
+
+
+def test_ocr_clause_numbers_split_or_glued():
+    """Bug: tmh-service scanned read «5. 8. Развивать», «8. 15. Выплачивать» and «5.1.В целях»:
+    three clauses were glued to the ones before them."""
+    texts = ["5.", "8.", "Развивать", "", "5.1.В", "целях", "", "8.", "15.", "Выплачивать", "", "в", "5.", "2.", "раза",
+             "", "2.3.Работники,", "", "4.З.", ""]
+    words = [1, 2, 3, 0, 1, 2, 0, 1, 2, 3, 0, 1, 2, 3, 4, 0, 1, 0, 1, 0]
+    ocr._clause_numbers(texts, words)
+    assert [t for t in texts if t] == ["5.8.", "Развивать", "5.1. В", "целях", "8.15.", "Выплачивать",
+                                       "в", "5.", "2.", "раза", "2.3. Работники,", "4.3."]

@@ -124,7 +124,7 @@ def _split(rows: list[list[Word]], x: float, big_gap: float, least: int = 2) -> 
     """The gutter at ``x`` if the rows read as two columns there (``least`` rows with words on
     both sides), else None."""
     spanning: set[int] = set()
-    left_rows = right_rows = two_sided = 0
+    left_rows = right_rows = two_sided = numbers_only = 0
     for k, row in enumerate(rows):
         left = [w for w in row if w.x1 <= x]
         right = [w for w in row if w.x0 >= x]
@@ -138,9 +138,17 @@ def _split(rows: list[list[Word]], x: float, big_gap: float, least: int = 2) -> 
             two_sided += 1
         left_rows += bool(left)
         right_rows += bool(right)
+        numbers_only += len(left) == 1 and _is_number_or_mark(left[0].text)
     if two_sided < least or left_rows < least or right_rows < least or len(spanning) > max(2, 0.3 * len(rows)):
         return None
+    if numbers_only == left_rows:
+        return None  # clause numbers in a hanging indent (and specks), their text beside them: one column
     return Gutter(x, spanning)
+
+
+def _is_number_or_mark(text: str) -> bool:
+    """A clause number ("2.4.", "5)") or a mark of one or two signs: no text of a column."""
+    return len(text) <= 2 or (len(text) <= 8 and any(c.isdigit() for c in text) and not any(c.isalpha() for c in text))
 
 
 def find_gutter(rows: list[list[Word]], carried: float | None = None) -> Gutter | None:

@@ -26,6 +26,9 @@ _DIGITS = re.compile(r"\d+")
 # with digits folded, "1.1. The Employer shall ..." on every page would look like a header.
 _CLAUSE_NUMBER = re.compile(r"^\d+\.\d+")
 _SPACES = re.compile(r"\s+")
+# A numbered line ("1. General provisions") repeats the first page only as a table of contents
+# does: a running header does not open with a section number.
+_NUMBERED = re.compile(r"^#\s?[.)]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +84,8 @@ def furniture(pages: list[list[MarginLine]], opening: str = "") -> list[set[int]
                 positions.add(m.position)
             elif n >= 2 and counts[shape(m.text)] >= needed:
                 positions.add(m.position)
-            elif lines is not pages[0] and len(m.text) >= 12 and shape(m.text) in opening_shape:
+            elif (lines is not pages[0] and len(m.text) >= 12 and shape(m.text) in opening_shape
+                  and not _NUMBERED.match(shape(m.text))):
                 positions.add(m.position)
         drop.append(positions)
     return drop

@@ -104,15 +104,26 @@ def _straight(obj, segments: int) -> bool:
 
 
 def _merge(edges: list[Edge]) -> list[Edge]:
-    """Join collinear rules that touch: some generators draw each cell's border separately."""
+    """Join collinear rules that touch or overlap: some generators draw each cell's border
+    separately, and a scanned rule comes in pieces, some a pixel row off the others and some
+    overlapping (a rule broken here and there on one pixel row, whole on the next)."""
     out: list[Edge] = []
-    for e in sorted(edges, key=lambda e: (e.vertical, round(e.at / SNAP), e.a)):
-        last = out[-1] if out else None
-        if last and last.vertical == e.vertical and abs(last.at - e.at) <= SNAP and e.a <= last.b + SNAP:
-            # a piece one pixel row off may sort after a shorter one (its `at` rounds the other way)
-            last.a, last.b = min(last.a, e.a), max(last.b, e.b)
-        else:
-            out.append(Edge(e.vertical, e.at, e.a, e.b))
+    for vertical in (False, True):
+        lines: list[list[Edge]] = []  # rules within SNAP of the first of their line
+        for e in sorted((e for e in edges if e.vertical == vertical), key=lambda e: e.at):
+            if lines and e.at - lines[-1][0].at <= SNAP:
+                lines[-1].append(e)
+            else:
+                lines.append([e])
+        for line in lines:
+            at = line[0].at
+            joined: list[Edge] = []
+            for e in sorted(line, key=lambda e: e.a):
+                if joined and e.a <= joined[-1].b + SNAP:
+                    joined[-1].b = max(joined[-1].b, e.b)
+                else:
+                    joined.append(Edge(vertical, at, e.a, e.b))
+            out += joined
     return out
 
 
@@ -178,6 +189,12 @@ def _grid(cluster: list[Edge], words: list[Word]) -> Region | None | bool:
         cells[r][c].append(w)
     rows = tuple(tuple(_cell_text(cell) for cell in row) for row in cells)
     return Region(x0, x1, top, bottom, rows)
+
+
+def columns_of(region: Region, edges: list[Edge]) -> list[float]:
+    """The x of each vertical rule of a grid that ``find_grids`` found among ``edges``, left to right."""
+    return _lines_at([e.at for e in _merge(edges) if e.vertical and region.x0 - SNAP <= e.at <= region.x1 + SNAP
+                      and e.a <= region.bottom + SNAP and e.b >= region.top - SNAP])
 
 
 def find_grids(edges: list[Edge], words: list[Word]) -> Verdict:
