@@ -101,108 +101,12 @@ def build_nlp(lang: str) -> Language:
         "span_ruler", name="kel_lexicon",
         config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LEMMA", "validate": True, "overwrite": not exact_patterns},
     )
-    by_lemma.matcher = OneTokenMemo(by_lemma.matcher)
     by_lemma.add_patterns(rules.span_patterns(exact=False))
     # modality first (a flag norm needs a clause that binds), then norms (evidence of topics)
     nlp.add_pipe("kel_modality", config={"lang": lang})
     nlp.add_pipe("kel_norms", config={"lang": lang})
     nlp.add_pipe("kel_topics", config={"lang": lang})
     return nlp
-
-
-_MEMO_ATTRS = {"LOWER": "lower_", "TEXT": "text", "ORTH": "text", "LEMMA": "lemma_"}
-_MEMO_WORDS = 200_000  # distinct (text, lemma) pairs remembered before the memo starts afresh
-
-
-def _one_token_test(pattern: list) -> tuple | None:
-    """A token pattern of one token whose every condition is on the word's text, lower case or lemma
-    (a value, ``IN``, ``NOT_IN``, ``REGEX``), as ((attribute, operator, value), ...); else None."""
-    if len(pattern) != 1 or not isinstance(pattern[0], dict) or not pattern[0]:
-        return None
-    tests = []
-    for attr, value in pattern[0].items():
-        attr = str(attr).upper()
-        if attr not in _MEMO_ATTRS:
-            return None  # "OP", MORPH, IS_ALPHA, ...: spaCy's Matcher reads it
-        if isinstance(value, str):
-            tests.append((_MEMO_ATTRS[attr], "==", value))
-            continue
-        if not isinstance(value, dict) or not value:
-            return None
-        for op, arg in value.items():
-            if op == "REGEX" and isinstance(arg, str):
-                tests.append((_MEMO_ATTRS[attr], op, re.compile(arg)))
-            elif op in ("IN", "NOT_IN") and isinstance(arg, list) and all(isinstance(v, str) for v in arg):
-                tests.append((_MEMO_ATTRS[attr], op, frozenset(arg)))
-            else:
-                return None
-    return tuple(tests)
-
-
-def _passes(strings: dict[str, str], tests: tuple) -> bool:
-    for attr, op, arg in tests:
-        value = strings[attr]
-        if op == "==":
-            ok = value == arg
-        elif op == "REGEX":
-            ok = arg.search(value) is not None  # as spaCy's REGEX: re.search on the attribute
-        elif op == "IN":
-            ok = value in arg
-        else:
-            ok = value not in arg
-        if not ok:
-            return False
-    return True
-
-
-class OneTokenMemo:
-    """spaCy's ``Matcher`` of a span ruler, with its patterns of one token on the word's text, lower
-    case or lemma answered from a memo of the words already seen.
-
-    spaCy's Matcher tries every pattern at every token: the Kazakh rule files' one-token
-    ``REGEX`` patterns (endings of units, markers, modal verbs) made it a sixth of the reading
-    of a Kazakh agreement. Whether such a pattern matches depends on the word alone, so each
-    distinct word is tested once per process. The matches are those the Matcher gives
-    (``(match_id, i, i + 1)``); every other pattern is the Matcher's, as before.
-    """
-
-    def __init__(self, matcher):
-        self.matcher = matcher
-        self.vocab = matcher.vocab
-        self.one_token: list[tuple[int, tuple]] = []  # (match id, tests)
-        self.memo: dict[tuple[str, str], tuple[int, ...]] = {}
-
-    def add(self, key: str, patterns: list, **kwargs) -> None:
-        rest = []
-        for pattern in patterns:
-            tests = _one_token_test(pattern)
-            if tests is None:
-                rest.append(pattern)
-            else:
-                self.one_token.append((self.vocab.strings.add(key), tests))
-        if rest:
-            self.matcher.add(key, rest, **kwargs)
-        self.memo.clear()
-
-    def __len__(self) -> int:
-        return len(self.matcher) + len(self.one_token)
-
-    def _ids(self, token) -> tuple[int, ...]:
-        key = (token.text, token.lemma_)
-        ids = self.memo.get(key)
-        if ids is None:
-            if len(self.memo) >= _MEMO_WORDS:
-                self.memo.clear()
-            strings = {"text": token.text, "lower_": token.lower_, "lemma_": token.lemma_}
-            ids = tuple(match_id for match_id, tests in self.one_token if _passes(strings, tests))
-            self.memo[key] = ids
-        return ids
-
-    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        found = list(self.matcher(doc)) if len(self.matcher) else []
-        if self.one_token:
-            found.extend((match_id, token.i, token.i + 1) for token in doc for match_id in self._ids(token))
-        return found
 
 
 @cache

@@ -270,17 +270,17 @@ def print_scores(report, console: Console, *, details: bool) -> None:
                 _pct(s.modality_accuracy), _pct(s.norms.precision), _pct(s.norms.recall),
             )
     console.print(summary)
-    outside = report.groups()["all"]
-    if outside["all"].norms.outside:
+    by_language = report.groups()["all"]
+    if by_language["all"].norms.outside:
         console.print(
             "Norms of parameters the gold never uses (the taxonomy gained them after it was written) are "
             "scored apart; norm P counting them as false: "
             + ", ".join(f"{lang} {_pct(s.norms.precision_all)} ({s.norms.outside} apart)"
-                        for lang, s in outside.items() if s.norms.outside),
+                        for lang, s in by_language.items() if s.norms.outside),
             highlight=False,
         )
 
-    overall = report.groups()["all"]["all"]
+    overall = by_language["all"]
     topics = Table(title="Topics (all documents)")
     for name in ("topic", "support", "tp", "fp", "fn", "precision", "recall", "F1"):
         topics.add_column(name, justify="left" if name == "topic" else "right")
