@@ -83,6 +83,7 @@ MARKERS = (
     "regime",  # "on a (36-hour week)", «при (36-часовой рабочей неделе)», «(36 сағаттық аптасы) кезінде»: a condition
     "union_party",  # "Association", «профсоюз»: a party that is the workers' organisation (first entry: its lemma)
     "own_ceiling",  # "up to", «до», «дейін»: a ceiling bound to its own number, never shared with the next case's amount
+    "attributive",  # "day" of "a four-day week": a unit word in the form that qualifies the words after it
 )
 CONDITION_KINDS = (
     "seniority", "years", "disability", "group", "hazard_class", "harmful", "particularly_harmful",

@@ -77,6 +77,7 @@ class Quantity:
     multiple: bool = False
     how: str = ""  # how it was read, for the evidence
     comparator: str = "="  # the comparator its own words imply ("fortnightly": at least twice a month)
+    attributive: bool = False  # it qualifies the words after it: "a four-day, ten-hour WORKWEEK"
 
 
 @dataclass(frozen=True)
@@ -437,12 +438,15 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
             if unit_id is None and period_id == "month":
                 unit_id = "times_per_month"
         multiple = times or number.kind == "multiple"
+        attributive = value != 1 and spans.is_marker("attributive", unit.end - 1) and (
+            (period is not None and period.start == unit.end) or _qualifies(doc, spans, numbers_at, end))
         how = f"'{doc[number.start:end].text}' = {format_value(value)} {unit_id}"
         if of_unit:
             how += f" of the {of_unit}"
         if period_id:
             how += f" per {period_id}"
-        quantities.append(Quantity(start, end, value, unit_id, of_unit, alternatives, period_id, multiple, how))
+        quantities.append(Quantity(start, end, value, unit_id, of_unit, alternatives, period_id, multiple, how,
+                                   attributive=attributive))
         consumed = end
     # A unit alone right after a comparator: "not lower than the minimum wage" = 1 minimum wage.
     for unit in spans.layer("unit"):
@@ -480,6 +484,32 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
                                        how=f"'{unit.text}' before a comparator = 1 {unit.id_}"))
     quantities.sort(key=lambda q: q.start)
     return quantities, left_out
+
+
+def _qualifies(doc: Doc, spans: _Spans, numbers_at: dict[int, Number], end: int) -> bool:
+    """Whether a quantity in a singular unit ("four (4) day") qualifies the words after it: a word
+    that is no preposition or list word ("a ten-day PERIOD"), or the next quantity of a
+    compound ("a four (4) day, TEN (10) hour workweek")."""
+    if end >= len(doc):
+        return False
+    if doc[end].text == "," and end + 1 < len(doc):
+        return end + 1 in numbers_at
+    if doc[end].text == "-":
+        end += 1  # "a ten (10)-day period"
+    return end < len(doc) and doc[end].is_alpha and not any(
+        spans.is_marker(kind, end) for kind in ("each", "between", "coordination", "in_advance", "after_event", "percent_of"))
+
+
+def _head_cues(doc: Doc, cues: _Cues, q: Quantity, quantities_after: list[Quantity], part: Part) -> list:
+    """The cues that name what an attributive quantity qualifies: in its own words ("an eight-hour
+    SHIFT") or right after it, past the other quantities of a compound and two more words ("a ten
+    (10) day PAID VACATION", "a four (4) day, ten (10) hour WORKWEEK")."""
+    k = q.end
+    for other in quantities_after:
+        if other.start <= k + 1 and other.attributive:
+            k = other.end
+    limit = min(part.end, k + 3)
+    return [c for c in cues.text if q.start <= c[0] < limit and c[1] > q.start and not doc[c[0]].like_num]
 
 
 def _period_before(spans: _Spans, start: int):
@@ -716,10 +746,13 @@ def _in_parentheses(doc: Doc, i: int) -> bool:
 _LOCAL_UNITS = frozenset({"hours", "percent", "days", "kzt", "rub"})
 
 
-def _choose(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, parts: list[Part], k: int, prev_end: int,
-            next_start: int, comparator: str):
-    """The parameters of quantity ``q`` in part ``k``: [(pid, unit, value)], the cue spans, and why not."""
-    part = parts[k]
+def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], idx: int, parts: list[Part], k: int,
+            comparator: str):
+    """The parameters of quantity ``quantities[idx]`` in part ``k``: [(pid, unit, value)], the cue spans, and why not."""
+    q, part = quantities[idx], parts[k]
+    later = quantities[idx + 1:]
+    prev_end = quantities[idx - 1].end if idx else 0
+    next_start = later[0].start if later else len(doc)
 
     def fitting(found, own_words_ok=False):
         out = []
@@ -732,6 +765,14 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, parts: list[Part]
         strong = [c for c in out if not c[3]]
         return strong or out
 
+    if q.attributive:
+        # "a four (4) day, ten (10) hour workweek": the quantity says what the words it qualifies are,
+        # and is a guarantee only of a parameter those words name ("a ten (10) day paid vacation")
+        head = fitting(_head_cues(doc, cues, q, later, part), own_words_ok=True)
+        if head:
+            s, e, pid, _, reading = min(head, key=lambda c: c[0])
+            return [(pid, *reading)], ((s, e, "text"),), None
+        return [], (), f"'{doc[q.start:q.end].text}' qualifies the words after it, which name nothing it can be a guarantee of"
     # before the quantity, after the previous one, in the same part: every cue of a list ending there
     # (a cue right after the previous quantity is that quantity's: "at a 36-hour WORKING WEEK, up to 12 hours")
     after_previous = prev_end if prev_end > part.start else -1
@@ -787,6 +828,9 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, parts: list[Part]
     for where, found in scopes:
         if where in ("outer", "heading") or (where == "text" and found is cues.text):
             found = [c for c in found if not c[3]]  # a generic word says nothing from afar
+        if where in ("text", "lead_in"):
+            # a cue in another quantity's own words is that quantity's: "four ten-hour DAYS ... two hours"
+            found = [c for c in found if not any(o.start <= c[0] < o.end for o in quantities if o is not q)]
         fit = fitting(found, own_words_ok=where in ("outer", "heading"))
         if fit:
             # the nearest cue, one before the quantity first: legal drafting names the subject, then
@@ -950,8 +994,6 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
     for idx, q in enumerate(quantities):
         k = _part_of(parts, q.start)
         part = parts[k]
-        prev_end = quantities[idx - 1].end if idx else 0
-        next_start = quantities[idx + 1].start if idx + 1 < len(quantities) else len(doc)
         comparator, cmp_span, not_guarantee = _comparator(doc, spans, q, part.start, cond_tokens)
         if cmp_span is None and q.comparator != "=":
             comparator = q.comparator  # "fortnightly": at least twice a month
@@ -1017,7 +1059,7 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             picked, cue_spans, why = [overtime[0]], (overtime[1],), None
             overtime_cue[overtime[0][0]] = cue_spans
         else:
-            picked, cue_spans, why = _choose(doc, spans, cues, q, parts, k, prev_end, next_start, comparator)
+            picked, cue_spans, why = _choose(doc, spans, cues, quantities, idx, parts, k, comparator)
         advance = _in_advance(doc, spans, q)
         if picked and advance:
             # "three days before the leave starts" is when leave pay is due, not how long the leave is
@@ -1045,6 +1087,10 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
                 phrase = f"per {q.period}"  # "2 hours a day and 12 hours a month": two limits
             if unit == "rate_multiple" and q.unit == "percent":
                 value = _times_the_rate(q.value, _supplement(spans, q, part, cue_spans))
+            if _restated_bound(reading.norms, pid, bound, value, unit, phrase):
+                reading.readings.append(Reading(q, comparator, cmp_span, (pid,), cue_spans, cond, phrase,
+                                                not_a_guarantee="a bound on the amount the clause has fixed already"))
+                continue
             norm = Norm(parameter=pid, comparator=bound, value=value, unit=unit, condition=phrase,
                         text=_words(doc, cmp_span, q))
             reading.readings.append(Reading(q, comparator, cmp_span, (pid,), cue_spans, cond, phrase))
@@ -1062,6 +1108,15 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             reading.evidence.append(_evidence(doc, norm, cmp_span, q, cue_spans, cond, rule_text))
     _flags(doc, spans, lex, reading, binding, topic_words, context)
     return reading
+
+
+def _restated_bound(norms: list[Norm], pid: str, comparator: str, value: float, unit: str, condition: str | None) -> bool:
+    """Whether a bound against the worker restates an amount the clause fixes: "paid at time and
+    one-half ... shall not exceed the rate of time and one-half" guarantees time and one-half once."""
+    against = {"higher": "<=", "lower": ">="}.get(taxonomy().parameters[pid].better)
+    return comparator == against and any(
+        n.parameter == pid and n.comparator == "=" and n.value == value and n.unit == unit and n.condition == condition
+        for n in norms)
 
 
 _UP_TO = frozenset({"до", "up to", "дейін", "to"})
