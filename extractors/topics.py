@@ -63,6 +63,36 @@ def _opening_condition(doc: Doc) -> set[int]:
     return opening_clause(doc)
 
 
+_STRETCH_ENDS = frozenset({",", ";", ".", ":"})
+
+
+def _excepted(doc: Doc, lang: str) -> set[int]:
+    """Tokens of what a clause leaves out: "except for shift changes requested by the employee,",
+    «за исключением случаев работы на условиях неполного рабочего времени» (after the marker, up
+    to the next comma), «демалыс күндерін қоспағанда» (Kazakh: before it, from the last comma)."""
+    out: set[int] = set()
+    for m in layer(doc, "marker"):
+        if m.id_ != "except":
+            continue
+        if lang == "kk":
+            start = next((i + 1 for i in range(m.start - 1, -1, -1) if doc[i].text in _STRETCH_ENDS), 0)
+            out.update(range(start, m.end))
+        else:
+            end = m.end
+            while True:
+                end = next((i for i in range(end, len(doc)) if doc[i].text in _STRETCH_ENDS), len(doc))
+                if not (end + 1 < len(doc) and doc[end].text == "," and _participle(doc[end + 1])):
+                    break
+                end += 1  # «кроме работников, находящихся в отпуске»: the participle still says whom
+            out.update(range(m.start, end))
+    return out
+
+
+def _participle(token) -> bool:
+    """A full participle («находящихся», «занятых»): it describes the words before it."""
+    return "Part" in token.morph.get("VerbForm") and not token.morph.get("Variant")
+
+
 def _first_sentence_end(doc: Doc) -> int:
     """Where the clause's first sentence ends; a lead-in and its items are one sentence."""
     for m in _FULL_STOP.finditer(doc.text):
@@ -94,7 +124,7 @@ def _claimed(reading) -> dict[int, str]:
     return claimed
 
 
-def score_topics(doc: Doc, heading: Doc | None, norms, reading=None) -> dict[str, _Score]:
+def score_topics(doc: Doc, heading: Doc | None, norms, reading=None, lang: str = "en") -> dict[str, _Score]:
     """Every topic with some evidence in the clause, scored as the module docstring says."""
     scores: dict[str, _Score] = defaultdict(_Score)
     tax = taxonomy()
@@ -136,13 +166,13 @@ def score_topics(doc: Doc, heading: Doc | None, norms, reading=None) -> dict[str
                      for o in phrases)
         if counted(span, own) and not inside:
             heads[span.id_].append(span)
-    opening = _opening_condition(doc)
+    opening = _opening_condition(doc) | _excepted(doc, lang)
     for topic, spans in heads.items():
         s = scores[topic]
         main = [x for x in spans if x.end - 1 not in opening]  # a pair ends with its own words
         if not main:
-            # named only in an opening "When going on annual leave, ..." or "If ..., ": the moment,
-            # not the subject
+            # named only in an opening "When going on annual leave, ..." or "If ..., ", or in what
+            # the clause leaves out ("except for part-time work"): the moment, not the subject
             s.points += 2
             s.evidence.append(("head", spans[0]))
             continue
@@ -202,7 +232,7 @@ class TopicTagger(Component):
     def __call__(self, doc: Doc) -> Doc:
         heading = extensions.get(doc, "kel_heading_doc")
         norms = [n for n in extensions.get(doc, "kel_norms") or [] if not n.by_reference]
-        scores = score_topics(doc, heading, norms, extensions.get(doc, "kel_reading"))
+        scores = score_topics(doc, heading, norms, extensions.get(doc, "kel_reading"), self.lang)
         if extensions.get(doc, "kel_modality") is None and any(
             e.kind == "modality" for e in extensions.get(doc, "kel_evidence") or ()
         ):
