@@ -219,6 +219,10 @@ def _lines(path: Path) -> dict[tuple, int]:
     def walk(node, at: tuple) -> None:
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
+                if (*at, key.value) in lines:
+                    # YAML keeps the last of two equal keys: the first list would be lost unsaid
+                    raise LexiconError(f"{path}:{key.start_mark.line + 1}: {key.value!r} is written twice "
+                                       f"(first at line {lines[(*at, key.value)]})")
                 lines[(*at, key.value)] = key.start_mark.line + 1
                 walk(value, (*at, key.value))
         elif isinstance(node, yaml.SequenceNode):

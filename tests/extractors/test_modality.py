@@ -185,7 +185,32 @@ def test_a_list_item_takes_its_lead_in(lang, lead_in, item, modality):
 
 
 def test_a_participle_describes_it_does_not_bind():
-    assert _read("ru", "Оплачиваемый ежегодный трудовой отпуск продолжительностью 24 календарных дня.")[0] is None
+    # «оплачиваемый» is no verb; the sentence binds only by the guarantee it states as a fact
+    modality, cues = _read("ru", "Оплачиваемый ежегодный трудовой отпуск продолжительностью 24 календарных дня.")
+    assert modality == "obligation"
+    assert [(c.text, c.rule) for c in cues] == [("продолжительностью 24 календарных дня", "no modal verb: the clause states a guarantee as a fact")]
+    assert _read("ru", "Оплачиваемый ежегодный трудовой отпуск работников.")[0] is None
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "The duration of the basic annual paid leave is thirty (30) calendar days."),
+    ("en", "Annual paid leave: 24 calendar days."),
+    ("ru", "Продолжительность ежегодного оплачиваемого отпуска 28 календарных дней."),
+    ("ru", "Ежегодный оплачиваемый отпуск – 28 календарных дней."),
+    ("kk", "Жыл сайынғы ақы төленетін еңбек демалысының ұзақтығы 30 күнтізбелік күн."),
+])
+def test_a_guarantee_stated_as_a_fact_binds(lang, text):
+    modality, cues = _read(lang, text)
+    assert modality == "obligation"
+    assert cues[0].rule == "no modal verb: the clause states a guarantee as a fact"
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", '"Overtime" means hours worked in excess of forty (40) hours per week.'),
+    ("ru", "Действие настоящего договора распространяется на работников со стажем более 3 лет."),
+])
+def test_a_definition_or_scope_with_a_number_still_binds_nobody(lang, text):
+    assert _read(lang, text)[0] is None
 
 
 def test_an_explicit_prohibition_beats_the_generic_verb():

@@ -247,3 +247,20 @@ def test_a_kazakh_period_before_the_quantity():
     doc = read("Үстеме жұмыс күніне екі сағаттан аспауы тиіс.", "kk")
     assert [(n.parameter, n.comparator, n.value, n.condition) for n in get(doc, "kel_norms")] == [
         ("working_time.overtime_limit", "<=", 2.0, "per day")]
+
+
+def test_a_key_written_twice_in_a_rule_file_is_an_error_naming_both_lines(tmp_path):
+    from extractors.lexicon import LexiconError, _File
+
+    rules = tmp_path / "topics.yaml"
+    rules.write_text("annual_leave:\n  head: [annual leave]\n  ignore: [on annual leave]\n  ignore: [with annual leave]\n",
+                     encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"topics.yaml:4: 'ignore' is written twice \(first at line 3\)"):
+        _File(rules)
+
+
+def test_every_shipped_rule_file_has_each_key_once():
+    from extractors.lexicon import DATA, _File
+
+    for path in sorted(DATA.glob("*/*.yaml")):
+        _File(path)  # raises on a key written twice
