@@ -159,11 +159,15 @@ def score_topics(doc: Doc, heading: Doc | None, norms, reading=None, lang: str =
     first_end = _first_sentence_end(doc)
     heads: dict[str, list[Span]] = defaultdict(list)
     phrases = layer(doc, "topic")
-    for span, own in [(p, ()) for p in phrases] + topic_pairs(doc):
+    pairs = topic_pairs(doc)
+    for span, own in [(p, ()) for p in phrases] + pairs:
         # the most specific phrase wins: "labour protection" inside "technical inspector of labour
-        # protection" is the inspector's, not a second topic
+        # protection" is the inspector's, not a second topic; a phrase that opens or closes another
+        # topic's pair is the pair's («повышение оплаты труда ... с вредными условиями труда»)
         inside = any(o.id_ != span.id_ and o.start <= span.start and span.end <= o.end and len(o) > len(span)
-                     for o in phrases)
+                     for o in phrases) or (not own and any(
+                         p.id_ != span.id_ and p.start <= span.start and span.end <= p.end
+                         and (span.start == p.start or span.end == p.end) for p, _ in pairs))
         if counted(span, own) and not inside:
             heads[span.id_].append(span)
     opening = _opening_condition(doc) | _excepted(doc, lang)
