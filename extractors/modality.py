@@ -42,7 +42,7 @@ class Decision:
     from_lead_in: bool = False
 
 
-def _subordinate(doc: Doc, spans: list[Span]) -> set[int]:
+def subordinate_clauses(doc: Doc, spans: list[Span]) -> set[int]:
     """Tokens of a condition opening a sentence ("Where a contract provides better terms, ...")
     and of a relative clause ("the person to whom the powers ARE TRANSFERRED", «где установлена»):
     from the opening word to the next comma."""
@@ -82,7 +82,7 @@ def _cues(doc: Doc) -> tuple[list[Span], list[Span]]:
         if s.id_ == "hedge" and not any(n.start <= s.end and s.start <= n.end for n in not_hedges)
     ]
     operative = longest_cues([s for s in spans if s.id_ in (*MODALITIES, SCOPE) and not _attribute(s)])
-    subordinate = _subordinate(doc, spans)
+    subordinate = subordinate_clauses(doc, spans)
     main = [c for c in operative if c.start not in subordinate]
     return (main or operative), hedges
 

@@ -36,7 +36,7 @@ from spacy.util import filter_spans
 
 from extractors.conditions import Condition, range_in, read_conditions
 from extractors.lexicon import Lexicon, layers, lexicon, topic_pairs
-from extractors.modality import longest_cues
+from extractors.modality import longest_cues, subordinate_clauses
 from extractors.numbers import Number, format_value, read_numbers
 from schemas.models import Evidence, Norm
 from schemas.taxonomy import taxonomy
@@ -486,6 +486,40 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
     return quantities, left_out
 
 
+_STRETCH_ENDS = frozenset({",", ";", ".", ":", ")"})
+_KK_DATIVE = ("ға", "ге", "қа", "ке", "на", "не")
+
+
+def excepted(doc: Doc, lang: str) -> set[int]:
+    """Tokens of what a clause leaves out: "except for shift changes requested by the employee,",
+    «за исключением случаев работы на условиях неполного рабочего времени» (after the marker, up
+    to the next comma), «демалыс күндерін қоспағанда» (Kazakh: before it, from the last comma)."""
+    out: set[int] = set()
+    for m in layers(doc).get("marker", ()):
+        if m.id_ != "except":
+            continue
+        if lang == "kk":
+            # back to the last comma, or to the word in the dative that governs what is left out
+            # («еңбекті қорғауҒА жеке қорғану құралдарын қоспағанда ... жұмсайды»)
+            start = next((i + 1 for i in range(m.start - 1, -1, -1) if doc[i].text in _STRETCH_ENDS
+                          or (doc[i].lower_.endswith(_KK_DATIVE) and doc[i].lower_ != "және")), 0)
+            out.update(range(start, m.end))
+        else:
+            end = m.end
+            while True:
+                end = next((i for i in range(end, len(doc)) if doc[i].text in _STRETCH_ENDS), len(doc))
+                if not (end + 1 < len(doc) and doc[end].text == "," and _participle(doc[end + 1])):
+                    break
+                end += 1  # «кроме работников, находящихся в отпуске»: the participle still says whom
+            out.update(range(m.start, end))
+    return out
+
+
+def _participle(token) -> bool:
+    """A full participle («находящихся», «занятых»): it describes the words before it."""
+    return "Part" in token.morph.get("VerbForm") and not token.morph.get("Variant")
+
+
 def _qualifies(doc: Doc, spans: _Spans, numbers_at: dict[int, Number], end: int) -> bool:
     """Whether a quantity in a singular unit ("four (4) day") qualifies the words after it: a word
     that is no preposition or list word ("a ten-day PERIOD"), or the next quantity of a
@@ -600,11 +634,14 @@ def _comparator_after(doc: Doc, spans: _Spans, q: Quantity) -> Span | None:
 _FLIP = {">": "<=", "<": ">="}
 
 
-def _under_prohibition(spans: _Spans, part: Part, q: Quantity, comparator: str, cmp_span) -> tuple[str, str | None]:
+def _under_prohibition(doc: Doc, spans: _Spans, part: Part, q: Quantity, comparator: str, cmp_span) -> tuple[str, str | None]:
     """A quantity under a prohibition: "No employee shall work more than 16 hours" = at most 16;
     «не допускать ... свыше 24 часов» = at most 24; "shall not be paid at double rate" is no guarantee."""
+    # a verb of a relative clause or an opening condition describes, it does not bind: «за нерабочие
+    # праздничные дни, в которые они НЕ ПРИВЛЕКАЛИСЬ к работе, в размере 75 рублей» is paid
+    described = subordinate_clauses(doc, spans.layer("modal"))
     cues = [s for s in spans.layer("modal") if s.id_ in ("obligation", "prohibition", "permission", "declaration")
-            and part.start <= s.start and s.end <= q.start
+            and part.start <= s.start and s.end <= q.start and s.start not in described
             and not (cmp_span and s.start < cmp_span[1] and cmp_span[0] < s.end)]
     if not cues:
         return comparator, None
@@ -667,9 +704,11 @@ class _Cues:
     """The parameter cues of the clause, its lead-ins and its heading, and what rules them out."""
 
     def __init__(self, doc: Doc, spans: _Spans, heading: _Spans | None, outer: _Spans | None, lex: Lexicon,
-                 parts: list[Part], topic_words: set[str], conditions: set[str]):
+                 parts: list[Part], topic_words: set[str], conditions: set[str], left_out: set[int] = frozenset()):
         self.spans, self.parts, self.lex = spans, parts, lex
-        self.text = _cue_list(spans)
+        # what the clause leaves out ("excluding employees on a monthly salary") says nothing of what
+        # its amounts are for
+        self.text = [c for c in _cue_list(spans) if c[0] not in left_out]
         self.heading = _cue_list(heading) if heading else []
         self.outer = _cue_list(outer) if outer else []
         # where each parameter is blocked, by parameter: a clause of an annex may hold thousands
@@ -986,7 +1025,7 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
         if other is not None:
             topic_words |= {s.id_ for s in other.layer("topic")}
             cond_kinds |= {s.id_ for s in other.layer("cond")}
-    cues = _Cues(doc, spans, heading, outer, lex, parts, topic_words, cond_kinds)
+    cues = _Cues(doc, spans, heading, outer, lex, parts, topic_words, cond_kinds, excepted(doc, lang))
 
     binding = context.modality is not None
     overtime_end = None  # end of the last quantity of hours past which overtime begins
@@ -1025,7 +1064,7 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
         if comparator == "<=" and cmp_span is not None and _topped_up(doc, spans, part, cmp_span, q, lang):
             comparator = "="  # «доплата до среднего заработка»: the level the benefit is brought up to
         if not_guarantee is None or not_guarantee.startswith("a threshold"):
-            flipped, negated = _under_prohibition(spans, part, q, comparator, cmp_span)
+            flipped, negated = _under_prohibition(doc, spans, part, q, comparator, cmp_span)
             if flipped != comparator:
                 comparator, not_guarantee = flipped, None
             elif not_guarantee is None:

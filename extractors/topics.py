@@ -37,6 +37,7 @@ from spacy.tokens import Doc, Span
 from extractors import extensions
 from extractors.component import Component
 from extractors.lexicon import layer, topic_pairs
+from extractors.reading import excepted
 from schemas import Evidence, taxonomy
 
 THRESHOLD = 3
@@ -61,36 +62,6 @@ def _opening_condition(doc: Doc) -> set[int]:
     from extractors.modality import opening_clause
 
     return opening_clause(doc)
-
-
-_STRETCH_ENDS = frozenset({",", ";", ".", ":"})
-
-
-def _excepted(doc: Doc, lang: str) -> set[int]:
-    """Tokens of what a clause leaves out: "except for shift changes requested by the employee,",
-    «за исключением случаев работы на условиях неполного рабочего времени» (after the marker, up
-    to the next comma), «демалыс күндерін қоспағанда» (Kazakh: before it, from the last comma)."""
-    out: set[int] = set()
-    for m in layer(doc, "marker"):
-        if m.id_ != "except":
-            continue
-        if lang == "kk":
-            start = next((i + 1 for i in range(m.start - 1, -1, -1) if doc[i].text in _STRETCH_ENDS), 0)
-            out.update(range(start, m.end))
-        else:
-            end = m.end
-            while True:
-                end = next((i for i in range(end, len(doc)) if doc[i].text in _STRETCH_ENDS), len(doc))
-                if not (end + 1 < len(doc) and doc[end].text == "," and _participle(doc[end + 1])):
-                    break
-                end += 1  # «кроме работников, находящихся в отпуске»: the participle still says whom
-            out.update(range(m.start, end))
-    return out
-
-
-def _participle(token) -> bool:
-    """A full participle («находящихся», «занятых»): it describes the words before it."""
-    return "Part" in token.morph.get("VerbForm") and not token.morph.get("Variant")
 
 
 def _first_sentence_end(doc: Doc) -> int:
@@ -170,7 +141,7 @@ def score_topics(doc: Doc, heading: Doc | None, norms, reading=None, lang: str =
                          and (span.start == p.start or span.end == p.end) for p, _ in pairs))
         if counted(span, own) and not inside:
             heads[span.id_].append(span)
-    opening = _opening_condition(doc) | _excepted(doc, lang)
+    opening = _opening_condition(doc) | excepted(doc, lang)
     for topic, spans in heads.items():
         s = scores[topic]
         main = [x for x in spans if x.end - 1 not in opening]  # a pair ends with its own words
