@@ -89,9 +89,9 @@ def _cues(doc: Doc) -> tuple[list[Span], list[Span]]:
 
 def longest_cues(cues: list[Span]) -> list[Span]:
     """One cue per run of overlapping cues, in reading order: the longest of the run, then the
-    earliest; between cues of one length, any other modality beats "obligation", the only one
-    with a generic pattern (any finite verb, «предоставляет») that a listed word
-    («запрещается») also matches."""
+    earliest; between cues of one length, a listed scope word («қолданылмайды») beats the rest,
+    and any other modality beats "obligation": the generic patterns (any finite verb,
+    «предоставляет»; in Kazakh any negated verb) also match listed words («запрещается»)."""
     runs: list[list[Span]] = []
     run_end = 0
     for c in sorted(cues, key=lambda c: (c.start, c.end)):
@@ -101,7 +101,8 @@ def longest_cues(cues: list[Span]) -> list[Span]:
         else:
             runs.append([c])
             run_end = c.end
-    return [min(run, key=lambda c: (-(c.end - c.start), c.start, c.id_ == "obligation")) for run in runs]
+    rank = {"scope": 0, "obligation": 2}
+    return [min(run, key=lambda c: (-(c.end - c.start), c.start, rank.get(c.id_, 1))) for run in runs]
 
 
 def _opening_infinitive(doc: Doc) -> Span | None:
