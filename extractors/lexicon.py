@@ -84,6 +84,7 @@ MARKERS = (
     "union_party",  # "Association", «профсоюз»: a party that is the workers' organisation (first entry: its lemma)
     "own_ceiling",  # "up to", «до», «дейін»: a ceiling bound to its own number, never shared with the next case's amount
     "attributive",  # "day" of "a four-day week": a unit word in the form that qualifies the words after it
+    "proposal",  # "study the feasibility of", «рассмотреть возможность»: what follows is to be studied, not granted
 )
 CONDITION_KINDS = (
     "seniority", "years", "disability", "group", "hazard_class", "harmful", "particularly_harmful",

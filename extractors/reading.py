@@ -796,8 +796,11 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
     def fitting(found, own_words_ok=False):
         out = []
         for s, e, pid, weak in found:
-            if s < q.end and q.start < e and not own_words_ok:
-                continue  # the quantity's own words ("hours a week") say nothing of what it is for
+            if s < q.end and q.start < e and not own_words_ok and not (q.start < s and spans.is_marker("between", s)
+                                                                        and doc[s].is_alpha):
+                # the quantity's own words ("hours a week") say nothing of what it is for, but a
+                # word between its number and its unit may ("three (3) ADDITIONAL DAYS")
+                continue
             reading = cues.allowed(pid, q, part, comparator, weak)
             if reading is not None:
                 out.append((s, e, pid, weak, reading))
@@ -1090,7 +1093,7 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
                 comparator, not_guarantee = "<=", None
         overtime_end = q.end if overtime is not None else None
         if not_guarantee is None and overtime is None:
-            not_guarantee = _defining(doc, spans, parts, k) or _regime(doc, spans, q, lang)
+            not_guarantee = _defining(doc, spans, parts, k) or _proposed(spans, parts, k) or _regime(doc, spans, q, lang)
         if not_guarantee:
             reading.readings.append(Reading(q, comparator, cmp_span, not_a_guarantee=not_guarantee))
             continue
@@ -1209,6 +1212,15 @@ def _defining(doc: Doc, spans: _Spans, parts: list[Part], k: int) -> str | None:
     if any(b.start < scope.start for b in binding):
         return None  # the sentence binds first ("shall pay ..., which means ...")
     return f"a definition or scope ('{scope.text}')"
+
+
+def _proposed(spans: _Spans, parts: list[Part], k: int) -> str | None:
+    """Why a quantity of a sentence that only proposes to study it ("agrees to study the feasibility
+    of a four (4) day, ten (10) hour workweek", «рассмотреть возможность введения 36-часовой
+    недели») is no guarantee: the words that say so, or None. A lawyer still sees it explained."""
+    lo, hi = _sentence_of(parts, k)
+    mark = next((m for m in spans.layer("marker") if m.id_ == "proposal" and lo <= m.start < hi), None)
+    return f"a proposal to be studied ('{mark.text}')" if mark is not None else None
 
 
 #: The normal working time an overtime threshold may state, by the period of its hours.

@@ -83,8 +83,9 @@ def _claimed(reading) -> dict[int, str]:
         return claimed
     for r in reading.readings:
         topic = tax.parameters[r.parameters[0]].topic if r.parameters and r.parameters[0] in tax.parameters else ""
-        for i in range(r.quantity.start, r.quantity.end):
-            claimed[i] = ""
+        if not (r.not_a_guarantee or "").startswith("a proposal"):  # a measure proposed is still its topic's
+            for i in range(r.quantity.start, r.quantity.end):
+                claimed[i] = ""
         for start, end, where in r.cue_spans:
             if where == "text":
                 for i in range(start, end):
