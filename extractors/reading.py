@@ -482,6 +482,9 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
             others = tuple(u for u in spans.ids_at("unit", unit) if u != unit.id_)
             quantities.append(Quantity(unit.start, k, 1.0, unit.id_, alternatives=others,
                                        how=f"'{unit.text}' before a comparator = 1 {unit.id_}"))
+    # "$34.62 biweekly": a frequency word right after an amount is the amount's period, not a pay frequency
+    amounts_end = {q.end for q in quantities if q.unit is not None and q.unit != "times_per_month"}
+    quantities = [q for q in quantities if not (q.unit == "times_per_month" and q.start in amounts_end)]
     quantities.sort(key=lambda q: q.start)
     return quantities, left_out
 
@@ -1076,9 +1079,9 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             # "no later than 10 days after the request": a deadline; "... before the dismissal": notice
             words = doc[cmp_span[0]:cmp_span[1]].text.lower()
             if "later" in words or "позднее" in words or "позже" in words:
-                if spans.starts("marker", q.end, "after_event") is not None:
+                if spans.starts("marker", _past_aside(doc, spans, q.end), "after_event") is not None:
                     not_guarantee = "a deadline counted from an event"
-        if not_guarantee is None and spans.starts("marker", q.end, "after_event") is not None and q.unit in ("days", "working_days", "calendar_days") and comparator in ("<=", "="):
+        if not_guarantee is None and spans.starts("marker", _past_aside(doc, spans, q.end), "after_event") is not None and q.unit in ("days", "working_days", "calendar_days") and comparator in ("<=", "="):
             not_guarantee = "a deadline counted from an event"
         if not_guarantee is None and comparator in (">", "<") and q.unit in _LOCAL_UNITS | {"weeks", "months", "working_days", "calendar_days"}:
             # "with less than 12 hours' notice", "more than five consecutive days": a threshold of a rule
@@ -1243,6 +1246,16 @@ def _overtime_threshold(doc: Doc, spans: _Spans, q: Quantity, parts: list[Part],
         return None  # "overtime exceeding four hours" measures the overtime; "overtime after ten hours" starts it
     cue = min(overtime, key=lambda c: abs(c.start - q.start))
     return (normal[0], "hours", q.value), (cue.start, cue.end, "text")
+
+
+def _past_aside(doc: Doc, spans: _Spans, i: int) -> int:
+    """Where the words after token ``i`` go on past an aside that leaves something out: "five (5)
+    calendar days, excluding weekends and holidays, FOLLOWING the date" (else ``i``)."""
+    if i + 1 < len(doc) and doc[i].text == "," and spans.is_marker("except", i + 1):
+        end = next((k for k in range(i + 2, len(doc)) if doc[k].text in (",", ";", ".")), None)
+        if end is not None and doc[end].text == ",":
+            return end + 1
+    return i
 
 
 def _in_advance(doc: Doc, spans: _Spans, q: Quantity) -> str | None:
