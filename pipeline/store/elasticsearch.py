@@ -30,7 +30,7 @@ from pipeline.store.query import (
     Term,
     plain_snippet,
 )
-from schemas.elasticsearch import ALIAS, index_template
+from schemas.elasticsearch import AGREEMENTS_INDEX, ALIAS, AUDITS_INDEX, archive_mappings, index_template
 
 _log = logging.getLogger(__name__)
 
@@ -393,6 +393,7 @@ class ElasticsearchIndex:
         for i in old:
             if i != name:
                 self.es.indices.delete(index=i)
+        ElasticsearchArchive(self.es).put_agreements(conn, generation)
         _log.info("elasticsearch index %s: %d clauses", name, indexed)
         return {
             "backend": self.backend,
@@ -401,6 +402,123 @@ class ElasticsearchIndex:
             "index": name,
             "errors": [],
         }
+
+
+# --------------------------------------------------------------------------- the archive: agreements and audits
+
+
+_RECORD_FIELDS = ("id", "title", "level", "language", "parties", "sector", "region", "valid_from", "valid_to",
+                  "fingerprint", "files", "ingested_at")  # fmt: skip
+_PAGE = 1000
+
+
+def _body(response) -> dict:
+    return response.body if hasattr(response, "body") else response
+
+
+class ElasticsearchArchive:
+    """What the audit reads and writes (:mod:`pipeline.archive.audit`), in two indexes of the cluster:
+    ``kelisim-agreements`` (filled from the clause database by ``kelisim index``) and ``kelisim-audits``
+    (written by the audit). Answers the calls of :class:`pipeline.store.database.SqliteArchive`."""
+
+    def __init__(self, es):
+        self.es = es
+
+    def _ensure(self, index: str) -> None:
+        if not self.es.indices.exists(index=index):
+            self.es.indices.create(index=index, mappings=archive_mappings()[index], settings={"number_of_shards": 1})
+
+    def put_agreements(self, conn: sqlite3.Connection, generation: int) -> int:
+        """Every stored agreement (its record and its model) as one document keyed by its id; documents of
+        agreements no longer in the database (an earlier generation's) are deleted."""
+        from elasticsearch import helpers
+
+        from pipeline.archive.records import records
+
+        self._ensure(AGREEMENTS_INDEX)
+        self._ensure(AUDITS_INDEX)
+        with database.snapshot(conn):
+            stored = records(conn)
+
+        def actions():
+            for record in stored:
+                agreement = database.read_agreement_row(conn, record.id)
+                doc = {name: getattr(record, name) for name in _RECORD_FIELDS}
+                doc["parties"], doc["files"] = list(record.parties), list(record.files)
+                doc |= {"generation": generation, "model": agreement.model_dump(mode="json")}
+                yield {"_op_type": "index", "_index": AGREEMENTS_INDEX, "_id": record.id, "_source": doc}
+
+        helpers.bulk(self.es, actions(), chunk_size=200, max_retries=_BULK_RETRIES, initial_backoff=1, max_backoff=30)
+        self.es.delete_by_query(index=AGREEMENTS_INDEX, query={"range": {"generation": {"lt": generation}}},
+                                refresh=True, conflicts="proceed")  # fmt: skip
+        return len(stored)
+
+    def _all(self, index: str, key: str, source) -> Iterator[dict]:
+        """Every document of ``index`` in the order of the keyword ``key``, a page at a time (search_after)."""
+        self.es.indices.refresh(index=index)
+        after = None
+        while True:
+            extra = {"search_after": after} if after is not None else {}
+            hits = _body(self.es.search(index=index, size=_PAGE, sort=[{key: "asc"}], _source=source,
+                                        query={"match_all": {}}, **extra))["hits"]["hits"]  # fmt: skip
+            yield from hits
+            if len(hits) < _PAGE:
+                return
+            after = hits[-1]["sort"]
+
+    def records(self) -> list:
+        from pipeline.archive.records import Record
+
+        if not self.es.indices.exists(index=AGREEMENTS_INDEX):
+            raise database.DatabaseError(
+                f"no {AGREEMENTS_INDEX} index in the cluster; run `kelisim index --backend elasticsearch` first")
+        out = []
+        for hit in self._all(AGREEMENTS_INDEX, "id", list(_RECORD_FIELDS)):
+            s = hit["_source"]
+            fields = {name: s.get(name) for name in _RECORD_FIELDS}
+            fields["parties"], fields["files"] = tuple(s.get("parties") or ()), tuple(s.get("files") or ())
+            out.append(Record(**fields))
+        return out
+
+    def agreement(self, agreement_id: str):
+        from elasticsearch import NotFoundError
+
+        from schemas.models import Agreement
+
+        try:
+            found = _body(self.es.get(index=AGREEMENTS_INDEX, id=agreement_id, _source=["model"]))
+        except NotFoundError:
+            return None
+        return Agreement.model_validate(found["_source"]["model"])
+
+    def audits(self) -> dict:
+        self._ensure(AUDITS_INDEX)
+        out = {}
+        for hit in self._all(AUDITS_INDEX, "agreement_id", ["agreement_id", "inputs", "chain", "audited_at", "status", "counts"]):
+            s = hit["_source"]
+            out[s["agreement_id"]] = database.AuditRow(s["agreement_id"], s["inputs"], s["chain"], s["audited_at"],
+                                                       s["status"], s["counts"])  # fmt: skip
+        return out
+
+    def store_audit(self, row, findings: list) -> None:
+        """Replace an agreement's audit and its findings: one document, so one write."""
+        doc = {"agreement_id": row.agreement_id, "inputs": row.inputs, "chain": row.chain, "audited_at": row.audited_at,
+               "status": row.status, "counts": row.counts, "findings": [f.model_dump(mode="json") for f in findings]}  # fmt: skip
+        self.es.index(index=AUDITS_INDEX, id=row.agreement_id, document=doc)
+
+    def findings(self, agreement_ids: list[str]) -> list:
+        from schemas.models import Finding
+
+        out = []
+        for start in range(0, len(agreement_ids), _PAGE):
+            docs = _body(self.es.mget(index=AUDITS_INDEX, ids=agreement_ids[start : start + _PAGE], _source=["findings"]))
+            for doc in docs["docs"]:
+                if doc.get("found"):
+                    out += [Finding.model_validate(f) for f in doc["_source"].get("findings", ())]
+        return out
+
+    def close(self) -> None:
+        self.es.close()
 
 
 def _reason(error) -> str:
