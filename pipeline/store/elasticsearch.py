@@ -45,6 +45,14 @@ _BULK_RETRIES = 5
 # the parameter of each (Elasticsearch's default index.max_inner_result_window).
 _AGREEMENTS_PER_PAGE = 500
 _CLAUSES_PER_AGREEMENT = 100
+# Documents read per request when paging with search_after (archive records, clauses of one agreement).
+_PAGE = 1000
+
+
+def _body(response) -> dict:
+    """The body of a client response (the client wraps it; a test's fake may hand the dict itself)."""
+    return response.body if hasattr(response, "body") else response
+
 
 
 # How long a search waits for Elasticsearch, connecting and answering together, before it
@@ -266,9 +274,8 @@ def results(query: SearchQuery, response: dict, backend: str = "elasticsearch") 
         name: {str(b["key"]): int(b["doc_count"]) for b in aggs.get(name, {}).get("buckets", [])}
         for name in FACETS
     }
-    total = response["hits"]["total"]
     return SearchResults(
-        query=query.text, total=total["value"] if isinstance(total, dict) else int(total), backend=backend,
+        query=query.text, total=_total(response["hits"]["total"]), backend=backend,
         hits=tuple(hits), facets=facets,
     )  # fmt: skip
 
@@ -296,8 +303,7 @@ class ElasticsearchIndex:
 
     def search(self, query: SearchQuery, parsed: ParsedText) -> SearchResults:
         like_id = self._document_id(query.like) if query.like else None
-        response = self.es.search(index=ALIAS, **search_body(query, parsed, like_id))
-        return results(query, response.body if hasattr(response, "body") else response)
+        return results(query, _body(self.es.search(index=ALIAS, **search_body(query, parsed, like_id))))
 
     def _document_id(self, clause_id: str) -> str:
         found = self.es.search(index=ALIAS, query={"term": {"clause_id": clause_id}}, size=1, _source=False)
@@ -309,46 +315,53 @@ class ElasticsearchIndex:
     def norm_rows(self, *, parameter: str | None = None, agreement: str | None = None) -> list:
         """The norms of a parameter (or of one agreement) as :class:`pipeline.archive.stats.NormRow`, in
         storage order, from aggregations: a composite aggregation pages through the agreements, and a
-        ``top_hits`` of each gives its clauses holding the parameter in storage order (``ordinal``).
+        ``top_hits`` of each gives its clauses holding the parameter in storage order (``ordinal``); an
+        agreement with more such clauses than ``top_hits`` returns has them read by a sorted search.
 
         The quartiles themselves are computed from these values by the caller, exactly: the
         ``percentiles`` aggregation is approximate (t-digest) and would not give the embedded
-        backend's figures.
+        backend's figures (docs/decisions.md, "Statistics on Elasticsearch").
         """
-        from pipeline.archive.stats import NormRow
         from pipeline.segment.bilingual import COMPARED
 
         which = ({"nested": {"path": "norms", "query": {"term": {"norms.parameter": parameter}}}} if parameter
                  else {"term": {"agreement": agreement}})  # fmt: skip
+        has_norms = {"nested": {"path": "norms", "query": {"exists": {"field": "norms.parameter"}}}}
         # of a bilingual agreement, the compared version only, as the clause database answers
         compared = {"bool": {"should": [{"bool": {"must_not": {"exists": {"field": "clause_language"}}}},
                                         {"term": {"clause_language": COMPARED}}], "minimum_should_match": 1}}  # fmt: skip
-        query = {"bool": {"filter": [which, compared]}}
-        fields = ["agreement", "title", "level", "sector", "region", "valid_from", "valid_to", "number", "norms"]
+        query = {"bool": {"filter": [which, has_norms, compared]}}
         rows, after = [], None
         while True:
             composite = {"size": _AGREEMENTS_PER_PAGE, "sources": [{"agreement": {"terms": {"field": "agreement"}}}]}
             if after is not None:
                 composite["after"] = after
             aggs = {"agreements": {"composite": composite, "aggs": {"clauses": {"top_hits": {
-                "size": _CLAUSES_PER_AGREEMENT, "sort": [{"ordinal": "asc"}], "_source": fields}}}}}  # fmt: skip
-            response = self.es.search(index=ALIAS, size=0, query=query, aggs=aggs)
-            body = response.body if hasattr(response, "body") else response
+                "size": _CLAUSES_PER_AGREEMENT, "sort": [{"ordinal": "asc"}], "_source": _NORM_FIELDS}}}}}  # fmt: skip
+            body = _body(self.es.search(index=ALIAS, size=0, query=query, aggs=aggs))
             buckets = body["aggregations"]["agreements"]["buckets"]
             for bucket in buckets:
-                for hit in bucket["clauses"]["hits"]["hits"]:
-                    s = hit["_source"]
-                    for norm in s.get("norms", ()):
-                        if parameter and norm["parameter"] != parameter:
-                            continue
-                        rows.append(NormRow(
-                            s["agreement"], norm["parameter"], s.get("title"), s.get("level"), s.get("sector"),
-                            s.get("region"), s.get("valid_from"), s.get("valid_to"), s["number"], float(norm["value"]),
-                            norm["unit"], norm.get("condition"),
-                        ))  # fmt: skip
+                clauses = bucket["clauses"]["hits"]
+                sources = [h["_source"] for h in clauses["hits"]]
+                if _total(clauses["total"]) > len(sources):
+                    sources = self._clauses_in_order(query, bucket["key"]["agreement"])
+                rows += _norm_rows(sources, parameter)
             after = body["aggregations"]["agreements"].get("after_key")
             if not buckets or after is None:
                 return rows
+
+    def _clauses_in_order(self, query: dict, agreement: str) -> list[dict]:
+        """The clauses of one agreement matching ``query``, in storage order, a page at a time."""
+        narrowed = {"bool": {"filter": [*query["bool"]["filter"], {"term": {"agreement": agreement}}]}}
+        out, after = [], None
+        while True:
+            extra = {"search_after": after} if after is not None else {}
+            hits = _body(self.es.search(index=ALIAS, size=_PAGE, query=narrowed, sort=[{"ordinal": "asc"}],
+                                        _source=_NORM_FIELDS, **extra))["hits"]["hits"]  # fmt: skip
+            out += [h["_source"] for h in hits]
+            if len(hits) < _PAGE:
+                return out
+            after = hits[-1]["sort"]
 
     def rebuild(self, conn: sqlite3.Connection) -> dict:
         """Fill a new versioned index from the database and swap the alias to it atomically."""
@@ -409,13 +422,6 @@ class ElasticsearchIndex:
 
 _RECORD_FIELDS = ("id", "title", "level", "language", "parties", "sector", "region", "valid_from", "valid_to",
                   "fingerprint", "files", "ingested_at")  # fmt: skip
-_PAGE = 1000
-
-
-def _body(response) -> dict:
-    return response.body if hasattr(response, "body") else response
-
-
 class ElasticsearchArchive:
     """What the audit reads and writes (:mod:`pipeline.archive.audit`), in two indexes of the cluster:
     ``kelisim-agreements`` (filled from the clause database by ``kelisim index``) and ``kelisim-audits``
@@ -519,6 +525,27 @@ class ElasticsearchArchive:
 
     def close(self) -> None:
         self.es.close()
+
+
+_NORM_FIELDS = ["agreement", "title", "level", "sector", "region", "valid_from", "valid_to", "number", "norms"]
+
+
+def _total(total) -> int:
+    return total["value"] if isinstance(total, dict) else int(total)
+
+
+def _norm_rows(sources: list[dict], parameter: str | None) -> list:
+    """The norms (of ``parameter``, or all) of clause documents, as statistics read them."""
+    from pipeline.archive.stats import NormRow
+
+    return [
+        NormRow(s["agreement"], norm["parameter"], s.get("title"), s.get("level"), s.get("sector"), s.get("region"),
+                s.get("valid_from"), s.get("valid_to"), s["number"], float(norm["value"]), norm["unit"],
+                norm.get("condition"))  # fmt: skip
+        for s in sources
+        for norm in s.get("norms", ())
+        if not parameter or norm["parameter"] == parameter
+    ]
 
 
 def _reason(error) -> str:

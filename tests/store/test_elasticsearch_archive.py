@@ -208,3 +208,102 @@ def test_elasticsearch_audit_without_the_agreements_index_says_to_build_it(monke
     with mock.patch.object(es_backend, "client", lambda url, **kw: empty):
         with pytest.raises(database.DatabaseError, match="kelisim index --backend elasticsearch"):
             audit("unused.db", backend="elasticsearch", es_url="http://es:9200")
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+class ClauseCluster:
+    """The clause index's answers to the requests statistics send: a ``composite`` aggregation over
+    agreements with a ``top_hits`` of each, and sorted searches with ``search_after``. Which documents a
+    query matches is the test's ``matches(query, doc)``, so the query itself is asserted apart."""
+
+    def __init__(self, docs: list[dict], matches):
+        self.docs, self.matches, self.requests = docs, matches, []
+
+    def search(self, index, size, query, aggs=None, sort=None, _source=None, search_after=None):
+        self.requests.append({"index": index, "size": size, "query": query, "aggs": aggs, "sort": sort,
+                              "search_after": search_after})  # fmt: skip
+        found = sorted((d for d in self.docs if self.matches(query, d)), key=lambda d: d["ordinal"])
+        hit = lambda d, fields: {"_index": "kelisim-clauses-v3", "_id": str(d["ordinal"]), "_score": None,  # noqa: E731
+                                 "_source": {k: v for k, v in d.items() if k in fields}, "sort": [d["ordinal"]]}  # fmt: skip
+        if aggs is None:
+            rest = [d for d in found if search_after is None or d["ordinal"] > search_after[0]]
+            return {"hits": {"total": {"value": len(found), "relation": "eq"}, "hits": [hit(d, _source) for d in rest[:size]]}}
+        composite = aggs["agreements"]["composite"]
+        top = aggs["agreements"]["aggs"]["clauses"]["top_hits"]
+        assert top["sort"] == [{"ordinal": "asc"}] and size == 0
+        keys = sorted({d["agreement"] for d in found})
+        if "after" in composite:
+            keys = [k for k in keys if k > composite["after"]["agreement"]]
+        buckets = []
+        for key in keys[: composite["size"]]:
+            mine = [d for d in found if d["agreement"] == key]
+            buckets.append({"key": {"agreement": key}, "doc_count": len(mine), "clauses": {"hits": {
+                "total": {"value": len(mine), "relation": "eq"}, "max_score": None,
+                "hits": [hit(d, top["_source"]) for d in mine[: top["size"]]]}}})  # fmt: skip
+        agg = {"buckets": buckets, **({"after_key": buckets[-1]["key"]} if buckets else {})}
+        return {"took": 2, "timed_out": False, "hits": {"total": {"value": len(found), "relation": "eq"}, "hits": []},
+                "aggregations": {"agreements": agg}}  # fmt: skip
+
+
+def _matches(query, doc) -> bool:
+    """What the filters statistics send select, read from the query (so a wrong query fails here)."""
+    which, has_norms, compared = query["bool"]["filter"][:3]
+    if "nested" in which:
+        if not any(n["parameter"] == which["nested"]["query"]["term"]["norms.parameter"] for n in doc.get("norms", ())):
+            return False
+    elif doc["agreement"] != which["term"]["agreement"]:
+        return False
+    assert has_norms == {"nested": {"path": "norms", "query": {"exists": {"field": "norms.parameter"}}}}
+    if not doc.get("norms"):
+        return False
+    assert compared["bool"]["should"][1] == {"term": {"clause_language": "ru"}}
+    if doc.get("clause_language") not in (None, "ru"):
+        return False
+    return all(doc["agreement"] == f["term"]["agreement"] for f in query["bool"]["filter"][3:])
+
+
+@pytest.fixture
+def clause_cluster(stored_db):
+    conn = database.connect(stored_db)
+    docs = [es_backend.document(row) for row in database.index_rows(conn)]
+    conn.close()
+    return ClauseCluster(docs, _matches)
+
+
+@pytest.mark.parametrize("parameter", ["wage_indexation.rate", "annual_leave.days", "premium_pay.overtime"])
+@pytest.mark.parametrize("by", [None, "sector", "region", "year", "level"])
+def test_elasticsearch_stats_equal_the_embedded_stats(clause_cluster, stored_db, parameter, by, monkeypatch):
+    """Pages of two agreements, one clause per top_hits: the composite's ``after`` and the sorted
+    search of an agreement's remaining clauses are both used, and the figures are the embedded ones."""
+    from datetime import date
+
+    from pipeline.archive.stats import parameter_stats
+
+    monkeypatch.setattr(es_backend, "_AGREEMENTS_PER_PAGE", 2)
+    monkeypatch.setattr(es_backend, "_CLAUSES_PER_AGREEMENT", 1)
+    on = date(2024, 6, 1)
+    with mock.patch.object(es_backend, "client", lambda url, **kw: clause_cluster):
+        stats = parameter_stats(stored_db, parameter, by=by, on=on, backend="elasticsearch", es_url="http://es:9200")
+    assert stats == parameter_stats(stored_db, parameter, by=by, on=on) and stats.groups
+    composites = [r for r in clause_cluster.requests if r["aggs"]]
+    assert len(composites) >= 2 and composites[1]["aggs"]["agreements"]["composite"]["after"]
+    assert composites[0]["query"]["bool"]["filter"][0] == {
+        "nested": {"path": "norms", "query": {"term": {"norms.parameter": parameter}}}}
+
+
+def test_elasticsearch_agreement_with_more_clauses_than_top_hits_is_read_whole(clause_cluster, stored_db, corpus, monkeypatch):
+    from pipeline.archive.stats import agreement_stats
+
+    monkeypatch.setattr(es_backend, "_CLAUSES_PER_AGREEMENT", 1)
+    monkeypatch.setattr(es_backend, "_PAGE", 1)
+    target = corpus[0]
+    rows = es_backend.ElasticsearchIndex(clause_cluster).norm_rows(agreement=target.id)
+    assert [(r.clause, r.parameter, r.value) for r in rows] == [
+        (c.number, n.parameter, n.value) for c in target.clauses for n in c.norms]
+    paged = [r for r in clause_cluster.requests if not r["aggs"]]
+    assert len(paged) > 1 and paged[0]["sort"] == [{"ordinal": "asc"}] and paged[1]["search_after"]
+    with mock.patch.object(es_backend, "client", lambda url, **kw: clause_cluster):
+        placed = agreement_stats(stored_db, target.id, backend="elasticsearch", es_url="http://es:9200")
+    assert placed == agreement_stats(stored_db, target.id) and placed
