@@ -307,3 +307,25 @@ def test_elasticsearch_agreement_with_more_clauses_than_top_hits_is_read_whole(c
     with mock.patch.object(es_backend, "client", lambda url, **kw: clause_cluster):
         placed = agreement_stats(stored_db, target.id, backend="elasticsearch", es_url="http://es:9200")
     assert placed == agreement_stats(stored_db, target.id) and placed
+
+
+def test_audit_on_elasticsearch_without_a_url_is_a_usage_error(stored_db, monkeypatch):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    monkeypatch.delenv("KELISIM_ES_URL", raising=False)
+    result = CliRunner().invoke(cli, ["audit", "--db", str(stored_db), "--backend", "elasticsearch"])
+    assert result.exit_code == 2 and "--es-url" in result.output
+
+
+def test_audit_on_an_unreachable_cluster_is_one_line_without_the_password(stored_db):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    url = "http://kelisim:s3cret-pw@127.0.0.1:9"  # the discard port: nothing answers
+    result = CliRunner().invoke(cli, ["audit", "--db", str(stored_db), "--backend", "elasticsearch", "--es-url", url])
+    assert result.exit_code == 3, result.output
+    assert "s3cret-pw" not in result.output and "127.0.0.1:9" in result.output
+    assert len([line for line in result.output.splitlines() if line.startswith("kelisim:")]) == 1
