@@ -406,14 +406,13 @@ class ElasticsearchIndex:
         for i in old:
             if i != name:
                 self.es.indices.delete(index=i)
-        ElasticsearchArchive(self.es).put_agreements(conn, generation)
         _log.info("elasticsearch index %s: %d clauses", name, indexed)
         return {
             "backend": self.backend,
             "clauses": indexed,
             "generation": generation,
             "index": name,
-            "errors": [],
+            "errors": ElasticsearchArchive(self.es).put_agreements(conn, generation),
         }
 
 
@@ -434,9 +433,11 @@ class ElasticsearchArchive:
         if not self.es.indices.exists(index=index):
             self.es.indices.create(index=index, mappings=archive_mappings()[index], settings={"number_of_shards": 1})
 
-    def put_agreements(self, conn: sqlite3.Connection, generation: int) -> int:
+    def put_agreements(self, conn: sqlite3.Connection, generation: int) -> list[str]:
         """Every stored agreement (its record and its model) as one document keyed by its id; documents of
-        agreements no longer in the database (an earlier generation's) are deleted."""
+        agreements no longer in the database (an earlier generation's) are deleted. Returns one line per
+        agreement the cluster refused; then the earlier documents are kept, as an incomplete clause
+        index does not replace a complete one."""
         from elasticsearch import helpers
 
         from pipeline.archive.records import records
@@ -454,10 +455,17 @@ class ElasticsearchArchive:
                 doc |= {"generation": generation, "model": agreement.model_dump(mode="json")}
                 yield {"_op_type": "index", "_index": AGREEMENTS_INDEX, "_id": record.id, "_source": doc}
 
-        helpers.bulk(self.es, actions(), chunk_size=200, max_retries=_BULK_RETRIES, initial_backoff=1, max_backoff=30)
+        _, failed = helpers.bulk(self.es, actions(), chunk_size=200, max_retries=_BULK_RETRIES, initial_backoff=1,
+                                 max_backoff=30, raise_on_error=False)  # fmt: skip
+        errors = []
+        for item in failed:
+            op = next(iter(item.values()))
+            errors.append(f"agreement {op.get('_id')}: {_reason(op.get('error'))}")
+        if errors:
+            return errors
         self.es.delete_by_query(index=AGREEMENTS_INDEX, query={"range": {"generation": {"lt": generation}}},
                                 refresh=True, conflicts="proceed")  # fmt: skip
-        return len(stored)
+        return []
 
     def _all(self, index: str, key: str, source) -> Iterator[dict]:
         """Every document of ``index`` in the order of the keyword ``key``, a page at a time (search_after)."""

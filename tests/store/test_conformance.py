@@ -237,9 +237,22 @@ def test_conformance_stats_read_the_norms_of_the_clause_database(backend, stored
     expected = _sql_rows(stored_db, "n.parameter = ?", (parameter,))
     assert expected and [(r.agreement, r.clause, r.value, r.unit, r.condition, r.valid_from, r.valid_to) for r in rows] == expected
     on = date(2024, 6, 1)
-    stats = parameter_stats(stored_db, parameter, by="sector", on=on, backend=backend, es_url=ES_URL)
-    embedded = parameter_stats(stored_db, parameter, by="sector", on=on)
-    assert stats == embedded and stats.groups
+    for by in (None, "sector", "region", "year", "level"):
+        stats = parameter_stats(stored_db, parameter, by=by, on=on, backend=backend, es_url=ES_URL)
+        embedded = parameter_stats(stored_db, parameter, by=by, on=on)
+        assert stats == embedded and stats.groups, by
+
+
+def test_conformance_stats_place_every_norm_of_an_agreement_alike(backend, stored_db, corpus):
+    from datetime import date
+
+    from pipeline.archive.stats import agreement_stats
+
+    on = date(2024, 6, 1)
+    for agreement in corpus:
+        placed = agreement_stats(stored_db, agreement.id, on=on, backend=backend, es_url=ES_URL)
+        assert placed == agreement_stats(stored_db, agreement.id, on=on), agreement.id
+    assert agreement_stats(stored_db, corpus[0].id, on=on, backend=backend, es_url=ES_URL)
 
 
 def test_conformance_norms_of_a_bilingual_agreement_count_once_from_its_russian_text(backend, stored_db, corpus):

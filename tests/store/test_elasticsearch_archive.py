@@ -96,6 +96,7 @@ class FakeCluster:
 
 
 def _fake_bulk(cluster, actions, **kw):
+    assert kw["raise_on_error"] is False
     n = 0
     for a in actions:
         assert a["_op_type"] == "index"
@@ -166,6 +167,44 @@ def test_elasticsearch_archive_deletes_agreements_no_longer_in_the_database(clus
     assert corpus[1].id not in cluster.docs[AGREEMENTS_INDEX] and len(cluster.docs[AGREEMENTS_INDEX]) == len(corpus) - 1
     (delete,) = [kw for name, kw in cluster.requests if name == "delete_by_query"]
     assert delete["query"] == {"range": {"generation": {"lt": later}}}
+
+
+def test_elasticsearch_archive_with_refused_agreements_keeps_the_earlier_documents(cluster, stored_db, corpus):
+    def refusing_bulk(es, actions, **kw):
+        actions = list(actions)
+        return len(actions) - 1, [{"index": {"_id": actions[0]["_id"], "status": 400,
+                                             "error": {"type": "mapper_parsing_exception", "reason": "bad date"}}}]  # fmt: skip
+
+    conn = database.connect(stored_db)
+    with mock.patch("elasticsearch.helpers.bulk", refusing_bulk):
+        errors = es_backend.ElasticsearchArchive(cluster).put_agreements(conn, database.generation(conn) + 1)
+    conn.close()
+    assert errors == [f"agreement {sorted(a.id for a in corpus)[0]}: mapper_parsing_exception: bad date"]
+    assert not [name for name, _ in cluster.requests if name == "delete_by_query"]
+
+
+def test_elasticsearch_rebuild_puts_the_agreements_after_the_swap_and_reports_their_errors(stored_db):
+    client = mock.MagicMock()
+    client.indices.get_alias.return_value = mock.Mock(body={})
+    client.indices.exists.return_value = False
+    order = []
+    client.indices.update_aliases.side_effect = lambda **kw: order.append("swap")
+
+    def put(self, conn, generation):
+        order.append(("agreements", generation))
+        return ["agreement ag_x: mapper_parsing_exception: bad date"]
+
+    def fake_streaming_bulk(es, actions, **kw):
+        for a in actions:
+            yield True, {"index": {"_id": a["_id"], "status": 201}}
+
+    conn = database.connect(stored_db)
+    with mock.patch("elasticsearch.helpers.streaming_bulk", fake_streaming_bulk), \
+            mock.patch.object(es_backend.ElasticsearchArchive, "put_agreements", put):
+        summary = es_backend.ElasticsearchIndex(client).rebuild(conn)
+    assert order == ["swap", ("agreements", database.generation(conn))]
+    assert summary["errors"] == ["agreement ag_x: mapper_parsing_exception: bad date"]
+    conn.close()
 
 
 def test_elasticsearch_audit_equals_the_embedded_audit_and_is_incremental(cluster, stored_db, tmp_path, corpus):
