@@ -6,6 +6,10 @@ chain resolved for it, its previous version's id, and this kelisim's version) is
 differ (new or changed agreements, and those whose chain or previous version changed because
 others were stored). Only findings other than ``ok`` are stored (an archive of 16,000 agreements
 has millions of ``ok`` verdicts); their count is kept in the audit's counts.
+
+The agreements and the audit records are read and written through an archive store of the
+chosen backend (:func:`pipeline.store.api.archive`: the clause database, or the Elasticsearch
+cluster that ``kelisim index`` filled); what is audited and how is decided here alone.
 """
 
 from __future__ import annotations
