@@ -54,7 +54,6 @@ def _body(response) -> dict:
     return response.body if hasattr(response, "body") else response
 
 
-
 # How long a search waits for Elasticsearch, connecting and answering together, before it
 # says so; $KELISIM_ES_TIMEOUT overrides. Rebuilding an index sends large bulk requests to
 # a cluster that may be busy merging, so it waits longer and retries.
@@ -421,6 +420,8 @@ class ElasticsearchIndex:
 
 _RECORD_FIELDS = ("id", "title", "level", "language", "parties", "sector", "region", "valid_from", "valid_to",
                   "fingerprint", "files", "ingested_at")  # fmt: skip
+
+
 class ElasticsearchArchive:
     """What the audit reads and writes (:mod:`pipeline.archive.audit`), in two indexes of the cluster:
     ``kelisim-agreements`` (filled from the clause database by ``kelisim index``) and ``kelisim-audits``
@@ -444,19 +445,18 @@ class ElasticsearchArchive:
 
         self._ensure(AGREEMENTS_INDEX)
         self._ensure(AUDITS_INDEX)
-        with database.snapshot(conn):
-            stored = records(conn)
 
         def actions():
-            for record in stored:
+            for record in records(conn):
                 agreement = database.read_agreement_row(conn, record.id)
                 doc = {name: getattr(record, name) for name in _RECORD_FIELDS}
                 doc["parties"], doc["files"] = list(record.parties), list(record.files)
                 doc |= {"generation": generation, "model": agreement.model_dump(mode="json")}
                 yield {"_op_type": "index", "_index": AGREEMENTS_INDEX, "_id": record.id, "_source": doc}
 
-        _, failed = helpers.bulk(self.es, actions(), chunk_size=200, max_retries=_BULK_RETRIES, initial_backoff=1,
-                                 max_backoff=30, raise_on_error=False)  # fmt: skip
+        with database.snapshot(conn):  # one consistent view of the database, as for the clauses
+            _, failed = helpers.bulk(self.es, actions(), chunk_size=200, max_retries=_BULK_RETRIES, initial_backoff=1,
+                                     max_backoff=30, raise_on_error=False)  # fmt: skip
         errors = []
         for item in failed:
             op = next(iter(item.values()))
