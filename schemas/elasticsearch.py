@@ -134,6 +134,33 @@ def index_template() -> dict:
     }
 
 
+# The archive beside the clauses (``kelisim audit --backend elasticsearch``): one document per stored
+# agreement (its record, and the whole model as JSON, which only the audit reads back) and one per
+# audited agreement (its last audit and the findings kept). Both keyed by agreement id; the JSON is
+# stored, not indexed.
+AGREEMENTS_INDEX = "kelisim-agreements"
+AUDITS_INDEX = "kelisim-audits"
+_STORED_ONLY = {"type": "object", "enabled": False}
+
+
+def archive_mappings() -> dict[str, dict]:
+    """The mappings of the archive's two indexes, by index name."""
+    keyword = {"type": "keyword"}
+    agreements = {
+        "id": keyword, "title": {"type": "text", "analyzer": "standard", "fields": {"keyword": {"type": "keyword", "ignore_above": 512}}},
+        "level": keyword, "language": keyword, "parties": keyword, "sector": keyword, "region": keyword,
+        "valid_from": {"type": "date", "format": "strict_date"}, "valid_to": {"type": "date", "format": "strict_date"},
+        "fingerprint": keyword, "files": keyword, "ingested_at": keyword, "generation": {"type": "long"},
+        "model": _STORED_ONLY,
+    }  # fmt: skip
+    audits = {"agreement_id": keyword, "inputs": keyword, "chain": _STORED_ONLY, "audited_at": keyword,
+              "status": keyword, "counts": _STORED_ONLY, "findings": _STORED_ONLY}  # fmt: skip
+    return {
+        AGREEMENTS_INDEX: {"dynamic": "strict", "properties": agreements},
+        AUDITS_INDEX: {"dynamic": "strict", "properties": audits},
+    }
+
+
 def write_template(path: Path = TEMPLATE_PATH) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(index_template(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -6,6 +6,10 @@ chain resolved for it, its previous version's id, and this kelisim's version) is
 differ (new or changed agreements, and those whose chain or previous version changed because
 others were stored). Only findings other than ``ok`` are stored (an archive of 16,000 agreements
 has millions of ``ok`` verdicts); their count is kept in the audit's counts.
+
+The agreements and the audit records are read and written through an archive store of the
+chosen backend (:func:`pipeline.store.api.archive`: the clause database, or the Elasticsearch
+cluster that ``kelisim index`` filled); what is audited and how is decided here alone.
 """
 
 from __future__ import annotations
@@ -21,10 +25,11 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.archive.chain import Chain, check_chain, combine, higher, resolve
-from pipeline.archive.records import Record, records
+from pipeline.archive.records import Record
 from pipeline.archive.versions import previous_versions
 from pipeline.compliance.severity import RANK
 from pipeline.compliance.summary import agreement_entry
+from pipeline.store.database import AuditRow
 from schemas.models import Finding, Report
 
 _log = logging.getLogger(__name__)
@@ -102,20 +107,33 @@ def plan(stored: list[Record], *, since=None, sector=None, region=None) -> list[
     return tasks
 
 
-def audit_one(db: str | Path, task: Task) -> Outcome:
+@dataclass(frozen=True)
+class Where:
+    """Where the archive is (the clause database, or an Elasticsearch cluster), as a worker process opens it."""
+
+    db: str
+    backend: str = "embedded"
+    es_url: str | None = None
+
+    def open(self, *, read_only: bool = True):
+        from pipeline.store import api
+
+        return api.archive(self.db, self.backend, self.es_url, read_only=read_only)
+
+
+def audit_one(where: Where, task: Task) -> Outcome:
     """Check one stored agreement against its chain and diff it against its previous version."""
     from pipeline.compliance.diff import diff_agreements
-    from pipeline.store import database
     from pipeline.unread import unread_reason
 
-    conn = database.connect(db, read_only=True)
+    store = where.open()
     try:
-        target = database.read_agreement_row(conn, task.record.id)
+        target = store.agreement(task.record.id)
         if target is None:
             return Outcome(task.record.id, (), (f"{task.record.id}: no longer stored",), {})
-        reports = [check_chain(target, task.chain, lambda i: _reference(conn, str(db), i))]
+        reports = [check_chain(target, task.chain, lambda i: _reference(store, where, i))]
         if task.previous is not None:
-            old = database.read_agreement_row(conn, task.previous)
+            old = store.agreement(task.previous)
             unread = unread_reason(old) if old is not None else "no longer stored"
             if unread is not None:
                 reports.append(Report(failures=(f"{task.previous}: the previous version of {target.id}: {unread}",)))
@@ -124,7 +142,7 @@ def audit_one(db: str | Path, task: Task) -> Outcome:
                 level = {"level": PREVIOUS_VERSION}
                 reports.append(diff.model_copy(update={"findings": tuple(f.model_copy(update=level) for f in diff.findings)}))
     finally:
-        conn.close()
+        store.close()
     report = combine(reports)
     counts = {s: sum(1 for f in report.findings if f.severity == s) for s in RANK}
     counts["ok"] = sum(1 for f in report.findings if f.kind == "ok")
@@ -132,18 +150,16 @@ def audit_one(db: str | Path, task: Task) -> Outcome:
     return Outcome(task.record.id, kept, report.failures, counts)
 
 
-_REFERENCES: dict[tuple[str, str], object] = {}
+_REFERENCES: dict[tuple[Where, str], object] = {}
 _REFERENCES_KEPT = 64
 
 
-def _reference(conn, db: str, agreement_id: str):
+def _reference(store, where: Where, agreement_id: str):
     """A higher agreement, read once per worker process: the General Agreement stands above thousands.
     An id names one content, so a kept copy cannot be stale; a deleted one is read (as None) again."""
-    from pipeline.store import database
-
-    key = (db, agreement_id)
+    key = (where, agreement_id)
     if key not in _REFERENCES:
-        agreement = database.read_agreement_row(conn, agreement_id)
+        agreement = store.agreement(agreement_id)
         if agreement is None:
             return None
         if len(_REFERENCES) >= _REFERENCES_KEPT:
@@ -159,16 +175,16 @@ def _status(outcome: Outcome) -> str:
     return worst if worst in ("high", "medium", "low") else "clean"
 
 
-def _run(db, tasks: list[Task], jobs: int):
+def _run(where: Where, tasks: list[Task], jobs: int):
     """(task, outcome) as each finishes, in ``jobs`` worker processes when there are several tasks."""
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
-            yield task, audit_one(db, task)
+            yield task, audit_one(where, task)
         return
     from pipeline.workers import process_pool
 
     with process_pool(jobs) as pool:
-        futures = {pool.submit(audit_one, str(db), task): task for task in tasks}
+        futures = {pool.submit(audit_one, where, task): task for task in tasks}
         for future in as_completed(futures):
             task = futures[future]
             try:
@@ -187,33 +203,37 @@ def audit(
     jobs: int = 1,
     on_total: Callable[[int], None] | None = None,
     on_done: Callable[[str], None] | None = None,
+    backend: str = "embedded",
+    es_url: str | None = None,
 ) -> AuditResult:
     """Audit the stored agreements in scope, redoing only those whose inputs changed; returns the
-    stored audit of every agreement in scope as one report (agreements with high findings first)."""
-    from pipeline.store import database
+    stored audit of every agreement in scope as one report (agreements with high findings first).
+    ``backend`` says where the agreements and the audit records are: the clause database ``db``, or
+    the Elasticsearch cluster at ``es_url`` (filled by ``kelisim index --backend elasticsearch``)."""
+    from pipeline.store import api
 
-    if not Path(db).exists():
-        raise database.DatabaseError(f"{db}: no clause database here; run `kelisim ingest PATH...` first")
-    conn = database.connect(db, read_only=False)
-    try:
-        stored = records(conn)
-        tasks = plan(stored, since=since, sector=sector, region=region)
-        done = database.load_audits(conn)
-        stale = [t for t in tasks if t.record.id not in done or done[t.record.id].inputs != t.inputs]
-        if on_total is not None:
-            on_total(len(stale))
-        for task, outcome in _run(db, stale, jobs):
-            row = database.AuditRow(
-                task.record.id, task.inputs, task.chain.to_json(), datetime.now(UTC).isoformat(timespec="seconds"),
-                _status(outcome), outcome.counts,
-            )  # fmt: skip
-            database.store_audit(conn, row, list(outcome.findings))
-            if on_done is not None:
-                on_done(task.record.id)
-        rows = database.load_audits(conn)
-        findings = [f for t in tasks for f in database.load_findings(conn, t.record.id)]
-    finally:
-        conn.close()
+    where = Where(str(db), backend, es_url)
+    with api.backend_failures(es_url):
+        store = where.open(read_only=False)
+        try:
+            stored = store.records()
+            tasks = plan(stored, since=since, sector=sector, region=region)
+            done = store.audits()
+            stale = [t for t in tasks if t.record.id not in done or done[t.record.id].inputs != t.inputs]
+            if on_total is not None:
+                on_total(len(stale))
+            for task, outcome in _run(where, stale, jobs):
+                row = AuditRow(
+                    task.record.id, task.inputs, task.chain.to_json(), datetime.now(UTC).isoformat(timespec="seconds"),
+                    _status(outcome), outcome.counts,
+                )  # fmt: skip
+                store.store_audit(row, list(outcome.findings))
+                if on_done is not None:
+                    on_done(task.record.id)
+            rows = store.audits()
+            findings = store.findings([t.record.id for t in tasks])
+        finally:
+            store.close()
     return _result(tasks, stale, rows, findings)
 
 

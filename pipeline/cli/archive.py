@@ -30,7 +30,8 @@ from pipeline.compliance import flagged
 from pipeline.compliance.references import ReferenceNotFound
 from pipeline.errors import InputError
 from pipeline.ingest.common import ReadOptions
-from pipeline.store import DatabaseError
+from pipeline.store import DatabaseError, QueryError
+from pipeline.store.api import BackendError
 
 
 def _term(record) -> str:
@@ -143,13 +144,15 @@ def _ranking_table(result, limit: int):
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
               help="Agreements listed in the text summary (every one is in --format csv/json/html).")  # fmt: skip
 @_report_options
+@backend_options
 @verbosity
-def audit(db, since, sector, region, jobs, limit, fmt, output, show_all, fail_on):
+def audit(db, since, sector, region, jobs, limit, fmt, output, show_all, fail_on, backend, es_url):
     """Check every stored agreement against its chain and diff it against its previous version.
 
     Incremental: only agreements whose content, chain or previous version changed since the last
-    audit (recorded in the database) are compared again; the summary lists every agreement in
-    scope, those with high findings first. Exit status as for check.
+    audit (recorded in the database, or in the cluster with --backend elasticsearch, which reads
+    the agreements `kelisim index --backend elasticsearch` put there) are compared again; the summary
+    lists every agreement in scope, those with high findings first. Exit status as for check.
 
     Example: kelisim audit --db kelisim.db --jobs 2 --format html -o audit.html
     """
@@ -163,9 +166,11 @@ def audit(db, since, sector, region, jobs, limit, fmt, output, show_all, fail_on
     try:
         result = run_audit(
             db, since=since.date() if since else None, sector=sector, region=region, jobs=jobs,
-            on_total=on_total, on_done=on_done,
+            on_total=on_total, on_done=on_done, backend=backend, es_url=es_url,
         )  # fmt: skip
-    except DatabaseError as e:
+    except QueryError as e:
+        raise click.UsageError(str(e)) from None
+    except (DatabaseError, BackendError) as e:
         raise Unreadable(str(e)) from None
     finally:
         close()

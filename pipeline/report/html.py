@@ -83,10 +83,19 @@ def template(name: str = "report.html.j2") -> jinja2.Template:
     return environment().get_template(name)
 
 
+#: How the report names the level of a chain a finding comes from (``Finding.level``; the audit adds
+#: the agreement's previous version).
+LEVELS = {"general": "General Agreement", "sectoral": "sectoral agreement", "regional": "regional agreement",
+          "labour_code": "Labour Code", "previous_version": "previous version"}  # fmt: skip
+
+
 def context(report: Report) -> dict:
-    """What ``report.html.j2`` is rendered with, besides its title and date."""
+    """What ``report.html.j2`` is rendered with, besides its title and date; against a chain (``check
+    --against chain``, the audit) each finding names the level it comes from."""
     return {
         "report": report,
+        "chain": report.summary.get("reference") == "chain",
+        "levels": LEVELS,
         "summary": {**summarise(report.findings), **report.summary},
         "findings": [(f, *sides(f)) for f in report.findings],
     }

@@ -182,3 +182,16 @@ def build_index(db_path: str | Path, backend: str = "embedded", es_url: str | No
             raise _backend_error(es_url, e) from None
     finally:
         conn.close()
+
+
+def archive(db_path: str | Path, backend: str = "embedded", es_url: str | None = None, *, read_only: bool = True):
+    """What the audit reads and writes, on the chosen backend: a :class:`database.SqliteArchive` or an
+    :class:`pipeline.store.elasticsearch.ElasticsearchArchive` (whose client errors become one BackendError
+    line inside :func:`backend_failures`)."""
+    if backend == "elasticsearch":
+        from pipeline.store import elasticsearch as es
+
+        return es.ElasticsearchArchive(es.client(es_url, interactive=False))
+    if not Path(db_path).exists():
+        raise database.DatabaseError(f"{db_path}: no clause database here; run `kelisim ingest PATH...` first")
+    return database.SqliteArchive(database.connect(db_path, read_only=read_only))

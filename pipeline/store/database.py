@@ -713,3 +713,32 @@ def load_audits(conn: sqlite3.Connection) -> dict[str, AuditRow]:
         r[0]: AuditRow(r[0], r[1], json.loads(r[2]), r[3], r[4], json.loads(r[5]))
         for r in conn.execute("SELECT agreement_id, inputs, chain, audited_at, status, counts FROM audits")
     }
+
+
+class SqliteArchive:
+    """What the audit reads and writes (:mod:`pipeline.archive.audit`), in the clause database;
+    :class:`pipeline.store.elasticsearch.ElasticsearchArchive` answers the same calls from a cluster."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def records(self) -> list:
+        from pipeline.archive.records import records
+
+        return records(self.conn)
+
+    def agreement(self, agreement_id: str) -> Agreement | None:
+        return read_agreement_row(self.conn, agreement_id)
+
+    def audits(self) -> dict[str, AuditRow]:
+        return load_audits(self.conn)
+
+    def store_audit(self, row: AuditRow, findings: list[Finding]) -> None:
+        store_audit(self.conn, row, findings)
+
+    def findings(self, agreement_ids: list[str]) -> list[Finding]:
+        """The stored findings of these agreements, agreement by agreement in the order given."""
+        return [f for agreement_id in agreement_ids for f in load_findings(self.conn, agreement_id)]
+
+    def close(self) -> None:
+        self.conn.close()

@@ -30,7 +30,7 @@ from pipeline.store.query import (
     Term,
     plain_snippet,
 )
-from schemas.elasticsearch import ALIAS, index_template
+from schemas.elasticsearch import AGREEMENTS_INDEX, ALIAS, AUDITS_INDEX, archive_mappings, index_template
 
 _log = logging.getLogger(__name__)
 
@@ -45,6 +45,13 @@ _BULK_RETRIES = 5
 # the parameter of each (Elasticsearch's default index.max_inner_result_window).
 _AGREEMENTS_PER_PAGE = 500
 _CLAUSES_PER_AGREEMENT = 100
+# Documents read per request when paging with search_after (archive records, clauses of one agreement).
+_PAGE = 1000
+
+
+def _body(response) -> dict:
+    """The body of a client response (the client wraps it; a test's fake may hand the dict itself)."""
+    return response.body if hasattr(response, "body") else response
 
 
 # How long a search waits for Elasticsearch, connecting and answering together, before it
@@ -266,9 +273,8 @@ def results(query: SearchQuery, response: dict, backend: str = "elasticsearch") 
         name: {str(b["key"]): int(b["doc_count"]) for b in aggs.get(name, {}).get("buckets", [])}
         for name in FACETS
     }
-    total = response["hits"]["total"]
     return SearchResults(
-        query=query.text, total=total["value"] if isinstance(total, dict) else int(total), backend=backend,
+        query=query.text, total=_total(response["hits"]["total"]), backend=backend,
         hits=tuple(hits), facets=facets,
     )  # fmt: skip
 
@@ -296,8 +302,7 @@ class ElasticsearchIndex:
 
     def search(self, query: SearchQuery, parsed: ParsedText) -> SearchResults:
         like_id = self._document_id(query.like) if query.like else None
-        response = self.es.search(index=ALIAS, **search_body(query, parsed, like_id))
-        return results(query, response.body if hasattr(response, "body") else response)
+        return results(query, _body(self.es.search(index=ALIAS, **search_body(query, parsed, like_id))))
 
     def _document_id(self, clause_id: str) -> str:
         found = self.es.search(index=ALIAS, query={"term": {"clause_id": clause_id}}, size=1, _source=False)
@@ -309,46 +314,53 @@ class ElasticsearchIndex:
     def norm_rows(self, *, parameter: str | None = None, agreement: str | None = None) -> list:
         """The norms of a parameter (or of one agreement) as :class:`pipeline.archive.stats.NormRow`, in
         storage order, from aggregations: a composite aggregation pages through the agreements, and a
-        ``top_hits`` of each gives its clauses holding the parameter in storage order (``ordinal``).
+        ``top_hits`` of each gives its clauses holding the parameter in storage order (``ordinal``); an
+        agreement with more such clauses than ``top_hits`` returns has them read by a sorted search.
 
         The quartiles themselves are computed from these values by the caller, exactly: the
         ``percentiles`` aggregation is approximate (t-digest) and would not give the embedded
-        backend's figures.
+        backend's figures (docs/decisions.md, "Statistics on Elasticsearch").
         """
-        from pipeline.archive.stats import NormRow
         from pipeline.segment.bilingual import COMPARED
 
         which = ({"nested": {"path": "norms", "query": {"term": {"norms.parameter": parameter}}}} if parameter
                  else {"term": {"agreement": agreement}})  # fmt: skip
+        has_norms = {"nested": {"path": "norms", "query": {"exists": {"field": "norms.parameter"}}}}
         # of a bilingual agreement, the compared version only, as the clause database answers
         compared = {"bool": {"should": [{"bool": {"must_not": {"exists": {"field": "clause_language"}}}},
                                         {"term": {"clause_language": COMPARED}}], "minimum_should_match": 1}}  # fmt: skip
-        query = {"bool": {"filter": [which, compared]}}
-        fields = ["agreement", "title", "level", "sector", "region", "valid_from", "valid_to", "number", "norms"]
+        query = {"bool": {"filter": [which, has_norms, compared]}}
         rows, after = [], None
         while True:
             composite = {"size": _AGREEMENTS_PER_PAGE, "sources": [{"agreement": {"terms": {"field": "agreement"}}}]}
             if after is not None:
                 composite["after"] = after
             aggs = {"agreements": {"composite": composite, "aggs": {"clauses": {"top_hits": {
-                "size": _CLAUSES_PER_AGREEMENT, "sort": [{"ordinal": "asc"}], "_source": fields}}}}}  # fmt: skip
-            response = self.es.search(index=ALIAS, size=0, query=query, aggs=aggs)
-            body = response.body if hasattr(response, "body") else response
+                "size": _CLAUSES_PER_AGREEMENT, "sort": [{"ordinal": "asc"}], "_source": _NORM_FIELDS}}}}}  # fmt: skip
+            body = _body(self.es.search(index=ALIAS, size=0, query=query, aggs=aggs))
             buckets = body["aggregations"]["agreements"]["buckets"]
             for bucket in buckets:
-                for hit in bucket["clauses"]["hits"]["hits"]:
-                    s = hit["_source"]
-                    for norm in s.get("norms", ()):
-                        if parameter and norm["parameter"] != parameter:
-                            continue
-                        rows.append(NormRow(
-                            s["agreement"], norm["parameter"], s.get("title"), s.get("level"), s.get("sector"),
-                            s.get("region"), s.get("valid_from"), s.get("valid_to"), s["number"], float(norm["value"]),
-                            norm["unit"], norm.get("condition"),
-                        ))  # fmt: skip
+                clauses = bucket["clauses"]["hits"]
+                sources = [h["_source"] for h in clauses["hits"]]
+                if _total(clauses["total"]) > len(sources):
+                    sources = self._clauses_in_order(query, bucket["key"]["agreement"])
+                rows += _norm_rows(sources, parameter)
             after = body["aggregations"]["agreements"].get("after_key")
             if not buckets or after is None:
                 return rows
+
+    def _clauses_in_order(self, query: dict, agreement: str) -> list[dict]:
+        """The clauses of one agreement matching ``query``, in storage order, a page at a time."""
+        narrowed = {"bool": {"filter": [*query["bool"]["filter"], {"term": {"agreement": agreement}}]}}
+        out, after = [], None
+        while True:
+            extra = {"search_after": after} if after is not None else {}
+            hits = _body(self.es.search(index=ALIAS, size=_PAGE, query=narrowed, sort=[{"ordinal": "asc"}],
+                                        _source=_NORM_FIELDS, **extra))["hits"]["hits"]  # fmt: skip
+            out += [h["_source"] for h in hits]
+            if len(hits) < _PAGE:
+                return out
+            after = hits[-1]["sort"]
 
     def rebuild(self, conn: sqlite3.Connection) -> dict:
         """Fill a new versioned index from the database and swap the alias to it atomically."""
@@ -399,8 +411,149 @@ class ElasticsearchIndex:
             "clauses": indexed,
             "generation": generation,
             "index": name,
-            "errors": [],
+            "errors": ElasticsearchArchive(self.es).put_agreements(conn, generation),
         }
+
+
+# --------------------------------------------------------------------------- the archive: agreements and audits
+
+
+_RECORD_FIELDS = ("id", "title", "level", "language", "parties", "sector", "region", "valid_from", "valid_to",
+                  "fingerprint", "files", "ingested_at")  # fmt: skip
+
+
+class ElasticsearchArchive:
+    """What the audit reads and writes (:mod:`pipeline.archive.audit`), in two indexes of the cluster:
+    ``kelisim-agreements`` (filled from the clause database by ``kelisim index``) and ``kelisim-audits``
+    (written by the audit). Answers the calls of :class:`pipeline.store.database.SqliteArchive`."""
+
+    def __init__(self, es):
+        self.es = es
+
+    def _ensure(self, index: str) -> None:
+        if not self.es.indices.exists(index=index):
+            self.es.indices.create(index=index, mappings=archive_mappings()[index], settings={"number_of_shards": 1})
+
+    def put_agreements(self, conn: sqlite3.Connection, generation: int) -> list[str]:
+        """Every stored agreement (its record and its model) as one document keyed by its id; documents of
+        agreements no longer in the database (an earlier generation's) are deleted. Returns one line per
+        agreement the cluster refused; then the earlier documents are kept, as an incomplete clause
+        index does not replace a complete one."""
+        from elasticsearch import helpers
+
+        from pipeline.archive.records import records
+
+        self._ensure(AGREEMENTS_INDEX)
+        self._ensure(AUDITS_INDEX)
+
+        def actions():
+            for record in records(conn):
+                agreement = database.read_agreement_row(conn, record.id)
+                doc = {name: getattr(record, name) for name in _RECORD_FIELDS}
+                doc["parties"], doc["files"] = list(record.parties), list(record.files)
+                doc |= {"generation": generation, "model": agreement.model_dump(mode="json")}
+                yield {"_op_type": "index", "_index": AGREEMENTS_INDEX, "_id": record.id, "_source": doc}
+
+        with database.snapshot(conn):  # one consistent view of the database, as for the clauses
+            _, failed = helpers.bulk(self.es, actions(), chunk_size=200, max_retries=_BULK_RETRIES, initial_backoff=1,
+                                     max_backoff=30, raise_on_error=False)  # fmt: skip
+        errors = []
+        for item in failed:
+            op = next(iter(item.values()))
+            errors.append(f"agreement {op.get('_id')}: {_reason(op.get('error'))}")
+        if errors:
+            return errors
+        self.es.delete_by_query(index=AGREEMENTS_INDEX, query={"range": {"generation": {"lt": generation}}},
+                                refresh=True, conflicts="proceed")  # fmt: skip
+        return []
+
+    def _all(self, index: str, key: str, source) -> Iterator[dict]:
+        """Every document of ``index`` in the order of the keyword ``key``, a page at a time (search_after)."""
+        self.es.indices.refresh(index=index)
+        after = None
+        while True:
+            extra = {"search_after": after} if after is not None else {}
+            hits = _body(self.es.search(index=index, size=_PAGE, sort=[{key: "asc"}], _source=source,
+                                        query={"match_all": {}}, **extra))["hits"]["hits"]  # fmt: skip
+            yield from hits
+            if len(hits) < _PAGE:
+                return
+            after = hits[-1]["sort"]
+
+    def records(self) -> list:
+        from pipeline.archive.records import Record
+
+        if not self.es.indices.exists(index=AGREEMENTS_INDEX):
+            raise database.DatabaseError(
+                f"no {AGREEMENTS_INDEX} index in the cluster; run `kelisim index --backend elasticsearch` first")
+        out = []
+        for hit in self._all(AGREEMENTS_INDEX, "id", list(_RECORD_FIELDS)):
+            s = hit["_source"]
+            fields = {name: s.get(name) for name in _RECORD_FIELDS}
+            fields["parties"], fields["files"] = tuple(s.get("parties") or ()), tuple(s.get("files") or ())
+            out.append(Record(**fields))
+        return out
+
+    def agreement(self, agreement_id: str):
+        from elasticsearch import NotFoundError
+
+        from schemas.models import Agreement
+
+        try:
+            found = _body(self.es.get(index=AGREEMENTS_INDEX, id=agreement_id, _source=["model"]))
+        except NotFoundError:
+            return None
+        return Agreement.model_validate(found["_source"]["model"])
+
+    def audits(self) -> dict:
+        self._ensure(AUDITS_INDEX)
+        out = {}
+        for hit in self._all(AUDITS_INDEX, "agreement_id", ["agreement_id", "inputs", "chain", "audited_at", "status", "counts"]):
+            s = hit["_source"]
+            out[s["agreement_id"]] = database.AuditRow(s["agreement_id"], s["inputs"], s["chain"], s["audited_at"],
+                                                       s["status"], s["counts"])  # fmt: skip
+        return out
+
+    def store_audit(self, row, findings: list) -> None:
+        """Replace an agreement's audit and its findings: one document, so one write."""
+        doc = {"agreement_id": row.agreement_id, "inputs": row.inputs, "chain": row.chain, "audited_at": row.audited_at,
+               "status": row.status, "counts": row.counts, "findings": [f.model_dump(mode="json") for f in findings]}  # fmt: skip
+        self.es.index(index=AUDITS_INDEX, id=row.agreement_id, document=doc)
+
+    def findings(self, agreement_ids: list[str]) -> list:
+        from schemas.models import Finding
+
+        out = []
+        for start in range(0, len(agreement_ids), _PAGE):
+            docs = _body(self.es.mget(index=AUDITS_INDEX, ids=agreement_ids[start : start + _PAGE], _source=["findings"]))
+            for doc in docs["docs"]:
+                if doc.get("found"):
+                    out += [Finding.model_validate(f) for f in doc["_source"].get("findings", ())]
+        return out
+
+    def close(self) -> None:
+        self.es.close()
+
+
+_NORM_FIELDS = ["agreement", "title", "level", "sector", "region", "valid_from", "valid_to", "number", "norms"]
+
+
+def _total(total) -> int:
+    return total["value"] if isinstance(total, dict) else int(total)
+
+
+def _norm_rows(sources: list[dict], parameter: str | None) -> list:
+    """The norms (of ``parameter``, or all) of clause documents, as statistics read them."""
+    from pipeline.archive.stats import NormRow
+
+    return [
+        NormRow(s["agreement"], norm["parameter"], s.get("title"), s.get("level"), s.get("sector"), s.get("region"),
+                s.get("valid_from"), s.get("valid_to"), s["number"], float(norm["value"]), norm["unit"],
+                norm.get("condition"))  # fmt: skip
+        for s in sources
+        for norm in s.get("norms", ())
+        if not parameter or norm["parameter"] == parameter
+    ]
 
 
 def _reason(error) -> str:

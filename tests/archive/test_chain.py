@@ -129,6 +129,28 @@ def test_check_against_chain_names_the_level_of_every_finding(samples_db):
     assert sectoral == {stored_id(samples_db, "sectoral-healthcare-2024.pdf")}
 
 
+def test_html_report_of_a_check_against_chain_names_each_findings_level(samples_db, tmp_path):
+    """Each finding's card says which level of the chain it comes from, in its badges and on its reference side."""
+    import re
+
+    out = tmp_path / "chain.html"
+    args = ["check", str(SAMPLES / "medcentre-2024.pdf"), "--against", "chain", "--db", str(samples_db)]
+    CliRunner().invoke(cli, [*args, "--format", "html", "-o", str(out)])
+    data = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).stdout)
+    cards = re.findall(r'<article class="finding.*?</article>', out.read_text(encoding="utf-8"), re.S)
+    names = {"general": "General Agreement", "sectoral": "sectoral agreement", "regional": "regional agreement",
+             "labour_code": "Labour Code"}  # fmt: skip
+    assert len(cards) == len(data["findings"]) and {f["level"] for f in data["findings"]} >= {"general", "sectoral"}
+    for card, finding in zip(cards, data["findings"], strict=True):
+        name = names[finding["level"]]
+        assert f'<span class="badge level">from the {name}</span>' in card
+        assert f"Reference ({name}):" in card
+    single = tmp_path / "single.html"
+    CliRunner().invoke(cli, ["check", str(SAMPLES / "medcentre-2024.pdf"), "--against", "general-agreement",
+                             "--format", "html", "-o", str(single)])  # fmt: skip
+    assert '<article class="finding' in single.read_text(encoding="utf-8") and 'class="badge level"' not in single.read_text(encoding="utf-8")
+
+
 def test_chain_command_prints_the_chain_and_check_against_chain_needs_a_database(samples_db, tmp_path):
     runner = CliRunner()
     shown = runner.invoke(cli, ["chain", stored_id(samples_db, "medcentre-2024.pdf"), "--db", str(samples_db)])

@@ -29,6 +29,11 @@ BACKENDS = [
 @pytest.fixture(params=BACKENDS)
 def backend(request, stored_db):
     if request.param == "elasticsearch":
+        from pipeline.store import elasticsearch as es
+        from schemas.elasticsearch import AUDITS_INDEX
+
+        # The audits of an earlier run would make this run's first audit redo nothing.
+        es.client(ES_URL).indices.delete(index=AUDITS_INDEX, ignore_unavailable=True)
         summary = api.build_index(stored_db, backend="elasticsearch", es_url=ES_URL)
         assert summary["errors"] == []
     return request.param
@@ -232,9 +237,22 @@ def test_conformance_stats_read_the_norms_of_the_clause_database(backend, stored
     expected = _sql_rows(stored_db, "n.parameter = ?", (parameter,))
     assert expected and [(r.agreement, r.clause, r.value, r.unit, r.condition, r.valid_from, r.valid_to) for r in rows] == expected
     on = date(2024, 6, 1)
-    stats = parameter_stats(stored_db, parameter, by="sector", on=on, backend=backend, es_url=ES_URL)
-    embedded = parameter_stats(stored_db, parameter, by="sector", on=on)
-    assert stats == embedded and stats.groups
+    for by in (None, "sector", "region", "year", "level"):
+        stats = parameter_stats(stored_db, parameter, by=by, on=on, backend=backend, es_url=ES_URL)
+        embedded = parameter_stats(stored_db, parameter, by=by, on=on)
+        assert stats == embedded and stats.groups, by
+
+
+def test_conformance_stats_place_every_norm_of_an_agreement_alike(backend, stored_db, corpus):
+    from datetime import date
+
+    from pipeline.archive.stats import agreement_stats
+
+    on = date(2024, 6, 1)
+    for agreement in corpus:
+        placed = agreement_stats(stored_db, agreement.id, on=on, backend=backend, es_url=ES_URL)
+        assert placed == agreement_stats(stored_db, agreement.id, on=on), agreement.id
+    assert agreement_stats(stored_db, corpus[0].id, on=on, backend=backend, es_url=ES_URL)
 
 
 def test_conformance_norms_of_a_bilingual_agreement_count_once_from_its_russian_text(backend, stored_db, corpus):
@@ -264,3 +282,64 @@ def _sql_rows(db, where: str, args=()) -> list[tuple]:
         f" WHERE {where} AND NOT (a.language = 'kk+ru' AND c.language = 'kk') ORDER BY a.id, c.position, n.position"
     )
     return [tuple(r) for r in conn.execute(sql, args)]
+
+
+# --------------------------------------------------------------------------- the audit (issue 17, item 7)
+
+
+def _audited(result) -> dict:
+    """Everything an audit answers, per agreement: its chain, status, counts and stored findings."""
+    return {
+        "scope": [r.id for r in result.scope],
+        "rows": {i: (r.inputs, r.chain, r.status, r.counts) for i, r in result.rows.items()},
+        "findings": sorted(f.model_dump_json() for f in result.report.findings),
+        "failures": result.report.failures,
+        "summary": {k: v for k, v in result.report.summary.items() if k != "audit"},  # "audit": what was redone
+    }
+
+
+def test_conformance_audit_gives_the_embedded_answer_and_is_incremental(backend, stored_db, tmp_path, corpus):
+    """The audit reads agreements and keeps its records on either backend; both give the audit of the
+    clause database, and a second audit redoes nothing on either."""
+    import shutil
+
+    from pipeline.archive.audit import audit
+
+    reference_db = tmp_path / "reference.db"
+    shutil.copy(stored_db, reference_db)
+    embedded = audit(reference_db)
+    first = audit(stored_db, backend=backend, es_url=ES_URL)
+    assert _audited(first) == _audited(embedded)
+    assert sorted(first.redone) == sorted(a.id for a in corpus)
+    assert first.report.findings and {r.status for r in first.rows.values()} - {"clean"}
+    second = audit(stored_db, backend=backend, es_url=ES_URL)
+    assert second.redone == [] and second.up_to_date == len(corpus)
+    assert _audited(second) == _audited(first)
+
+
+def test_conformance_audit_after_a_new_agreement_redoes_what_it_concerns(backend, stored_db, tmp_path):
+    """A sectoral agreement of the metal industry stored later joins the chain of the collective
+    agreements of its sector: both backends redo it and those, and nothing else."""
+    import shutil
+
+    from store_corpus import make_agreement
+
+    from pipeline.archive.audit import audit
+    from pipeline.store import database
+
+    audit(stored_db, backend=backend, es_url=ES_URL)
+    reference_db = tmp_path / "reference.db"
+    shutil.copy(stored_db, reference_db)
+    audit(reference_db)
+    newcomer = make_agreement("metal-sector", language="en", level="sectoral")
+    for db in (stored_db, reference_db):
+        conn = database.connect(db)
+        database.store_agreement(conn, newcomer)
+        conn.close()
+    if backend == "elasticsearch":
+        assert api.build_index(stored_db, backend="elasticsearch", es_url=ES_URL)["errors"] == []
+    embedded = audit(reference_db)
+    after = audit(stored_db, backend=backend, es_url=ES_URL)
+    assert newcomer.id in after.redone and len(after.redone) < len(after.scope)
+    assert sorted(after.redone) == sorted(embedded.redone)
+    assert _audited(after) == _audited(embedded)
