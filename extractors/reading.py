@@ -637,12 +637,11 @@ def _comparator_after(doc: Doc, spans: _Spans, q: Quantity) -> Span | None:
 _FLIP = {">": "<=", "<": ">="}
 
 
-def _under_prohibition(doc: Doc, spans: _Spans, part: Part, q: Quantity, comparator: str, cmp_span) -> tuple[str, str | None]:
+def _under_prohibition(spans: _Spans, described: set[int], part: Part, q: Quantity, comparator: str, cmp_span) -> tuple[str, str | None]:
     """A quantity under a prohibition: "No employee shall work more than 16 hours" = at most 16;
-    «не допускать ... свыше 24 часов» = at most 24; "shall not be paid at double rate" is no guarantee."""
-    # a verb of a relative clause or an opening condition describes, it does not bind: «за нерабочие
-    # праздничные дни, в которые они НЕ ПРИВЛЕКАЛИСЬ к работе, в размере 75 рублей» is paid
-    described = subordinate_clauses(doc, spans.layer("modal"))
+    «не допускать ... свыше 24 часов» = at most 24; "shall not be paid at double rate" is no guarantee.
+    A verb of a relative clause or an opening condition (``described``) does not bind: «за нерабочие
+    праздничные дни, в которые они НЕ ПРИВЛЕКАЛИСЬ к работе, в размере 75 рублей» is paid."""
     cues = [s for s in spans.layer("modal") if s.id_ in ("obligation", "prohibition", "permission", "declaration")
             and part.start <= s.start and s.end <= q.start and s.start not in described
             and not (cmp_span and s.start < cmp_span[1] and cmp_span[0] < s.end)]
@@ -1034,6 +1033,7 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
     cues = _Cues(doc, spans, heading, outer, lex, parts, topic_words, cond_kinds, excepted(doc, lang))
 
     binding = context.modality is not None
+    described = subordinate_clauses(doc, spans.layer("modal"))
     overtime_end = None  # end of the last quantity of hours past which overtime begins
     overtime_cue: dict[str, tuple] = {}  # parameter -> the cue of the hours past which overtime begins
     for idx, q in enumerate(quantities):
@@ -1070,18 +1070,19 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
         if comparator == "<=" and cmp_span is not None and _topped_up(doc, spans, part, cmp_span, q, lang):
             comparator = "="  # «доплата до среднего заработка»: the level the benefit is brought up to
         if not_guarantee is None or not_guarantee.startswith("a threshold"):
-            flipped, negated = _under_prohibition(doc, spans, part, q, comparator, cmp_span)
+            flipped, negated = _under_prohibition(spans, described, part, q, comparator, cmp_span)
             if flipped != comparator:
                 comparator, not_guarantee = flipped, None
             elif not_guarantee is None:
                 not_guarantee = negated
+        after_event = spans.starts("marker", _past_aside(doc, spans, q.end), "after_event") is not None
         if not_guarantee is None and comparator == ">=" and cmp_span is not None:
             # "no later than 10 days after the request": a deadline; "... before the dismissal": notice
             words = doc[cmp_span[0]:cmp_span[1]].text.lower()
             if "later" in words or "позднее" in words or "позже" in words:
-                if spans.starts("marker", _past_aside(doc, spans, q.end), "after_event") is not None:
+                if after_event:
                     not_guarantee = "a deadline counted from an event"
-        if not_guarantee is None and spans.starts("marker", _past_aside(doc, spans, q.end), "after_event") is not None and q.unit in ("days", "working_days", "calendar_days") and comparator in ("<=", "="):
+        if not_guarantee is None and after_event and q.unit in ("days", "working_days", "calendar_days") and comparator in ("<=", "="):
             not_guarantee = "a deadline counted from an event"
         if not_guarantee is None and comparator in (">", "<") and q.unit in _LOCAL_UNITS | {"weeks", "months", "working_days", "calendar_days"}:
             # "with less than 12 hours' notice", "more than five consecutive days": a threshold of a rule
