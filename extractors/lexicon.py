@@ -12,7 +12,7 @@ A match is a span of ``doc.spans["kel_lexicon"]`` whose label is the layer and w
 layer      id                                          file
 =========  ==========================================  ==========================
 unit       a taxonomy unit                             units.yaml ``units``
-period     day, week, month, year, shift               units.yaml ``periods``
+period     day, week, month, year, shift, other        units.yaml ``periods``
 fixed      an index into ``Lexicon.fixed``             units.yaml ``fixed``
 marker     see ``MARKERS``                             markers.yaml
 cmp        ``>=``, ``<=``, ``=``, ``>``, ``<``         comparators.yaml ``before``
@@ -95,7 +95,7 @@ RANGE_KINDS = ("from", "to", "or_more", "at_least", "more_than", "less_than", "u
 REFERENCE_KINDS = ("amount", "general", "sectoral", "regional", "collective", "labour_code", "clause")
 MODALITY_KEYS = ("obligation", "prohibition", "permission", "declaration", "hedge", "not_hedge", "subordinate", "relative", "scope",
                  "proviso")
-PERIODS = ("day", "shift", "week", "month", "year")
+PERIODS = ("day", "shift", "week", "month", "year", "other")  # other: a semester, a pay period, a quarter
 
 
 _LAYERS = "kel_layers"  # doc.user_data: the lexicon's spans by label, made once per Doc

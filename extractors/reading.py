@@ -78,6 +78,7 @@ class Quantity:
     how: str = ""  # how it was read, for the evidence
     comparator: str = "="  # the comparator its own words imply ("fortnightly": at least twice a month)
     attributive: bool = False  # it qualifies the words after it: "a four-day, ten-hour WORKWEEK"
+    period_words: str = ""  # the words that give the period: "per week", "in any pay period"
 
 
 @dataclass(frozen=True)
@@ -430,10 +431,13 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
         period = spans.starts("period", end)
         if period is None and end < len(doc) and doc[end].text in (",", "("):
             period = spans.starts("period", end + 1)
+        past_comparator = None
+        if period is None and (after := spans.starts("cmp_after", end)) is not None:
+            past_comparator = period = spans.starts("period", after.end)  # "110 hours or more in a semester"
         if period is None:
             period = _period_before(spans, start)
         period_id = period.id_ if period is not None else None
-        if period is not None and period.start >= end:
+        if period is not None and period.start >= end and period is not past_comparator:
             end = period.end
             if unit_id is None and period_id == "month":
                 unit_id = "times_per_month"
@@ -443,10 +447,12 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
         how = f"'{doc[number.start:end].text}' = {format_value(value)} {unit_id}"
         if of_unit:
             how += f" of the {of_unit}"
-        if period_id:
+        if period_id == "other":
+            how += f" {period.text}"  # "in a single semester": a period no parameter is stated per
+        elif period_id:
             how += f" per {period_id}"
         quantities.append(Quantity(start, end, value, unit_id, of_unit, alternatives, period_id, multiple, how,
-                                   attributive=attributive))
+                                   attributive=attributive, period_words=period.text if period is not None else ""))
         consumed = end
     # A unit alone right after a comparator: "not lower than the minimum wage" = 1 minimum wage.
     for unit in spans.layer("unit"):
@@ -906,7 +912,7 @@ def _why_unassigned(q: Quantity, cues: _Cues, part: Part) -> str:
         return f"no words in the clause or its heading say what the {unit} quantity is a guarantee of"
     return (
         f"the parameters named in the clause ({', '.join(sorted(set(words)))}) cannot be stated in {unit}"
-        + (f" per {q.period}" if q.period else "")
+        + (f" per {q.period}" if q.period not in (None, "other") else " over a period of its own" if q.period else "")
     )
 
 
@@ -1130,7 +1136,8 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             rule = lex.parameters.get(pid)
             phrase = cond.phrase if cond else (rule.condition if rule else None)
             if phrase is None and rule is not None and len(rule.periods) > 1 and q.period:
-                phrase = f"per {q.period}"  # "2 hours a day and 12 hours a month": two limits
+                # "2 hours a day and 12 hours a month": two limits; "120 hours per quarter" in its own words
+                phrase = f"per {q.period}" if q.period != "other" else q.period_words
             if unit == "rate_multiple" and q.unit == "percent":
                 value = _times_the_rate(q.value, _supplement(spans, q, part, cue_spans))
             if _restated_bound(reading.norms, pid, bound, value, unit, phrase):
