@@ -85,6 +85,7 @@ MARKERS = (
     "own_ceiling",  # "up to", «до», «дейін»: a ceiling bound to its own number, never shared with the next case's amount
     "attributive",  # "day" of "a four-day week": a unit word in the form that qualifies the words after it
     "proposal",  # "study the feasibility of", «рассмотреть возможность»: what follows is to be studied, not granted
+    "ban_after",  # "is prohibited", «не допускается»: bans what stands before it ("work beyond 16 hours is prohibited")
 )
 CONDITION_KINDS = (
     "seniority", "years", "disability", "group", "hazard_class", "harmful", "particularly_harmful",

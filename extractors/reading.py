@@ -652,6 +652,11 @@ def _under_prohibition(spans: _Spans, described: set[int], part: Part, q: Quanti
             and part.start <= s.start and s.end <= q.start and s.start not in described
             and not (cmp_span and s.start < cmp_span[1] and cmp_span[0] < s.end)]
     if not cues:
+        # "work beyond 16 hours a day IS PROHIBITED", «сверхурочная работа свыше 4 часов НЕ ДОПУСКАЕТСЯ»
+        ban = next((s for s in spans.layer("marker") if s.id_ == "ban_after" and q.end <= s.start < part.end), None)
+        if ban is not None and comparator in _FLIP and not any(
+                q.end <= s.start < ban.start for s in spans.layer("modal") if s.id_ != "prohibition"):
+            return _FLIP[comparator], None
         return comparator, None
     # overlapping cues read as one: "No employee shall be paid" is the ban, not "shall be paid"
     runs = longest_cues(cues)
@@ -1056,7 +1061,9 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             if earlier is not None and earlier.comparator_span and part.start <= earlier.quantity.start \
                     and not _own_ceiling(spans, earlier.comparator_span):
                 comparator, cmp_span = earlier.comparator, earlier.comparator_span
-                if earlier.parameters and earlier.cue_spans == overtime_cue.get(earlier.parameters[0]):
+                if (earlier.not_a_guarantee or "").startswith("a threshold"):
+                    not_guarantee = earlier.not_a_guarantee  # "at a rate exceeding time and one-half, i.e., time and one-half"
+                elif earlier.parameters and earlier.cue_spans == overtime_cue.get(earlier.parameters[0]):
                     not_guarantee = "a threshold (shared)"  # hours past which overtime begins, said again
         if cmp_span is None and not_guarantee is None and idx + 1 < len(quantities):
             # «айына 12 сағаттан және жылына 120 сағаттан аспайды»: a bound after the last of
