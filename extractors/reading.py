@@ -899,7 +899,10 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
     return [], (), _why_unassigned(q, cues, part)
 
 
-_NAMED_BY_UNIT = {"inflation": "wage_indexation.rate"}  # a unit only one parameter is stated in, and says it
+_NAMED_BY_UNIT = {"inflation": "wage_indexation.rate"}
+_OR_AND = {"en": ("or", "and"), "ru": ("или", "и"), "kk": ("немесе", "және")}  # the words that join a list's last item
+_LIST_REACH = 10  # tokens from a list's threshold to its last item
+  # a unit only one parameter is stated in, and says it
 
 
 def _drop_general(picked: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
@@ -1053,6 +1056,13 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
         comparator, cmp_span, not_guarantee = _comparator(doc, spans, q, part.start, cond_tokens)
         if cmp_span is None and q.comparator != "=":
             comparator = q.comparator  # "fortnightly": at least twice a month
+        if cmp_span is None and not_guarantee is None and q.start and doc[q.start - 1].lower_ in _OR_AND.get(lang, ()):
+            # "in excess of the scheduled hours per day OR forty (40) hours per week": the threshold of a
+            # list reaches its last item even where the first has no number
+            lead = [s for s in spans.layer("cmp") + spans.layer("marker") if s.id_ in (">", "threshold")
+                    and part.start <= s.start and q.start - _LIST_REACH <= s.start < q.start]
+            if lead and not any(lead[-1].end <= n.start < q.start for n in numbers):
+                not_guarantee = f"a threshold ('{lead[-1].text}')"
         if cmp_span is None and not_guarantee is None and idx:
             # "shall not exceed 40 hours a week, and for ... harmful work, 36 hours a week": one comparator
             # for both values of a sentence; not a ceiling bound to its own number: "up to 50 MCI, and
@@ -1104,7 +1114,9 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             not_guarantee = f"a base of a rate ('{doc[q.start - 1:q.end].text}')"  # "one hour of pay for every two hours"
         overtime = None
         listed = overtime_end is not None and _joined(doc, spans, overtime_end, q.start)  # "8 hours a day or 40 hours a week"
-        if (not_guarantee or "").startswith("a threshold") or listed:
+        if ((not_guarantee or "").startswith("a threshold") or listed) and q.start not in described:
+            # not in an opening condition: "Should ... either employee work more than forty (40) hours in a
+            # workweek, the hours in excess ... shall not be considered overtime"
             overtime = _overtime_threshold(doc, spans, q, parts, k)
             if overtime is not None:
                 comparator, not_guarantee = "<=", None
