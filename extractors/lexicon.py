@@ -44,6 +44,7 @@ Every topic, parameter and unit named in a file is checked against
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -203,6 +204,21 @@ class Lexicon:
         """The entries matched on lemmas (or, ``exact``, on the words as written) as ``SpanRuler``
         patterns: ``{"label": layer, "id": key, "pattern": ...}``."""
         return [{"label": e.layer, "id": e.key, "pattern": e.pattern} for e in self.entries if e.exact == exact]
+
+
+@cache
+def vocabulary(lang: str) -> frozenset[str]:
+    """Every word of three letters or more that the rule files of ``lang`` use, in lower case: the
+    words a rule needs whole (a word a PDF printed in two pieces, "perce nt", is joined only into one
+    of these)."""
+    words: set[str] = set()
+    for entry in lexicon(lang).entries:
+        if isinstance(entry.pattern, str):
+            words.update(w for w in _WORD.findall(entry.pattern.lower()) if len(w) >= 3)
+    return frozenset(words)
+
+
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 # --------------------------------------------------------------------------- reading files

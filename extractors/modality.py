@@ -58,6 +58,12 @@ def subordinate_clauses(doc: Doc, spans: list[Span]) -> set[int]:
         if not at_start:
             continue
         end = next((t.i for t in doc[s.end:] if t.text in (",", ";", ".")), None)
+        if end == s.end:
+            # an aside right after the opening word: "Should, as a result of such trades, either employee
+            # work more than forty hours, ..." runs to the comma after the aside's
+            aside_end = next((t.i for t in doc[end + 1:] if t.text in (",", ";", ".")), None)
+            if aside_end is not None and doc[aside_end].text == ",":
+                end = next((t.i for t in doc[aside_end + 1:] if t.text in (",", ";", ".")), None)
         if end is not None and doc[end].text == ",":
             tokens.update(range(s.start, end))
     return tokens

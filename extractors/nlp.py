@@ -139,27 +139,62 @@ _OFFSETS = "kel_offsets"  # doc.user_data: (offset in the Doc's text, offset in 
 def without_line_breaks(nlp: Language, text: str) -> Doc:
     """The clause as a Doc whose words are not cut apart by the layout: line breaks and runs of
     spaces inside a sentence ("не\nменее", "Collective   Agreement") become single spaces, so a
-    rule phrase finds its words across a PDF's line ends. A line break before an item marker
-    ("\na)", "\n–") is kept: it opens an item. The offset of each token in ``text`` is kept for
-    :func:`original_offset`."""
+    rule phrase finds its words across a PDF's line ends; a word the PDF printed in two pieces
+    ("perce nt", "overtim e") is one word again where the pieces are no words of the rules and the
+    whole is (:func:`_split_words`). A line break before an item marker ("\na)", "\n–") is kept:
+    it opens an item. The offset of each token in ``text`` is kept for :func:`original_offset`."""
     raw = nlp.make_doc(text)
-    if not _LAYOUT_SPACE.search(text):
+    joined = _split_words(raw, nlp)
+    if not _LAYOUT_SPACE.search(text) and not joined:
         return raw  # single spaces only: nothing to join
     keep = [
         t for t in raw
         if not t.is_space or ("\n" in t.text and t.i + 1 < len(raw) and _ITEM_START.match(raw[t.i + 1].text))
     ]
-    if len(keep) == len(raw) and all(t.whitespace_ in ("", " ") for t in raw):
+    if len(keep) == len(raw) and all(t.whitespace_ in ("", " ") for t in raw) and not joined:
         return raw
-    words, spaces, originals = [], [], []
+    words, spaces, offsets = [], [], []
+    at = 0
     for k, t in enumerate(keep):
-        words.append(t.text)
+        if k and keep[k - 1].i in joined:
+            continue  # the second piece of a joined word
         nxt = keep[k + 1].idx if k + 1 < len(keep) else len(text)
-        spaces.append(nxt > t.idx + len(t.text) and not keep[k + 1].is_space if k + 1 < len(keep) else bool(t.whitespace_))
-        originals.append(t.idx)
+        space = nxt > t.idx + len(t.text) and not keep[k + 1].is_space if k + 1 < len(keep) else bool(t.whitespace_)
+        offsets.append((at, t.idx))
+        word = t.text
+        if t.i in joined:
+            second = keep[k + 1]
+            offsets.append((at + len(word), second.idx))
+            word += second.text
+            nxt = keep[k + 2].idx if k + 2 < len(keep) else len(text)
+            space = nxt > second.idx + len(second.text) and not keep[k + 2].is_space if k + 2 < len(keep) else bool(second.whitespace_)
+        words.append(word)
+        spaces.append(space)
+        at += len(word) + space
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
-    doc.user_data[_OFFSETS] = [(token.idx, original) for token, original in zip(doc, originals, strict=True)]
+    doc.user_data[_OFFSETS] = offsets
     return doc
+
+
+def _split_words(doc: Doc, nlp: Language) -> set[int]:
+    """The tokens that are the first piece of a word printed in two ("perce nt" of "percent",
+    "Shoul d" of "should"): two letter-only pieces one space apart, neither a word of the rule files
+    nor a common word of the language, whose whole is a word of the rule files."""
+    from extractors.lexicon import vocabulary
+
+    words = vocabulary(_LANG_OF.get(nlp.lang, nlp.lang))
+    common = nlp.Defaults.stop_words
+    out: set[int] = set()
+    for a, b in zip(doc, doc[1:], strict=False):
+        if a.whitespace_ != " " or not (a.is_alpha and b.is_alpha) or (a.i - 1) in out:
+            continue
+        first, second = a.lower_, b.lower_
+        if (first + second) in words and not ({first, second} & words) and not ({first, second} & common):
+            out.add(a.i)
+    return out
+
+
+_LANG_OF = {v: k for k, v in _BLANK.items()}  # spaCy's language code -> the rule files' language
 
 
 def original_offset(doc: Doc, offset: int, end: bool = False) -> int:

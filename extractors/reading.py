@@ -543,7 +543,7 @@ def _qualifies(doc: Doc, spans: _Spans, numbers_at: dict[int, Number], end: int)
         spans.is_marker(kind, end) for kind in ("each", "between", "coordination", "in_advance", "after_event", "percent_of"))
 
 
-def _head_cues(doc: Doc, cues: _Cues, q: Quantity, quantities_after: list[Quantity], part: Part) -> list:
+def _head_cues(doc: Doc, spans: _Spans, cues: _Cues, q: Quantity, quantities_after: list[Quantity], part: Part) -> list:
     """The cues that name what an attributive quantity qualifies: in its own words ("an eight-hour
     SHIFT") or right after it, past the other quantities of a compound and two more words ("a ten
     (10) day PAID VACATION", "a four (4) day, ten (10) hour WORKWEEK")."""
@@ -552,7 +552,10 @@ def _head_cues(doc: Doc, cues: _Cues, q: Quantity, quantities_after: list[Quanti
         if other.start <= k + 1 and other.attributive:
             k = other.end
     limit = min(part.end, k + 3)
-    return [c for c in cues.text if q.start <= c[0] < limit and c[1] > q.start and not doc[c[0]].like_num]
+    # a cue opening at a word between its number and its unit names the unit, not what the quantity
+    # qualifies: "a four (4) CONSECUTIVE HOUR period"
+    return [c for c in cues.text if q.start <= c[0] < limit and c[1] > q.start and not doc[c[0]].like_num
+            and not (c[0] > q.start and c[1] <= q.end and spans.is_marker("between", c[0]))]
 
 
 def _period_before(spans: _Spans, start: int):
@@ -823,7 +826,7 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
     if q.attributive:
         # "a four (4) day, ten (10) hour workweek": the quantity says what the words it qualifies are,
         # and is a guarantee only of a parameter those words name ("a ten (10) day paid vacation")
-        head = fitting(_head_cues(doc, cues, q, later, part), own_words_ok=True)
+        head = fitting(_head_cues(doc, spans, cues, q, later, part), own_words_ok=True)
         if head:
             s, e, pid, _, reading = min(head, key=lambda c: c[0])
             return [(pid, *reading)], ((s, e, "text"),), None
