@@ -17,7 +17,8 @@ regions are those of the models (mining/Karaganda, energy/Pavlodar, healthcare/A
 In one run, on the same files, it times:
   raw-pdfium   pypdfium2 ``get_text_range`` of every page, one core (the floor of text extraction)
   start-up     ``kelisim ingest`` of 2N of those files: what every run pays before its files (process
-               start, imports, each worker's pipelines and the bundled General Agreement)
+               start, imports, the pipelines and the bundled General Agreement: built once by the
+               parent and shared by its forked workers on Linux, by each worker elsewhere)
   ingest       ``kelisim ingest DIR --jobs N`` end to end (process start, models, parsing, storing, index)
   texts        distinct clause texts among the stored clauses (the archive repeats its models' clauses)
   same-text    ``kelisim ingest`` of the DOCX twins, stored as second files of their PDFs' agreements
@@ -219,7 +220,7 @@ def main() -> None:
         few = sorted((work / "files").glob("*.pdf"))[: 2 * args.jobs]
         _fresh(work / "archive.db-start")
         seconds, _ = _timed(["ingest", *map(str, few), "--jobs", str(args.jobs), "--db", str(work / "archive.db-start"), "-q"])
-        rows.append(("start-up", f"ingest of {len(few)} files, --jobs {args.jobs}", seconds, "process start, pipelines per worker"))
+        rows.append(("start-up", f"ingest of {len(few)} files, --jobs {args.jobs}", seconds, "process start, pipelines, General Agreement"))
         ratios = []
         for round_ in range(1, args.rounds + 1):
             tag = f" {round_}" if args.rounds > 1 else ""
