@@ -2,6 +2,9 @@
 
 Run: ``PYTHONPATH=. nice .venv/bin/python bench/archive.py [--agreements 300] [--new 100] [--jobs 2]``
 (``--agreements 16000`` is the Federation's archive; the default is scaled down to run in minutes.)
+``--tree`` only writes the archive's files (into ``--keep``, which later runs then read again instead
+of generating them); ``--ingest-only`` stops after the ingest; ``--rounds N`` measures raw-pdfium and
+the ingest N times, alternately, and prints each round's ratio (the machine's load moves single runs).
 
 The archive is rendered from the corpus sources (``corpora/src``) by the corpus's own PDF and DOCX
 renderers: each synthetic enterprise takes a collective agreement of the corpus as its model, with
@@ -14,7 +17,8 @@ regions are those of the models (mining/Karaganda, energy/Pavlodar, healthcare/A
 In one run, on the same files, it times:
   raw-pdfium   pypdfium2 ``get_text_range`` of every page, one core (the floor of text extraction)
   start-up     ``kelisim ingest`` of 2N of those files: what every run pays before its files (process
-               start, imports, each worker's pipelines and the bundled General Agreement)
+               start, imports, the pipelines and the bundled General Agreement: built once by the
+               parent and shared by its forked workers on Linux, by each worker elsewhere)
   ingest       ``kelisim ingest DIR --jobs N`` end to end (process start, models, parsing, storing, index)
   texts        distinct clause texts among the stored clauses (the archive repeats its models' clauses)
   same-text    ``kelisim ingest`` of the DOCX twins, stored as second files of their PDFs' agreements
@@ -29,11 +33,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 import random
 import re
+import resource
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -147,6 +154,13 @@ def _pages(folder: Path) -> tuple[int, float]:
     return pages, time.perf_counter() - started
 
 
+def _cpu() -> float:
+    """Processor seconds of every finished child process (a command's workers roll up into it):
+    moves less than the wall time when others share the cores."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def _timed(args: list[str]) -> tuple[float, str]:
     started = time.perf_counter()
     done = subprocess.run(KELISIM + args, capture_output=True, text=True, cwd=ROOT)
@@ -156,59 +170,73 @@ def _timed(args: list[str]) -> tuple[float, str]:
     return seconds, done.stdout
 
 
+def _archive(work: Path, args) -> dict:
+    """The archive's files in ``work`` (``files``, ``files-docx``, ``new``), generated unless a run
+    with the same size and seed left them there; returns the counts of files made."""
+    made_at = work / "archive.json"
+    wanted = {"agreements": args.agreements, "new": args.new, "seed": args.seed}
+    if made_at.exists():
+        made = json.loads(made_at.read_text())
+        if made.pop("args") == wanted:
+            return made
+    for stale in ("files", "files-docx", "new", "new-docx"):
+        shutil.rmtree(work / stale, ignore_errors=True)
+    made = generate(work / "files", args.agreements, seed=args.seed)
+    if args.new:
+        made["new"] = generate(work / "new", args.new, seed=args.seed + 1, first=args.agreements, higher=False)["pdf"]
+    made_at.write_text(json.dumps({**made, "args": wanted}))
+    return made
+
+
+def _fresh(db: Path) -> None:
+    for stale in db.parent.glob(db.name + "*"):
+        shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--agreements", type=int, default=300, help="collective agreements in the archive")
     parser.add_argument("--new", type=int, default=100, help="agreements added before the incremental audit")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=17)
-    parser.add_argument("--keep", type=Path, help="keep the archive and database in this folder")
+    parser.add_argument("--keep", type=Path, help="keep the archive and database in this folder (and reuse its files)")
+    parser.add_argument("--tree", action="store_true", help="only write the archive's files into --keep")
+    parser.add_argument("--ingest-only", action="store_true", help="stop after raw-pdfium, start-up and ingest")
+    parser.add_argument("--rounds", type=int, default=1, help="raw-pdfium and ingest, alternately, this many times")
     args = parser.parse_args()
+    if args.tree and args.keep is None:
+        parser.error("--tree writes the archive into --keep FOLDER")
     work = args.keep or Path(tempfile.mkdtemp(prefix="kelisim-archive-"))
     work.mkdir(parents=True, exist_ok=True)
     db = work / "archive.db"
-    for stale in work.glob("archive.db*"):
-        shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
     rows = []
     try:
         started = time.perf_counter()
-        made = generate(work / "files", args.agreements, seed=args.seed)
+        made = _archive(work, args)
         rows.append(("generate", f"{made['pdf']} PDF + {made['docx']} DOCX twins", time.perf_counter() - started, ""))
-        pages, raw = _pages(work / "files")
-        rows.append(("raw-pdfium", f"{pages} pages, 1 core", raw, f"{pages / raw:.0f} pages/s"))
+        if args.tree:
+            print(f"{made['pdf']} PDF + {made['docx']} DOCX twins in {work / 'files'}; {made.get('new', 0)} new in {work / 'new'}")
+            return
         few = sorted((work / "files").glob("*.pdf"))[: 2 * args.jobs]
+        _fresh(work / "archive.db-start")
         seconds, _ = _timed(["ingest", *map(str, few), "--jobs", str(args.jobs), "--db", str(work / "archive.db-start"), "-q"])
-        rows.append(("start-up", f"ingest of {len(few)} files, --jobs {args.jobs}", seconds, "process start, pipelines per worker"))
-        seconds, _ = _timed(["ingest", str(work / "files"), "--jobs", str(args.jobs), "--db", str(db), "-q"])
-        ratio = (pages / seconds) / (pages / raw)
-        rows.append(("ingest", f"--jobs {args.jobs}, end to end", seconds, f"{pages / seconds:.0f} pages/s = {ratio:.2f} of raw"))
-        twins = work / "files-docx"
-        if twins.exists():
-            seconds, _ = _timed(["ingest", str(twins), "--jobs", str(args.jobs), "--db", str(db), "-q"])
-            conn = sqlite3.connect(db)
-            copies = conn.execute("SELECT count(*) FROM sources WHERE copy_of IS NOT NULL").fetchone()[0]
-            conn.close()
-            rows.append(("same-text", f"{made['docx']} DOCX twins", seconds, f"{copies} stored as second files"))
-        conn = sqlite3.connect(db)
-        agreements = conn.execute("SELECT count(*) FROM agreements").fetchone()[0]
-        clauses = conn.execute("SELECT count(*) FROM clauses").fetchone()[0]
-        distinct = conn.execute("SELECT count(DISTINCT text) FROM clauses").fetchone()[0]
-        conn.close()
-        # The archive is varied from a few models: say how much of its text repeats, which the
-        # readers' memos of words and headings meet more often than in a real archive.
-        rows.append(("texts", f"{distinct} distinct of {clauses} clause texts", 0.0, f"{distinct / clauses:.2f} distinct"))
-        seconds, _ = _timed(["audit", "--jobs", str(args.jobs), "--db", str(db), "--format", "json", "-q"])
-        rows.append(("audit", f"{agreements} agreements, {clauses} clauses", seconds, f"{agreements / seconds:.1f} agreements/s"))
-        if args.new:
-            made_new = generate(work / "new", args.new, seed=args.seed + 1, first=args.agreements, higher=False)
-            _timed(["ingest", str(work / "new"), "--jobs", str(args.jobs), "--db", str(db), "-q"])
-            seconds, out = _timed(["audit", "--jobs", str(args.jobs), "--db", str(db), "--format", "json", "-q"])
-            import json
-
-            redone = json.loads(out)["summary"]["audit"]["redone"]
-            rows.append(("incremental", f"after {made_new['pdf']} new: {redone} audited again", seconds, ""))
-        best = min(_timed(["stats", "annual_leave.days", "--by", "sector", "--db", str(db)])[0] for _ in range(3))
-        rows.append(("stats", "annual_leave.days --by sector, best of 3", best, ""))
+        rows.append(("start-up", f"ingest of {len(few)} files, --jobs {args.jobs}", seconds, "process start, pipelines, General Agreement"))
+        ratios = []
+        for round_ in range(1, args.rounds + 1):
+            tag = f" {round_}" if args.rounds > 1 else ""
+            pages, raw = _pages(work / "files")
+            rows.append((f"raw-pdfium{tag}", f"{pages} pages, 1 core", raw, f"{pages / raw:.0f} pages/s"))
+            _fresh(db)
+            cpu = _cpu()
+            seconds, _ = _timed(["ingest", str(work / "files"), "--jobs", str(args.jobs), "--db", str(db), "-q"])
+            cpu = _cpu() - cpu
+            ratios.append(raw / seconds)
+            rows.append((f"ingest{tag}", f"--jobs {args.jobs}, end to end", seconds,
+                         f"{pages / seconds:.0f} pages/s = {ratios[-1]:.2f} of raw; processor {cpu:.1f} s"))  # fmt: skip
+        if args.rounds > 1:
+            rows.append(("ratios", ", ".join(f"{r:.3f}" for r in ratios), 0.0, f"median {statistics.median(ratios):.3f}"))
+        if not args.ingest_only:
+            rows += _archive_stages(work, db, made, args)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -216,6 +244,36 @@ def main() -> None:
     for stage, what, seconds, rate in rows:
         print(f"{stage:<12} {what:<44} {seconds:>8.1f}  {rate}")
     print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+def _archive_stages(work: Path, db: Path, made: dict, args) -> list[tuple[str, str, float, str]]:
+    """same-text, texts, audit, incremental and stats on the ingested archive."""
+    rows = []
+    twins = work / "files-docx"
+    if twins.exists():
+        seconds, _ = _timed(["ingest", str(twins), "--jobs", str(args.jobs), "--db", str(db), "-q"])
+        conn = sqlite3.connect(db)
+        copies = conn.execute("SELECT count(*) FROM sources WHERE copy_of IS NOT NULL").fetchone()[0]
+        conn.close()
+        rows.append(("same-text", f"{made['docx']} DOCX twins", seconds, f"{copies} stored as second files"))
+    conn = sqlite3.connect(db)
+    agreements = conn.execute("SELECT count(*) FROM agreements").fetchone()[0]
+    clauses = conn.execute("SELECT count(*) FROM clauses").fetchone()[0]
+    distinct = conn.execute("SELECT count(DISTINCT text) FROM clauses").fetchone()[0]
+    conn.close()
+    # The archive is varied from a few models: say how much of its text repeats, which the
+    # readers' memos of words and headings meet more often than in a real archive.
+    rows.append(("texts", f"{distinct} distinct of {clauses} clause texts", 0.0, f"{distinct / clauses:.2f} distinct"))
+    seconds, _ = _timed(["audit", "--jobs", str(args.jobs), "--db", str(db), "--format", "json", "-q"])
+    rows.append(("audit", f"{agreements} agreements, {clauses} clauses", seconds, f"{agreements / seconds:.1f} agreements/s"))
+    if args.new:
+        _timed(["ingest", str(work / "new"), "--jobs", str(args.jobs), "--db", str(db), "-q"])
+        seconds, out = _timed(["audit", "--jobs", str(args.jobs), "--db", str(db), "--format", "json", "-q"])
+        redone = json.loads(out)["summary"]["audit"]["redone"]
+        rows.append(("incremental", f"after {made['new']} new: {redone} audited again", seconds, ""))
+    best = min(_timed(["stats", "annual_leave.days", "--by", "sector", "--db", str(db)])[0] for _ in range(3))
+    rows.append(("stats", "annual_leave.days --by sector, best of 3", best, ""))
+    return rows
 
 
 if __name__ == "__main__":

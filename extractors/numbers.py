@@ -119,6 +119,13 @@ def digits_value(text: str, lang: str) -> float | None:
         return None
 
 
+@cache
+def _openers(lang: str) -> frozenset[str]:
+    """The words that may open a number in words: cardinals, scales, fractions, multiples."""
+    w = _words(lang)
+    return frozenset({*w.cardinals, *w.scales, *w.fractions, *w.multiples})
+
+
 def _fold_value(word: str, words: _Words) -> float | None:
     """The N of a fused multiple word: "tenfold", «десятикратного», «двукратном»."""
     for suffix in words.fold_suffixes:
@@ -157,8 +164,18 @@ class _Reader:
     def run(self) -> list[Number]:
         found: list[Number] = []
         i, n = 0, len(self.doc)
+        lower, lemma, words = self.lower, self.lemma, self.words
+        openers = _openers(self.lang)
         while i < n:
-            number = self.digits_at(i) or self.words_at(i)
+            # Most tokens open no number: a token is read only when it opens with a digit, is a
+            # fraction sign, or is a number word (as written or by lemma) or a fused multiple.
+            word = lower[i]
+            if word[:1].isdigit() or word in _UNICODE_FRACTIONS:
+                number = self.digits_at(i) or self.words_at(i)
+            elif word in openers or (words.by_lemma and lemma[i] in openers) or _fold_value(word, words) is not None:
+                number = self.words_at(i)
+            else:
+                number = None
             if number is None:
                 i += 1
                 continue

@@ -5,6 +5,11 @@ inherited, so when their parent is killed (``kill -9``, the OOM killer) they
 never see it close and live on as orphans holding a parsed corpus in memory.
 Each worker therefore asks the kernel to kill it when its parent dies
 (``prctl(PR_SET_PDEATHSIG)`` on Linux) or, elsewhere, watches its parent id.
+
+On Linux the workers are forked: what the parent built before the pool (the reading pipelines,
+:func:`pipeline.analyze.prepare_forked_workers`) they have without building it again. Elsewhere
+they start the platform's default way (spawn on macOS and Windows, where fork is unsafe or
+missing) and each builds what it needs.
 """
 
 from __future__ import annotations
@@ -25,13 +30,18 @@ _PR_SET_PDEATHSIG = 1
 _WATCH_INTERVAL_S = 0.5
 
 
+def forks() -> bool:
+    """Whether the workers of :func:`process_pool` are forked from this process."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
 def process_pool(jobs: int) -> ProcessPoolExecutor:
     """A pool of ``jobs`` worker processes that die with this process.
 
     Linux sends the signal when the *thread* that started a worker ends, so the pool is
     used and shut down by the thread that made it (as ``with process_pool(n) as pool:`` does).
     """
-    context = multiprocessing.get_context()
+    context = multiprocessing.get_context("fork" if forks() else None)
     # With fork and spawn the workers are our children: their parent id must be ours.
     creator = os.getpid() if context.get_start_method() in ("fork", "spawn") else None
     return ProcessPoolExecutor(

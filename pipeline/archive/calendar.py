@@ -62,10 +62,10 @@ def expiring(db: str | Path, *, within: tuple[int, str], on: date | None = None)
     conn = database.connect(db, read_only=True)
     try:
         stored = records(conn)
-        audits = database.load_audits(conn)
+        soon = sorted((r for r in stored if r.end is not None and on <= r.end <= last), key=lambda r: (r.end, r.id))
+        audits = database.load_audits(conn, [r.id for r in soon])
     finally:
         conn.close()
-    soon = sorted((r for r in stored if r.end is not None and on <= r.end <= last), key=lambda r: (r.end, r.id))
     above = higher(stored)
     return [
         Expiring(r, resolve(r, above), audits[r.id].status if r.id in audits else None,

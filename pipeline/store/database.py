@@ -14,7 +14,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -707,12 +707,14 @@ def store_audit(conn: sqlite3.Connection, row: AuditRow, findings: list[Finding]
         )
 
 
-def load_audits(conn: sqlite3.Connection) -> dict[str, AuditRow]:
-    """The last audit of every audited agreement still stored, by agreement id."""
-    return {
-        r[0]: AuditRow(r[0], r[1], json.loads(r[2]), r[3], r[4], json.loads(r[5]))
-        for r in conn.execute("SELECT agreement_id, inputs, chain, audited_at, status, counts FROM audits")
-    }
+def load_audits(conn: sqlite3.Connection, ids: Iterable[str] | None = None) -> dict[str, AuditRow]:
+    """The last audit of every audited agreement still stored, or of the agreements ``ids`` only
+    (those of one page), by agreement id."""
+    sql = "SELECT agreement_id, inputs, chain, audited_at, status, counts FROM audits"
+    # the ids as one JSON array: one parameter however many there are
+    rows = conn.execute(sql) if ids is None else conn.execute(
+        sql + " WHERE agreement_id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),))
+    return {r[0]: AuditRow(r[0], r[1], json.loads(r[2]), r[3], r[4], json.loads(r[5])) for r in rows}
 
 
 class SqliteArchive:

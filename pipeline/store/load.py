@@ -97,10 +97,14 @@ def _key(path: Path) -> str:
     return str(path.resolve())
 
 
+def _parallel(todo: list, jobs: int) -> bool:
+    return jobs > 1 and len(todo) > 1
+
+
 def _outcomes(todo: list[tuple[Path, str]], jobs: int, reader: Reader):
     """(path, digest, agreement, error) as files finish, in worker processes when jobs > 1."""
     digests = dict(todo)
-    if jobs <= 1 or len(todo) <= 1:
+    if not _parallel(todo, jobs):
         for path, digest in todo:
             yield (path, digest, *reader(path)[1:])
         return
@@ -155,7 +159,12 @@ def ingest_paths(
         changed, removed, own = [], [], []
         seen: set[Path] = set()
         # Several files are read in parallel; a single one has its scanned pages read in parallel.
-        reader = reader or _default_reader(ocr, jobs if len(todo) == 1 else 1)
+        if reader is None:
+            reader = _default_reader(ocr, jobs if len(todo) == 1 else 1)
+            if _parallel(todo, jobs):
+                from pipeline.analyze import prepare_forked_workers
+
+                prepare_forked_workers()
         outcomes = _outcomes(todo, jobs, reader)
         for path, digest, agreement, error in outcomes:
             unread = unread_reason(agreement) if agreement is not None and not allow_empty else None

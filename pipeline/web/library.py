@@ -104,7 +104,7 @@ def standing(conn: sqlite3.Connection, agreement_id: str) -> Standing | None:
     named |= {r.id for r in (*versions.versions, *versions.undated)}
     return Standing(
         record=record, chain=chain, versions=versions, previous=previous, next=following,
-        audit=database.load_audits(conn).get(agreement_id), stored={i: by_id[i] for i in named if i in by_id},
+        audit=database.load_audits(conn, [agreement_id]).get(agreement_id), stored={i: by_id[i] for i in named if i in by_id},
     )  # fmt: skip
 
 

@@ -115,3 +115,20 @@ def test_audit_since_takes_the_agreements_stored_on_or_after_the_date(writable_d
     later = audit(writable_db, since=today + timedelta(days=1))
     assert later.scope == [] and later.report.findings == ()
     assert [r.region for r in audit(writable_db, region="karaganda").scope] == ["Karaganda"] * 3  # Kazmetall 2021, 2024, the region
+
+
+def test_stored_audits_are_read_for_the_agreements_asked_only(writable_db):
+    """One page (an agreement's, the renewal calendar's) reads the audits of its own agreements,
+    not those of the whole archive."""
+    result = audit(writable_db)
+    ids = sorted(result.rows)
+    conn = database.connect(writable_db, read_only=True)
+    try:
+        every = database.load_audits(conn)
+        some = database.load_audits(conn, [ids[0], ids[3], "not-stored"])
+        none = database.load_audits(conn, [])
+    finally:
+        conn.close()
+    assert sorted(every) == ids
+    assert some == {ids[0]: every[ids[0]], ids[3]: every[ids[3]]}
+    assert none == {}

@@ -100,3 +100,25 @@ def test_a_text_that_is_not_one_number(text, lang):
 @given(st.floats(min_value=0, max_value=1e6, allow_nan=False).map(lambda x: round(x, 2)))
 def test_property_format_value_reads_back(x):
     assert float(format_value(x)) == pytest.approx(x)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("tenfold", "en", 10),  # a fused multiple: no number word as written
+        ("double", "en", 2),
+        ("half", "en", 0.5),
+        ("½", "en", 0.5),
+        ("десятикратного", "ru", 10),
+        ("двукратном", "ru", 2),
+        ("сорока", "ru", 40),
+        ("двадцати четырёх", "ru", 24),
+        ("половины", "ru", 0.5),
+        ("1,5-кратном", "ru", 1.5),
+        ("2-х", "ru", 2),
+        ("жүз жиырма", "kk", 120),  # a scale word opens a Kazakh number
+    ],
+)
+def test_every_kind_of_token_that_opens_a_number_is_read(text, lang, value):
+    """The reader passes over tokens that open no number; each kind of opener is still read."""
+    assert parse_number(text, lang) == pytest.approx(value)

@@ -99,3 +99,36 @@ _POOL = textwrap.dedent(
 def test_pool_workers_die_with_their_parent(mechanism):
     proc = subprocess.Popen([sys.executable, "-c", _POOL, mechanism], cwd=ROOT)
     assert _kill_parent_and_watch(proc, workers=2) == set()
+
+
+_PREPARED = textwrap.dedent(
+    """
+    import sys
+    import pipeline.analyze as analyze
+    from extractors.nlp import get_nlp
+    from pipeline.workers import process_pool
+
+    def built():  # in a worker: what it has without building it
+        return get_nlp.cache_info().currsize, analyze.bundled_general_agreement.cache_info().currsize
+
+    if __name__ == "__main__":
+        if sys.argv[1] == "no-fork":
+            analyze.forks = lambda: False  # as where workers are spawned
+        analyze.prepare_forked_workers()
+        with process_pool(2) as pool:
+            print(*pool.submit(built).result(), built()[0])
+    """
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers are Linux's")
+@pytest.mark.parametrize(("mode", "expected"), [("fork", "3 1 3"), ("no-fork", "0 0 0")])
+def test_forked_workers_start_with_the_parents_pipelines(tmp_path, mode, expected):
+    """Forked workers have the three pipelines and the General Agreement the parent built; where
+    workers are not forked the parent builds nothing (each worker builds what it reads)."""
+    script = tmp_path / "prepared.py"
+    script.write_text(_PREPARED)
+    done = subprocess.run([sys.executable, str(script), mode], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == expected.split()
