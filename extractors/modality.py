@@ -156,9 +156,19 @@ def decide(doc: Doc, lead_in: Doc | None = None) -> Decision:
         turned = _turned_to_duty(doc, operative, first)
         if turned is not None:
             first = turned
+    if not from_lead_in:
+        # a hedge weakens the duty of its own sentence: "The County shall discuss ... . Whenever
+        # practicable, the County shall provide written notification ..." still binds the County
+        hedges = [h for h in hedges if _same_sentence(doc, first, h)]
     if first.id_ in ("obligation", "prohibition") and hedges:
         return Decision("permission", (first, hedges[0]), from_lead_in)
     return Decision(first.id_, (first,), from_lead_in)
+
+
+def _same_sentence(doc: Doc, a: Span, b: Span) -> bool:
+    """Whether no full stop stands between two spans of one Doc."""
+    first, second = sorted((a, b), key=lambda s: s.start)
+    return not any(t.text == "." for t in doc[first.end:second.start])
 
 
 def _binding_after_scope(doc: Doc, operative: list[Span], scope: Span) -> Span | None:
