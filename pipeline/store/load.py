@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable, Iterable
-from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
@@ -102,7 +101,9 @@ def _parallel(todo: list, jobs: int) -> bool:
 
 
 def _outcomes(todo: list[tuple[Path, str]], jobs: int, reader: Reader):
-    """(path, digest, agreement, error) as files finish, in worker processes when jobs > 1."""
+    """(path, digest, agreement, error) of each file in the order given, read in worker processes when
+    jobs > 1: stored in that order, a batch gives the same archive with any number of jobs (of a PDF and
+    its DOCX, the one given first is the agreement and the other its second file)."""
     digests = dict(todo)
     if not _parallel(todo, jobs):
         for path, digest in todo:
@@ -111,8 +112,7 @@ def _outcomes(todo: list[tuple[Path, str]], jobs: int, reader: Reader):
     pool = process_pool(jobs)
     try:
         futures = {pool.submit(reader, path): path for path, _ in todo}
-        for fut in as_completed(futures):
-            path = futures[fut]
+        for fut, path in futures.items():
             try:
                 _, agreement, error = fut.result()
             except BrokenProcessPool:

@@ -151,3 +151,35 @@ def test_ingest_killed_midway_leaves_database_consistent(tmp_path, db_path):
         assert actual == declared == int(title.removeprefix("n="))
     # One agreement per source path, however the replacements were interrupted.
     assert conn.execute("SELECT count(*) FROM sources").fetchone()[0] == len(rows) <= 7
+
+
+def _docx_last(path: Path):
+    """The real reader, slower on a DOCX: in worker processes the PDF finishes first."""
+    from pipeline.analyze import read_outcome
+
+    if path.suffix == ".docx":
+        time.sleep(1.5)
+    return read_outcome(path)
+
+
+def test_a_batch_in_worker_processes_stores_what_one_process_stores(tmp_path):
+    """Of a PDF and the DOCX of the same text, the file given first (the batch is sorted) is the
+    agreement and the other its second file, however fast each is read."""
+    import shutil
+
+    samples = Path(__file__).resolve().parents[2] / "corpora" / "samples"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("medcentre-2024.docx", "medcentre-2024.pdf"):
+        shutil.copy(samples / name, folder / name)
+    stored = {}
+    for jobs in (1, 2):
+        db_path = tmp_path / f"jobs{jobs}.db"
+        report = ingest_paths([folder], db_path, reader=_docx_last, jobs=jobs, update_index=False)
+        assert not report.failed, report.failed
+        conn = sqlite3.connect(db_path)
+        stored[jobs] = conn.execute(
+            "SELECT s.path, s.copy_of IS NULL FROM sources s ORDER BY s.path").fetchall()
+        conn.close()
+    assert stored[1] == stored[2]
+    assert [Path(p).name for p, primary in stored[2] if primary] == ["medcentre-2024.docx"]
