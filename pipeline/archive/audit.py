@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Callable
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
@@ -120,13 +121,31 @@ class Where:
 
         return api.archive(self.db, self.backend, self.es_url, read_only=read_only)
 
+    def reader(self):
+        """The archive one agreement's audit reads: for a cluster, one client per process, kept for
+        every agreement the process audits (its connections are reused); for the clause database, a
+        connection of its own (:meth:`done` closes it)."""
+        if self.backend != "elasticsearch":
+            return self.open()
+        key = (os.getpid(), self)
+        if key not in _CLUSTERS:
+            _CLUSTERS[key] = self.open()
+        return _CLUSTERS[key]
+
+    def done(self, store) -> None:
+        if self.backend != "elasticsearch":
+            store.close()
+
+
+_CLUSTERS: dict[tuple[int, Where], object] = {}  # (process, where) -> its Elasticsearch archive
+
 
 def audit_one(where: Where, task: Task) -> Outcome:
     """Check one stored agreement against its chain and diff it against its previous version."""
     from pipeline.compliance.diff import diff_agreements
     from pipeline.unread import unread_reason
 
-    store = where.open()
+    store = where.reader()
     try:
         target = store.agreement(task.record.id)
         if target is None:
@@ -142,7 +161,7 @@ def audit_one(where: Where, task: Task) -> Outcome:
                 level = {"level": PREVIOUS_VERSION}
                 reports.append(diff.model_copy(update={"findings": tuple(f.model_copy(update=level) for f in diff.findings)}))
     finally:
-        store.close()
+        where.done(store)
     report = combine(reports)
     counts = {s: sum(1 for f in report.findings if f.severity == s) for s in RANK}
     counts["ok"] = sum(1 for f in report.findings if f.kind == "ok")

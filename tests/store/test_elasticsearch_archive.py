@@ -368,3 +368,20 @@ def test_audit_on_an_unreachable_cluster_is_one_line_without_the_password(stored
     assert result.exit_code == 3, result.output
     assert "s3cret-pw" not in result.output and "127.0.0.1:9" in result.output
     assert len([line for line in result.output.splitlines() if line.startswith("kelisim:")]) == 1
+
+
+def test_elasticsearch_audit_keeps_one_client_per_process_for_its_agreements(cluster, corpus):
+    """Each agreement's audit reuses the process's client (and its connections) instead of opening one."""
+    from pipeline.archive import audit as audit_module
+
+    made = []
+
+    def client(url, **kw):
+        made.append(url)
+        return cluster
+
+    audit_module._CLUSTERS.clear()
+    with mock.patch.object(es_backend, "client", client):
+        result = audit("unused.db", backend="elasticsearch", es_url="http://es:9200")
+    assert len(result.redone) == len(corpus) > 2
+    assert len(made) <= 3  # the audit's own reads and writes, and one for the agreements' checks
