@@ -842,6 +842,13 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
         named = fitting([c for c in cues.text if part.start <= c[0] and c[1] <= q.start and not c[3]])
         if named:
             before = named
+    rate_names = [(r.start, r.end) for r in spans.layer("own_rate")]
+    if rate_names and before:
+        # a rate named as the agreement's own ("work on public holidays shall be paid at THE OVERTIME
+        # RATE of double time") is how it is paid; the work it is paid for is the guarantee
+        paid_for = [c for c in before if not any(a <= c[0] and c[1] <= b for a, b in rate_names)]
+        if paid_for and len(paid_for) < len(before):
+            before = paid_for
     if before:
         nearest = max(before, key=lambda c: (c[1], c[1] - c[0]))
         chain = _coordinated(doc, spans, [(s, e, p) for s, e, p, _, _ in before if e <= nearest[1]])
