@@ -182,15 +182,37 @@ def exists(path: Path) -> bool:
     (INDEX_SCHEMA) has other fields, which tantivy refuses to open, and counts as none: it is rebuilt."""
     if not _present(path):
         return False
-    try:
-        layout = json.loads((Path(path) / _META).read_text(encoding="utf-8")).get("schema")
-    except (OSError, ValueError, AttributeError):
+    stamp = _read_stamp(path)
+    if stamp is None:
         return True  # no stamp to read: opened, and its generation is unknown
-    return layout == INDEX_SCHEMA
+    return stamp[1].get("schema") == INDEX_SCHEMA
 
 
 #: index folder -> (mtime and size of its stamp file, the stamp, what searches made of it)
 _STAMPS: dict[Path, tuple[tuple[int, int], dict, dict]] = {}
+
+
+def _read_stamp(path: Path) -> tuple[tuple[int, int], dict, dict] | None:
+    """The index folder's stamp as ``_STAMPS`` keeps it, or None when it cannot be read.
+
+    Looked at on every search (another process may have updated the index) but parsed only
+    when its mtime or size changed, and shared by every EmbeddedIndex of this folder in the
+    process: the web server and ``api.search`` open one per request, and at 3,000,000 clauses
+    the stamp holds ~8,000 profiles (7 ms to parse).
+    """
+    path = Path(path)
+    try:
+        stat = (path / _META).stat()
+        cached = _STAMPS.get(path)
+        if cached is None or cached[0] != (stat.st_mtime_ns, stat.st_size):
+            meta = json.loads((path / _META).read_text(encoding="utf-8"))
+            if not isinstance(meta, dict):
+                return None
+            cached = ((stat.st_mtime_ns, stat.st_size), meta, {})
+            _STAMPS[path] = cached
+    except (OSError, ValueError):
+        return None
+    return cached
 
 
 class _Keys:
@@ -289,19 +311,8 @@ class EmbeddedIndex:
     # ----------------------------------------------------------------- generation stamp
 
     def _meta(self) -> dict:
-        # Read per search (another process may have updated the index); parsed only when changed,
-        # and shared by every EmbeddedIndex of this folder in the process (the web server and
-        # `api.search` open one per request: at 3,000,000 clauses the stamp holds ~8,000 profiles).
-        try:
-            stat = (self.path / _META).stat()
-            cached = _STAMPS.get(self.path)
-            if cached is None or cached[0] != (stat.st_mtime_ns, stat.st_size):
-                meta = json.loads((self.path / _META).read_text(encoding="utf-8"))
-                cached = ((stat.st_mtime_ns, stat.st_size), meta, {})
-                _STAMPS[self.path] = cached
-        except (OSError, ValueError):
-            return {}
-        meta = cached[1]
+        stamp = _read_stamp(self.path)
+        meta = stamp[1] if stamp is not None else {}
         return meta if meta.get("schema") == INDEX_SCHEMA else {}
 
     def generation(self) -> int | None:
