@@ -1,7 +1,7 @@
 """Clause database and embedded search at scale: ingest throughput, sizes, query latency.
 
 Run: ``PYTHONPATH=. nice .venv/bin/python bench/search.py [--agreements 2000] [--clauses 100] [--queries 300]``
-or, on a database built once and kept (3,000,000 clauses take about 20 minutes and 2.6 GB):
+or, on a database built once and kept (3,000,000 clauses take 8-20 minutes, by the load, and 2.5 GB):
 ``PYTHONPATH=. .venv/bin/python bench/web_search.py --agreements 30000 --queries 10 --keep /tmp/k3m`` then
 ``PYTHONPATH=. .venv/bin/python bench/search.py --db /tmp/k3m/bench.db``
 

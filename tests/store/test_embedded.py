@@ -71,6 +71,26 @@ def test_embedded_dense_listing_is_found_among_the_first_ordinals(stored_db, mon
     assert api.search(stored_db, SearchQuery(limit=2, level="collective")).hits == page.hits and len(searched) == 1
 
 
+def test_embedded_listing_head_is_widened_before_the_whole_set_is_ordered():
+    # 2.1 million of 3 million clauses pass: a page of 20 is looked for below ordinal 114, then wider.
+    assert embedded._head_bounds(20, 2_100_000, 3_000_000) == [114, 456, 1824, embedded._FIRST_ORDINALS]
+    assert embedded._head_bounds(20, 3_000, 3_000_000) == []  # sparse: ordering the 3,000 is cheaper
+    assert embedded._head_bounds(20, 20, 3_000_000) == []  # the page is every match
+
+
+def test_embedded_listing_whose_head_lacks_the_page_widens_it(stored_db, monkeypatch):
+    """A first guess too narrow for the page (matches come a whole agreement at a time) is widened,
+    and the page found is the listing's own."""
+    whole = [h.clause_id for h in api.search(stored_db, SearchQuery(limit=1000, level="collective")).hits]
+    searched = []
+    original = embedded.EmbeddedIndex._in_storage_order
+    monkeypatch.setattr(embedded.EmbeddedIndex, "_in_storage_order",
+                        staticmethod(lambda s, q, query: searched.append(q) or original(s, q, query)))  # fmt: skip
+    monkeypatch.setattr(embedded, "_head_bounds", lambda want, total, n: [0, 1, 10_000])
+    page = api.search(stored_db, SearchQuery(limit=3, offset=2, level="collective"))
+    assert [h.clause_id for h in page.hits] == whole[2:5] and len(searched) == 3
+
+
 def test_embedded_hit_carries_the_spec_fields(stored_db, corpus):
     (hit,) = api.search(stored_db, SearchQuery(text="twice", agreement=corpus[0].id)).hits
     assert hit.to_json() | {"score": 0, "snippet": ""} == {
