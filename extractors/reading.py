@@ -1133,6 +1133,10 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
         overtime_end = q.end if overtime is not None else None
         if not_guarantee is None and overtime is None:
             not_guarantee = _defining(doc, spans, parts, k) or _proposed(spans, parts, k) or _regime(doc, spans, q, lang)
+        if not_guarantee is None and q.attributive and cmp_span is None and q.start in described:
+            # "When working eight (8) hour work shifts, two rest breaks ...": the schedule the clause
+            # speaks of, named in its condition, is no guarantee
+            not_guarantee = f"the schedule a condition names ('{doc[q.start:q.end].text}')"
         if not_guarantee:
             reading.readings.append(Reading(q, comparator, cmp_span, not_a_guarantee=not_guarantee))
             continue
