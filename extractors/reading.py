@@ -909,10 +909,9 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
     return [], (), _why_unassigned(q, cues, part)
 
 
-_NAMED_BY_UNIT = {"inflation": "wage_indexation.rate"}
+_NAMED_BY_UNIT = {"inflation": "wage_indexation.rate"}  # a unit only one parameter is stated in, and says it
 _OR_AND = {"en": ("or", "and"), "ru": ("или", "и"), "kk": ("немесе", "және")}  # the words that join a list's last item
 _LIST_REACH = 10  # tokens from a list's threshold to its last item
-  # a unit only one parameter is stated in, and says it
 
 
 def _drop_general(picked: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
