@@ -55,9 +55,14 @@ def subordinate_clauses(doc: Doc, spans: list[Span]) -> set[int]:
         if s.id_ != "subordinate":
             continue
         at_start = s.start == 0 or doc[s.start - 1].text in (".", ";", ":", "\n") or doc[s.start - 1].is_space
-        if not at_start:
+        between_commas = s.start > 0 and doc[s.start - 1].text == ","
+        if not (at_start or between_commas):
             continue
         end = next((t.i for t in doc[s.end:] if t.text in (",", ";", ".")), None)
+        if between_commas and not at_start and (end is None or not _binding_after(doc, spans, end)):
+            # between commas only where the sentence's verb comes after: "At the Employer's discretion,
+            # WHERE a ten (10) hour workday is established, the breaks may be ..."
+            continue
         if end == s.end:
             # an aside right after the opening word: "Should, as a result of such trades, either employee
             # work more than forty hours, ..." runs to the comma after the aside's
@@ -67,6 +72,12 @@ def subordinate_clauses(doc: Doc, spans: list[Span]) -> set[int]:
         if end is not None and doc[end].text == ",":
             tokens.update(range(s.start, end))
     return tokens
+
+
+def _binding_after(doc: Doc, spans: list[Span], i: int) -> bool:
+    """Whether an operative cue follows token ``i`` in its sentence."""
+    end = next((t.i for t in doc[i:] if t.text in (".", ";")), len(doc))
+    return any(i < c.start < end and c.id_ in MODALITIES and not _attribute(c) for c in spans)
 
 
 def _attribute(span: Span) -> bool:
