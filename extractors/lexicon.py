@@ -87,6 +87,7 @@ MARKERS = (
     "attributive",  # "day" of "a four-day week": a unit word in the form that qualifies the words after it
     "proposal",  # "study the feasibility of", «рассмотреть возможность»: what follows is to be studied, not granted
     "ban_after",  # "is prohibited", «не допускается»: bans what stands before it ("work beyond 16 hours is prohibited")
+    "list_last",  # "or", «или»: joins a list's last item ("the scheduled hours per day or forty (40) hours")
 )
 CONDITION_KINDS = (
     "seniority", "years", "disability", "group", "hazard_class", "harmful", "particularly_harmful",

@@ -58,7 +58,7 @@ def subordinate_clauses(doc: Doc, spans: list[Span]) -> set[int]:
         between_commas = s.start > 0 and doc[s.start - 1].text == ","
         if not (at_start or between_commas):
             continue
-        end = next((t.i for t in doc[s.end:] if t.text in (",", ";", ".")), None)
+        end = _next_stop(doc, s.end)
         if between_commas and not at_start and (end is None or not _binding_after(doc, spans, end)):
             # between commas only where the sentence's verb comes after: "At the Employer's discretion,
             # WHERE a ten (10) hour workday is established, the breaks may be ..."
@@ -66,17 +66,22 @@ def subordinate_clauses(doc: Doc, spans: list[Span]) -> set[int]:
         if end == s.end:
             # an aside right after the opening word: "Should, as a result of such trades, either employee
             # work more than forty hours, ..." runs to the comma after the aside's
-            aside_end = next((t.i for t in doc[end + 1:] if t.text in (",", ";", ".")), None)
+            aside_end = _next_stop(doc, end + 1)
             if aside_end is not None and doc[aside_end].text == ",":
-                end = next((t.i for t in doc[aside_end + 1:] if t.text in (",", ";", ".")), None)
+                end = _next_stop(doc, aside_end + 1)
         if end is not None and doc[end].text == ",":
             tokens.update(range(s.start, end))
     return tokens
 
 
+def _next_stop(doc: Doc, i: int, stops: tuple[str, ...] = (",", ";", "."), default: int | None = None) -> int | None:
+    """The first token from ``i`` on that is one of ``stops`` (``default`` when there is none)."""
+    return next((t.i for t in doc[i:] if t.text in stops), default)
+
+
 def _binding_after(doc: Doc, spans: list[Span], i: int) -> bool:
     """Whether an operative cue follows token ``i`` in its sentence."""
-    end = next((t.i for t in doc[i:] if t.text in (".", ";")), len(doc))
+    end = _next_stop(doc, i, (".", ";"), len(doc))
     return any(i < c.start < end and c.id_ in MODALITIES and not _attribute(c) for c in spans)
 
 
@@ -186,7 +191,7 @@ def _binding_after_scope(doc: Doc, operative: list[Span], scope: Span) -> Span |
     """The first binding cue of a later sentence, when the clause opens with a definition or a scope
     ("For purposes of this Section, 'employee' means ... The State will pick up the 6% contribution"):
     the sentences after it state the duty."""
-    end = next((t.i for t in doc[scope.end:] if t.text in (".", ";")), len(doc))
+    end = _next_stop(doc, scope.end, (".", ";"), len(doc))
     return next((c for c in operative if c.start > end and c.id_ in MODALITIES), None)
 
 
@@ -237,7 +242,7 @@ def opening_clause(doc: Doc) -> set[int]:
     verbs = [c.start for c in layer(doc, "modal") if c.id_ in MODALITIES]
     for s in spans:
         if s.start == first:
-            end = next((t.i for t in doc[s.end:] if t.text in (",", ";", ".")), None)
+            end = _next_stop(doc, s.end)
             # a comma must close it before the clause's verb: «При X Работодатель выплачивает ...» has none
             if end is not None and doc[end].text == "," and not any(s.end <= v < end for v in verbs):
                 return set(range(s.start, end))

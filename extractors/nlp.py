@@ -153,24 +153,26 @@ def without_line_breaks(nlp: Language, text: str) -> Doc:
     ]
     if len(keep) == len(raw) and all(t.whitespace_ in ("", " ") for t in raw) and not joined:
         return raw
+    def space_after(k: int) -> bool:  # whether anything but a dropped token stands after keep[k]
+        t = keep[k]
+        if k + 1 == len(keep):
+            return bool(t.whitespace_)
+        return keep[k + 1].idx > t.idx + len(t.text) and not keep[k + 1].is_space
+
     words, spaces, offsets = [], [], []
     at = 0
     for k, t in enumerate(keep):
         if k and keep[k - 1].i in joined:
             continue  # the second piece of a joined word
-        nxt = keep[k + 1].idx if k + 1 < len(keep) else len(text)
-        space = nxt > t.idx + len(t.text) and not keep[k + 1].is_space if k + 1 < len(keep) else bool(t.whitespace_)
         offsets.append((at, t.idx))
-        word = t.text
+        word, last = t.text, k
         if t.i in joined:
-            second = keep[k + 1]
-            offsets.append((at + len(word), second.idx))
-            word += second.text
-            nxt = keep[k + 2].idx if k + 2 < len(keep) else len(text)
-            space = nxt > second.idx + len(second.text) and not keep[k + 2].is_space if k + 2 < len(keep) else bool(second.whitespace_)
+            last = k + 1
+            offsets.append((at + len(word), keep[last].idx))
+            word += keep[last].text
         words.append(word)
-        spaces.append(space)
-        at += len(word) + space
+        spaces.append(space_after(last))
+        at += len(word) + spaces[-1]
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
     doc.user_data[_OFFSETS] = offsets
     return doc

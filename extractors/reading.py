@@ -910,7 +910,6 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
 
 
 _NAMED_BY_UNIT = {"inflation": "wage_indexation.rate"}  # a unit only one parameter is stated in, and says it
-_OR_AND = {"en": ("or", "and"), "ru": ("или", "и"), "kk": ("немесе", "және")}  # the words that join a list's last item
 _LIST_REACH = 10  # tokens from a list's threshold to its last item
 
 
@@ -1065,7 +1064,7 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
         comparator, cmp_span, not_guarantee = _comparator(doc, spans, q, part.start, cond_tokens)
         if cmp_span is None and q.comparator != "=":
             comparator = q.comparator  # "fortnightly": at least twice a month
-        if cmp_span is None and not_guarantee is None and q.start and doc[q.start - 1].lower_ in _OR_AND.get(lang, ()):
+        if cmp_span is None and not_guarantee is None and q.start and spans.is_marker("list_last", q.start - 1):
             # "in excess of the scheduled hours per day OR forty (40) hours per week": the threshold of a
             # list reaches its last item even where the first has no number
             lead = [s for s in spans.layer("cmp") + spans.layer("marker") if s.id_ in (">", "threshold")
