@@ -88,6 +88,11 @@ MARKERS = (
     "proposal",  # "study the feasibility of", «рассмотреть возможность»: what follows is to be studied, not granted
     "ban_after",  # "is prohibited", «не допускается»: bans what stands before it ("work beyond 16 hours is prohibited")
     "list_last",  # "or", «или»: joins a list's last item ("the scheduled hours per day or forty (40) hours")
+    "meal_break",  # "lunch break", «перерыв для отдыха и питания»: a quantity they govern is a break's length
+    "for_break",  # "for", «на»: may stand between a quantity and the meal break it measures ("one hour FOR lunch")
+    "time_frame",  # "during each shift", «в течение смены»: when something happens, not what a quantity measures
+    "including",  # "including", «с учетом»: what follows is a part of what the quantity measures
+    "refers_back",  # "the", "their": a schedule they name ("their eight (8) hour day") is one the clause speaks of
 )
 CONDITION_KINDS = (
     "seniority", "years", "disability", "group", "hazard_class", "harmful", "particularly_harmful",

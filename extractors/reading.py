@@ -711,6 +711,9 @@ def _cue_list(spans: _Spans) -> list[tuple[int, int, str, bool]]:
     """(start, end, parameter, weak) of every parameter cue: a weak cue ("aid", «помощь») counts
     only where no other cue fits."""
     strong = [(s.start, s.end, s.id_, False) for s in spans.layer("param")]
+    # a meal break's words claim the quantity they govern for no parameter: "a lunch break of one hour"
+    breaks = [s for s in spans.layer("marker") if s.id_ == "meal_break"]
+    strong += [(s.start, s.end, UNASSIGNED, False) for s in _outermost(breaks)]
     weak = [(s.start, s.end, s.id_, True) for s in spans.layer("param_weak")
             if not any(a <= s.start and s.end <= b for a, b, _, _ in strong)]
     return sorted(strong + weak)
@@ -737,6 +740,8 @@ class _Cues:
 
     def allowed(self, pid: str, q: Quantity, part: Part, comparator: str = "=", weak: bool = False) -> tuple[str, float] | None:
         """The reading of ``q`` in ``pid``'s units, if ``pid`` may govern it in ``part``."""
+        if pid == UNASSIGNED:
+            return ("hours", q.value) if q.unit == "hours" and q.period is None else None  # a break's length
         rule = self.lex.parameters.get(pid)
         if rule is None or rule.flag:
             return None
@@ -772,6 +777,23 @@ class _Cues:
 _SHARE_OF_EARNINGS = frozenset({"family_maternity.maternity_top_up", "social_benefits.sick_pay_top_up"})
 
 
+def _break_of(doc: Doc, spans: _Spans, start: int, end: int, q: Quantity) -> bool:
+    """Whether the meal-break words at ``start:end`` name what ``q`` measures: they stand right before
+    it ("a lunch break OF one hour", «перерыв ПРОДОЛЖИТЕЛЬНОСТЬЮ один час») or right after it ("one
+    hour FOR lunch", «1 час ОТВОДИТСЯ НА обед»), and are not a part of something else ("the shift,
+    including the lunch break, ...", «с учетом перерыва на обед»)."""
+    if q.start < end and start < q.end:
+        return True  # "a one-hour lunch break": the quantity qualifies them
+    k = start - 1
+    while k >= 0 and spans.is_marker("between", k) and doc[k].is_alpha:
+        k -= 1  # "including THE lunch break"
+    if k >= 0 and (spans.is_marker("including", k) or spans.is_marker("except", k) or spans.is_marker("aside", k)):
+        return False
+    gap = range(end, q.start) if end <= q.start else range(q.end, start)
+    return len(gap) <= 4 and not any(doc[i].text in ",;." or (spans.starts("param", i) is not None
+                                                             and not spans.is_marker("time_frame", i)) for i in gap)
+
+
 def _joined(doc: Doc, spans: _Spans, end: int, start: int) -> bool:
     """Whether only a list's joining words (",", "and", "work on") stand between two cues."""
     gap = [i for i in range(end, start) if not _in_parentheses(doc, i)]
@@ -782,8 +804,8 @@ def _coordinated(doc: Doc, spans: _Spans, cues: list[tuple[int, int, str]]) -> l
     """The cues of a list that ends at the last cue: "overtime, night work and work on holidays"."""
     chain = [cues[-1]]
     for cue in reversed(cues[:-1]):
-        if not _joined(doc, spans, cue[1], chain[0][0]):
-            break
+        if not _joined(doc, spans, cue[1], chain[0][0]) or UNASSIGNED in (cue[2], chain[0][2]):
+            break  # a meal break is no item of a list of guarantees
         chain.insert(0, cue)
     return chain
 
@@ -817,12 +839,19 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
                 # the quantity's own words ("hours a week") say nothing of what it is for, but a
                 # word between its number and its unit may ("three (3) ADDITIONAL DAYS")
                 continue
+            if pid == UNASSIGNED and not _break_of(doc, spans, s, e, q):
+                continue
             reading = cues.allowed(pid, q, part, comparator, weak)
             if reading is not None:
                 out.append((s, e, pid, weak, reading))
         strong = [c for c in out if not c[3]]
         return strong or out
 
+    # a meal break right after it is what it measures: "a one-hour LUNCH BREAK", "one (1) hour for LUNCH"
+    meal = fitting([c for c in cues.text if c[2] == UNASSIGNED and q.end <= c[0] < next_start
+                    and all(spans.is_marker("for_break", i) for i in range(q.end, c[0]))])
+    if meal:
+        return [(UNASSIGNED, *meal[0][4])], ((meal[0][0], meal[0][1], "text"),), None
     if q.attributive:
         # "a four (4) day, ten (10) hour workweek": the quantity says what the words it qualifies are,
         # and is a guarantee only of a parameter those words name ("a ten (10) day paid vacation")
@@ -849,6 +878,18 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
         paid_for = [c for c in before if not any(a <= c[0] and c[1] <= b for a, b in rate_names)]
         if paid_for and len(paid_for) < len(before):
             before = paid_for
+    # after it, up to the next quantity or the next comma: "double the rate for work on public holidays",
+    # not "... three monthly wages, excluding the insurance payment" («без учета страховой выплаты»)
+    stop = next((t.i for t in doc[q.end:min(part.end, next_start)] if t.text in (",", ";")
+                 or spans.is_marker("aside", t.i) or spans.is_marker("except", t.i)),
+                min(part.end, next_start))
+    after = fitting([c for c in cues.text if q.end <= c[0] and c[1] <= stop])
+    framed = [c for c in before if spans.is_marker("time_frame", c[0])]
+    if framed:
+        # "during each shift" says when, not what: «для приема пищи В ТЕЧЕНИЕ СМЕНЫ отводится 1 час»,
+        # "During each shift, one hour is allowed for lunch"
+        named = [c for c in before if c not in framed and not c[3]]
+        before = named if named else [] if after else before
     if before:
         nearest = max(before, key=lambda c: (c[1], c[1] - c[0]))
         chain = _coordinated(doc, spans, [(s, e, p) for s, e, p, _, _ in before if e <= nearest[1]])
@@ -859,19 +900,13 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
                 picked.append((pid, *reading))
         spans_used = tuple((s, e, "text") for s, e, pid, _, _ in before if pid in chosen)
         return _drop_general(picked), spans_used, None
-    # after it, up to the next quantity or the next comma: "double the rate for work on public holidays",
-    # not "... three monthly wages, excluding the insurance payment" («без учета страховой выплаты»)
-    stop = next((t.i for t in doc[q.end:min(part.end, next_start)] if t.text in (",", ";")
-                 or spans.is_marker("aside", t.i) or spans.is_marker("except", t.i)),
-                min(part.end, next_start))
-    after = fitting([c for c in cues.text if q.end <= c[0] and c[1] <= stop])
     if after:
         # the first cue after it, and the cues coordinated with it: "double rate for work on public
         # holidays and days off"
         ordered = sorted(after, key=lambda c: c[0])
         picked, used = [], []
         for s, e, pid, _, reading in ordered:
-            if used and not _joined(doc, spans, used[-1][1], s):
+            if used and (not _joined(doc, spans, used[-1][1], s) or UNASSIGNED in (pid, picked[0][0])):
                 break
             if pid not in {p for p, _, _ in picked}:
                 picked.append((pid, *reading))
@@ -1135,6 +1170,9 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             # "When working eight (8) hour work shifts, two rest breaks ...": the schedule the clause
             # speaks of, named in its condition, is no guarantee
             not_guarantee = f"the schedule a condition names ('{doc[q.start:q.end].text}')"
+        if not_guarantee is None and q.attributive and cmp_span is None and (named := _referred_to(doc, spans, q)):
+            # "spaced in THE ten (10) hour shift": a schedule the clause speaks of is none it sets
+            not_guarantee = f"a schedule the clause refers to ('{named}')"
         if not_guarantee:
             reading.readings.append(Reading(q, comparator, cmp_span, not_a_guarantee=not_guarantee))
             continue
@@ -1143,6 +1181,11 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             overtime_cue[overtime[0][0]] = cue_spans
         else:
             picked, cue_spans, why = _choose(doc, spans, cues, quantities, idx, parts, k, comparator)
+            if any(p[0] == UNASSIGNED for p in picked):
+                picked = [p for p in picked if p[0] != UNASSIGNED]
+                if not picked:
+                    named = next((doc[a:b].text for a, b, where in cue_spans if where == "text"), "a meal break")
+                    why = f"the length of a break ('{named}'), which no parameter measures"
         advance = _in_advance(doc, spans, q)
         if picked and advance:
             # "three days before the leave starts" is when leave pay is due, not how long the leave is
@@ -1239,6 +1282,21 @@ def _regime(doc: Doc, spans: _Spans, q: Quantity, lang: str) -> str | None:
         return None
     words = doc[min(found, q.start):max(found + 1, q.end)].text
     return f"the working regime a rule is for ('{words}')"
+
+
+def _referred_to(doc: Doc, spans: _Spans, q: Quantity) -> str | None:
+    """The words of an attributive quantity named after a word that refers back to it ("their
+    eight (8) hour day", "the regular ten-hour shift"): one word may stand between."""
+    for k in (q.start - 1, q.start - 2):
+        if k < 0 or not spans.is_marker("refers_back", k):
+            continue
+        if k == q.start - 2 and not (doc[k + 1].is_alpha and not spans.is_marker("refers_back", k + 1)):
+            continue
+        start = k
+        while start > 0 and spans.is_marker("refers_back", start - 1):
+            start -= 1  # "his or her"
+        return doc[start:q.end].text
+    return None
 
 
 def _defining(doc: Doc, spans: _Spans, parts: list[Part], k: int) -> str | None:
