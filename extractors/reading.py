@@ -1234,7 +1234,38 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
                 rule_text += f"; condition from '{doc[cond.start:cond.end].text}'"
             reading.evidence.append(_evidence(doc, norm, cmp_span, q, cue_spans, cond, rule_text))
     _flags(doc, spans, lex, reading, binding, topic_words, context)
+    if binding:
+        _paid_at_named_rate(doc, spans, cues, reading)
     return reading
+
+
+def _paid_at_named_rate(doc: Doc, spans: _Spans, cues: _Cues, reading: ClauseReading) -> None:
+    """Work paid at a rate the clause names as its own and also states: "... one and one-half times
+    the rate for hours over eight, unless on their regular day off, where the employee shall RECEIVE
+    OVERTIME" is day-off work at 1.5. The work is named right before the rate's name, after the
+    previous quantity; a rate stated twice with two values names neither."""
+    for name in spans.layer("own_rate"):
+        values = {n.value for n in reading.norms if n.parameter == name.id_ and n.unit == "rate_multiple"}
+        if len(values) != 1:
+            continue
+        value = values.pop()
+        after = max((r.quantity.end for r in reading.readings if r.quantity.end <= name.start), default=0)
+        k = _part_of(reading.parts, name.start)
+        lo = max(after, reading.parts[k].start if reading.parts[k].kind == "item" else _sentence_of(reading.parts, k)[0])
+        work = [(s, e, pid) for s, e, pid, weak in cues.text if lo <= s and e <= name.start and not weak and pid != name.id_
+                and "rate_multiple" in cues.units.get(pid, ())]
+        if not work:
+            continue
+        for s, e, pid in _coordinated(doc, spans, work):
+            if any(n.parameter == pid for n in reading.norms):
+                continue
+            norm = Norm(parameter=pid, comparator="=", value=value, unit="rate_multiple", condition=None,
+                        text=doc[s:name.end].text)
+            reading.norms.append(norm)
+            words = doc[s:name.end]
+            reading.evidence.append(Evidence(
+                kind="norm", label=pid, text=words.text, start=words.start_char, end=words.end_char,
+                rule=f"'{doc[s:e].text}' paid at '{name.text}', which this clause states as {format_value(value)} rate_multiple"))
 
 
 def _restated_bound(norms: list[Norm], pid: str, comparator: str, value: float, unit: str, condition: str | None) -> bool:
