@@ -45,7 +45,7 @@ class Decision:
 def subordinate_clauses(doc: Doc, spans: list[Span]) -> set[int]:
     """Tokens of a condition opening a sentence ("Where a contract provides better terms, ...")
     and of a relative clause ("the person to whom the powers ARE TRANSFERRED", «где установлена»):
-    from the opening word to the next comma."""
+    from the opening word to the next comma (an opening condition no comma closes: to the sentence's verb)."""
     tokens: set[int] = set()
     for s in spans:
         if s.id_ == "relative":
@@ -71,7 +71,17 @@ def subordinate_clauses(doc: Doc, spans: list[Span]) -> set[int]:
                 end = _next_stop(doc, aside_end + 1)
         if end is not None and doc[end].text == ",":
             tokens.update(range(s.start, end))
+        elif at_start and (verb := _first_binding(doc, spans, s.end)) is not None:
+            # no comma closes it: "Where a scheduled ten (10) hour day is established the breaks WILL BE
+            # two breaks of fifteen minutes" runs to the sentence's verb
+            tokens.update(range(s.start, verb))
     return tokens
+
+
+def _first_binding(doc: Doc, spans: list[Span], i: int) -> int | None:
+    """The start of the first operative cue after token ``i`` in its sentence."""
+    end = _next_stop(doc, i, (".", ";"), len(doc))
+    return min((c.start for c in spans if i < c.start < end and c.id_ in MODALITIES and not _attribute(c)), default=None)
 
 
 def _next_stop(doc: Doc, i: int, stops: tuple[str, ...] = (",", ";", "."), default: int | None = None) -> int | None:

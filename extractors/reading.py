@@ -741,7 +741,10 @@ class _Cues:
     def allowed(self, pid: str, q: Quantity, part: Part, comparator: str = "=", weak: bool = False) -> tuple[str, float] | None:
         """The reading of ``q`` in ``pid``'s units, if ``pid`` may govern it in ``part``."""
         if pid == UNASSIGNED:
-            return ("hours", q.value) if q.unit == "hours" and q.period is None else None  # a break's length
+            # a break's length: shorter than the rest between shifts, which a break as long as it is
+            rest = self.lex.parameters.get("working_time.rest_between_shifts")
+            short = rest is None or rest.at_least is None or q.value < rest.at_least
+            return ("hours", q.value) if q.unit == "hours" and q.period is None and short else None
         rule = self.lex.parameters.get(pid)
         if rule is None or rule.flag:
             return None
@@ -847,6 +850,8 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
         strong = [c for c in out if not c[3]]
         return strong or out
 
+    if q.unit == "hours" and spans.starts("marker", q.end, "pay_in_hours") is not None:
+        return [], (), f"'{doc[q.start:spans.starts('marker', q.end, 'pay_in_hours').end].text}' is an amount of pay counted in hours"
     # a meal break right after it is what it measures: "a one-hour LUNCH BREAK", "one (1) hour for LUNCH"
     meal = fitting([c for c in cues.text if c[2] == UNASSIGNED and q.end <= c[0] < next_start
                     and all(spans.is_marker("for_break", i) for i in range(q.end, c[0]))])
@@ -1243,10 +1248,11 @@ def _paid_at_named_rate(doc: Doc, spans: _Spans, cues: _Cues, reading: ClauseRea
     """Work paid at a rate the clause names as its own and also states: "... one and one-half times
     the rate for hours over eight, unless on their regular day off, where the employee shall RECEIVE
     OVERTIME" is day-off work at 1.5. The work is named right before the rate's name, after the
-    previous quantity; a rate stated twice with two values names neither."""
+    previous quantity; a rate stated twice with two values, or named in the plural ("the applicable
+    overtime rates"), names no one value."""
     for name in spans.layer("own_rate"):
         values = {n.value for n in reading.norms if n.parameter == name.id_ and n.unit == "rate_multiple"}
-        if len(values) != 1:
+        if len(values) != 1 or spans.is_marker("several_rates", name.end - 1):
             continue
         value = values.pop()
         after = max((r.quantity.end for r in reading.readings if r.quantity.end <= name.start), default=0)
@@ -1317,11 +1323,15 @@ def _regime(doc: Doc, spans: _Spans, q: Quantity, lang: str) -> str | None:
 
 def _referred_to(doc: Doc, spans: _Spans, q: Quantity) -> str | None:
     """The words of an attributive quantity named after a word that refers back to it ("their
-    eight (8) hour day", "the regular ten-hour shift"): one word may stand between."""
-    for k in (q.start - 1, q.start - 2):
+    eight (8) hour day", "the regular ten-hour shift", "the four (4) ten (10) hour shift"): one word,
+    and the numbers of a compound, may stand between."""
+    first = q.start
+    while first > 0 and (doc[first - 1].like_num or doc[first - 1].text in ("(", ")", "-", "x")):
+        first -= 1  # "the FOUR (4) ten (10) hour shift"
+    for k in (first - 1, first - 2):
         if k < 0 or not spans.is_marker("refers_back", k):
             continue
-        if k == q.start - 2 and not (doc[k + 1].is_alpha and not spans.is_marker("refers_back", k + 1)):
+        if k == first - 2 and not (doc[k + 1].is_alpha and not spans.is_marker("refers_back", k + 1)):
             continue
         start = k
         while start > 0 and spans.is_marker("refers_back", start - 1):
@@ -1378,11 +1388,18 @@ def _overtime_threshold(doc: Doc, spans: _Spans, q: Quantity, parts: list[Part],
 
 def _past_aside(doc: Doc, spans: _Spans, i: int) -> int:
     """Where the words after token ``i`` go on past an aside that leaves something out: "five (5)
-    calendar days, excluding weekends and holidays, FOLLOWING the date" (else ``i``)."""
+    calendar days, excluding weekends and holidays, FOLLOWING the date" (else ``i``); a list in the
+    aside ends at its "and" or "or"."""
     if i + 1 < len(doc) and doc[i].text == "," and spans.is_marker("except", i + 1):
-        end = next((k for k in range(i + 2, len(doc)) if doc[k].text in (",", ";", ".")), None)
-        if end is not None and doc[end].text == ",":
-            return end + 1
+        listed = False  # the aside may be a list: "exclusive of Saturday, Sunday and Holidays, FROM the date"
+        for k in range(i + 2, len(doc)):
+            if doc[k].text in (";", "."):
+                break
+            listed = listed or doc[k].lower_ in ("and", "or")
+            if doc[k].text == ",":
+                nxt = next((j for j in range(k + 1, len(doc)) if doc[j].text in (",", ";", ".")), len(doc))
+                if listed or not any(t.lower_ in ("and", "or") for t in doc[k + 1:nxt]):
+                    return k + 1
     return i
 
 
