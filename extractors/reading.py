@@ -925,7 +925,10 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
         scopes.append(("lead_in", [c for c in cues.text if li.start <= c[0] < li.end]))
     scopes.append(("text", [c for c in cues.text if part.start <= c[0] < part.end]))
     lo, hi = _sentence_of(parts, k)
-    scopes.append(("text", [c for c in cues.text if lo <= c[0] < hi]))
+    # an item's amounts are said by its own words and the lead-ins of its sentence, never by a sibling item's
+    leads = [(p.start, p.end) for p in parts if p.kind == "lead_in" and lo <= p.start < hi] + [(part.start, part.end)]
+    scopes.append(("text", [c for c in cues.text if lo <= c[0] < hi
+                            and (part.kind != "item" or any(a <= c[0] < b for a, b in leads))]))
     scopes.append(("outer", cues.outer))  # a table cell's clause
     if q.unit not in _LOCAL_UNITS:
         scopes.append(("text", cues.text))
