@@ -94,6 +94,7 @@ MARKERS = (
     "several_rates",  # "rates": a rate named in the plural is a schedule of rates, never one value ("the applicable overtime rates")
     "time_frame",  # "during each shift", «в течение смены»: when something happens, not what a quantity measures
     "including",  # "including", «с учетом»: what follows is a part of what the quantity measures
+    "schedule_kind",  # "system", "option", "rotation": a length before them names a kind of schedule ("a ten (10) hour day system")
     "refers_back",  # "the", "their": a schedule they name ("their eight (8) hour day") is one the clause speaks of
 )
 CONDITION_KINDS = (

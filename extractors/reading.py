@@ -1178,6 +1178,9 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             # "When working eight (8) hour work shifts, two rest breaks ...": the schedule the clause
             # speaks of, named in its condition, is no guarantee
             not_guarantee = f"the schedule a condition names ('{doc[q.start:q.end].text}')"
+        if not_guarantee is None and q.attributive and cmp_span is None and (kind := _schedule_kind(doc, spans, q)):
+            # "on the establishment of a four (4) ten (10) hour day SYSTEM": a kind of schedule, named
+            not_guarantee = f"a kind of schedule ('{kind}')"
         if not_guarantee is None and q.attributive and cmp_span is None and (named := _referred_to(doc, spans, q)):
             # "spaced in THE ten (10) hour shift": a schedule the clause speaks of is none it sets
             not_guarantee = f"a schedule the clause refers to ('{named}')"
@@ -1322,6 +1325,17 @@ def _regime(doc: Doc, spans: _Spans, q: Quantity, lang: str) -> str | None:
         return None
     words = doc[min(found, q.start):max(found + 1, q.end)].text
     return f"the working regime a rule is for ('{words}')"
+
+
+def _schedule_kind(doc: Doc, spans: _Spans, q: Quantity) -> str | None:
+    """The words of an attributive quantity whose head names a kind of schedule ("a ten (10) hour day
+    SYSTEM", "a twelve (12) hour shift SCHEDULE", "an eight (8) hour shift ROTATION"), or None."""
+    for k in range(q.end, min(len(doc), q.end + 4)):
+        if doc[k].is_punct:
+            return None
+        if spans.is_marker("schedule_kind", k):
+            return doc[q.start:k + 1].text
+    return None
 
 
 def _referred_to(doc: Doc, spans: _Spans, q: Quantity) -> str | None:
