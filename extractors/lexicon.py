@@ -90,6 +90,7 @@ MARKERS = (
     "list_last",  # "or", «или»: joins a list's last item ("the scheduled hours per day or forty (40) hours")
     "meal_break",  # "lunch break", «перерыв для отдыха и питания»: a quantity they govern is a break's length
     "for_break",  # "for", «на»: may stand between a quantity and the meal break it measures ("one hour FOR lunch")
+    "credited",  # "credited with": hours after it are credited (pay or time), no working time
     "pay_in_hours",  # "pay", "' pay": right after hours, an amount of pay counted in hours ("two (2) hours pay"), no working time
     "several_rates",  # "rates": a rate named in the plural is a schedule of rates, never one value ("the applicable overtime rates")
     "time_frame",  # "during each shift", «в течение смены»: when something happens, not what a quantity measures

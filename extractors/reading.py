@@ -852,6 +852,10 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
 
     if q.unit == "hours" and spans.starts("marker", q.end, "pay_in_hours") is not None:
         return [], (), f"'{doc[q.start:spans.starts('marker', q.end, 'pay_in_hours').end].text}' is an amount of pay counted in hours"
+    before = spans.ends("cmp", q.start)
+    credited = spans.ends("marker", before.start if before is not None else q.start, "credited")
+    if q.unit == "hours" and credited is not None:
+        return [], (), f"'{doc[credited.start:q.end].text}' is time credited, counted in hours"
     # a meal break right after it is what it measures: "a one-hour LUNCH BREAK", "one (1) hour for LUNCH"
     meal = fitting([c for c in cues.text if c[2] == UNASSIGNED and q.end <= c[0] < next_start
                     and all(spans.is_marker("for_break", i) for i in range(q.end, c[0]))])
