@@ -850,8 +850,9 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
         strong = [c for c in out if not c[3]]
         return strong or out
 
-    if q.unit == "hours" and spans.starts("marker", q.end, "pay_in_hours") is not None:
-        return [], (), f"'{doc[q.start:spans.starts('marker', q.end, 'pay_in_hours').end].text}' is an amount of pay counted in hours"
+    pay = spans.starts("marker", q.end, "pay_in_hours")
+    if q.unit == "hours" and pay is not None:
+        return [], (), f"'{doc[q.start:pay.end].text}' is an amount of pay counted in hours"
     before = spans.ends("cmp", q.start)
     credited = spans.ends("marker", before.start if before is not None else q.start, "credited")
     if q.unit == "hours" and credited is not None:
@@ -1410,16 +1411,16 @@ def _overtime_threshold(doc: Doc, spans: _Spans, q: Quantity, parts: list[Part],
 def _past_aside(doc: Doc, spans: _Spans, i: int) -> int:
     """Where the words after token ``i`` go on past an aside that leaves something out: "five (5)
     calendar days, excluding weekends and holidays, FOLLOWING the date" (else ``i``); a list in the
-    aside ends at its "and" or "or"."""
+    aside ends at the word that joins its last item (markers ``list_last``)."""
     if i + 1 < len(doc) and doc[i].text == "," and spans.is_marker("except", i + 1):
         listed = False  # the aside may be a list: "exclusive of Saturday, Sunday and Holidays, FROM the date"
         for k in range(i + 2, len(doc)):
             if doc[k].text in (";", "."):
                 break
-            listed = listed or doc[k].lower_ in ("and", "or")
+            listed = listed or spans.is_marker("list_last", k)
             if doc[k].text == ",":
                 nxt = next((j for j in range(k + 1, len(doc)) if doc[j].text in (",", ";", ".")), len(doc))
-                if listed or not any(t.lower_ in ("and", "or") for t in doc[k + 1:nxt]):
+                if listed or not any(spans.is_marker("list_last", j) for j in range(k + 1, nxt)):
                     return k + 1
     return i
 
