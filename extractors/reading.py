@@ -156,6 +156,21 @@ class _Spans:
         return i in self.marked.get(key, ())
 
 
+_SPANS = "kel_spans"  # doc.user_data: the _Spans of a Doc, with the layers they were made from
+
+
+def _spans(doc: Doc) -> _Spans:
+    """The :class:`_Spans` of a heading's or a table's Doc, made once while its lexicon spans stay
+    the same: a heading's Doc is shared by every clause under it (:func:`extractors.nlp.words_doc`).
+    A clause's own are made where it is read, and go with it."""
+    by_layer = layers(doc)
+    kept = doc.user_data.get(_SPANS)
+    if kept is None or kept[0] is not by_layer:
+        kept = (by_layer, _Spans(doc))
+        doc.user_data[_SPANS] = kept
+    return kept[1]
+
+
 def _outermost(spans: list[Span]) -> list[Span]:
     """The spans not strictly inside a longer one; spans of the same extent (one phrase, two ids) all stay."""
     return sorted(
@@ -1082,8 +1097,8 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
     lex = lexicon(lang)
     text = doc.text
     spans = _Spans(doc)
-    heading = _Spans(context.heading) if context.heading is not None else None
-    outer = _Spans(context.outer) if context.outer is not None else None
+    heading = _spans(context.heading) if context.heading is not None else None
+    outer = _spans(context.outer) if context.outer is not None else None
     reading = ClauseReading(lang, text)
     reading.parts = parts = read_parts(doc)
     reading.numbers = numbers = read_numbers(doc, lang)
@@ -1440,7 +1455,7 @@ def _bound_by_cue(spans: _Spans, cue_spans, context: Context) -> str:
     """">=" when the words that name the guarantee say it is a minimum ("minimum monthly wage of"),
     "<=" when they say it is a limit ("the annual overtime limit is"), else "="."""
     for start, end, where in cue_spans:
-        source = spans if where in ("text", "lead_in") else _Spans(context.heading if where == "heading" else context.outer)
+        source = spans if where in ("text", "lead_in") else _spans(context.heading if where == "heading" else context.outer)
         if any(source.is_marker("floor_word", i) for i in range(start, end)):
             return ">="
         if any(source.is_marker("ceiling_word", i) for i in range(start, end)):
