@@ -308,12 +308,16 @@ def _split_words(doc: Doc, nlp: Language) -> set[int]:
     words = vocabulary(_LANG_OF.get(nlp.lang, nlp.lang))
     common = nlp.Defaults.stop_words
     out: set[int] = set()
-    for a, b in zip(doc, doc[1:], strict=False):
-        if a.whitespace_ != " " or not (a.is_alpha and b.is_alpha) or (a.i - 1) in out:
+    first = None  # the token before, in lower case, where it is letters with one space after
+    for t in doc:  # one pass, each token made once
+        if not t.is_alpha:
+            first = None
             continue
-        first, second = a.lower_, b.lower_
-        if (first + second) in words and not ({first, second} & words) and not ({first, second} & common):
-            out.add(a.i)
+        second = t.lower_
+        if first is not None and (t.i - 2) not in out and (first + second) in words \
+                and first not in words and second not in words and first not in common and second not in common:
+            out.add(t.i - 1)
+        first = second if t.whitespace_ == " " else None
     return out
 
 
