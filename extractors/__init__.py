@@ -149,13 +149,15 @@ def _doc(nlp, clause: Clause, lang: str, unions: frozenset[str] = frozenset()):
 
 def _with_annotations(clause: Clause, doc) -> Clause:
     from extractors.extensions import get
-    from extractors.nlp import original_offset
+    from extractors.nlp import moved_offsets, original_offset
 
-    evidence = tuple(
-        e if e.where != "text" or e.start is None
-        else e.model_copy(update={"start": original_offset(doc, e.start), "end": original_offset(doc, e.end, end=True)})
-        for e in get(doc, "kel_evidence") or ()
-    )
+    evidence = tuple(get(doc, "kel_evidence") or ())
+    if moved_offsets(doc):  # the Doc's text is not the clause's: evidence in the text is moved back
+        evidence = tuple(
+            e if e.where != "text" or e.start is None
+            else e.model_copy(update={"start": original_offset(doc, e.start), "end": original_offset(doc, e.end, end=True)})
+            for e in evidence
+        )
     return clause.model_copy(
         update={
             "topics": tuple(get(doc, "kel_topics") or ()),

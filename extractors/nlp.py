@@ -324,11 +324,17 @@ def _split_words(doc: Doc, nlp: Language) -> set[int]:
 _LANG_OF = {v: k for k, v in _BLANK.items()}  # spaCy's language code -> the rule files' language
 
 
+def moved_offsets(doc: Doc) -> bool:
+    """Whether offsets in ``doc.text`` differ from those in the clause text (:func:`without_line_breaks`
+    joined or dropped something); where not, :func:`original_offset` gives every offset back as it is."""
+    return bool(doc.user_data.get(_OFFSETS))
+
+
 def original_offset(doc: Doc, offset: int, end: bool = False) -> int:
     """A character offset in ``doc.text`` as an offset in the clause text it was made from."""
-    table = doc.user_data.get(_OFFSETS)
-    if not table:
+    if not moved_offsets(doc):
         return offset
+    table = doc.user_data[_OFFSETS]
     positions = [d for d, _ in table]
     k = bisect.bisect_right(positions, offset) - 1
     if k < 0:
