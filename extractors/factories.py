@@ -5,9 +5,10 @@ from __future__ import annotations
 from spacy.language import Language
 
 from extractors import extensions
+from extractors.lexicon import SPANS_KEY
 from extractors.modality import ModalityTagger
 from extractors.morphology import analyzer
-from extractors.nlp import Lemmas
+from extractors.nlp import Lemmas, LexiconRuler
 from extractors.norms import NormReader
 from extractors.topics import TopicTagger
 
@@ -37,3 +38,13 @@ def make_norms(nlp: Language, name: str, lang: str) -> NormReader:
 def make_topics(nlp: Language, name: str, lang: str) -> TopicTagger:
     extensions.register()
     return TopicTagger(lang)
+
+
+@Language.factory(
+    "kel_span_ruler",
+    default_config={"spans_key": SPANS_KEY, "phrase_matcher_attr": None, "validate": False, "overwrite": True},
+)
+def make_span_ruler(nlp: Language, name: str, spans_key: str, phrase_matcher_attr: str | None, validate: bool,
+                    overwrite: bool) -> LexiconRuler:
+    return LexiconRuler(nlp, name, spans_key=spans_key, phrase_matcher_attr=phrase_matcher_attr, validate=validate,
+                        overwrite=overwrite)

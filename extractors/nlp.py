@@ -20,8 +20,9 @@ import spacy
 from spacy.attrs import IDS, LOWER, ORTH
 from spacy.errors import MatchPatternError
 from spacy.language import Language
+from spacy.pipeline import SpanRuler
 from spacy.schemas import validate_token_pattern
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex
 
 from extractors import MAX_CHARS, extensions
@@ -96,13 +97,13 @@ def build_nlp(lang: str) -> Language:
     exact_patterns, lemma_patterns = _for_matcher(nlp.vocab, rules.span_patterns(exact=True), rules.span_patterns(exact=False))
     if exact_patterns:
         exact = nlp.add_pipe(
-            "span_ruler", name="kel_words",
+            "kel_span_ruler", name="kel_words",
             config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LOWER", "validate": True, "overwrite": True},
         )
         _add_patterns(exact, exact_patterns)
     nlp.add_pipe("kel_lemmas", config={"lang": lang})
     by_lemma = nlp.add_pipe(
-        "span_ruler", name="kel_lexicon",
+        "kel_span_ruler", name="kel_lexicon",
         config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LEMMA", "validate": True, "overwrite": not exact_patterns},
     )
     _add_patterns(by_lemma, lemma_patterns)
@@ -222,6 +223,41 @@ def _exact_counts(pattern: list[dict]) -> list[list[dict]]:
     if len(out) > _MOST_COUNTS or not all(out):
         return [pattern]
     return out
+
+
+class LexiconRuler(SpanRuler):
+    """spaCy's ``SpanRuler``, its matches put in order without making a Span of each first.
+
+    spaCy's makes a Span of every match, drops the equal ones in a set and sorts the Spans by their
+    characters, label and id (a tuple of six built for each comparison): about half of the ruler's
+    time on the archive benchmark's English clauses (59 spans a clause). Here the matches are
+    (key, start, end) triples, one per key and tokens as spaCy's set leaves them (a key is one
+    label and id), sorted by tokens, label and id: the order of spaCy's Spans, since a token's
+    characters come after the previous token's. The same spans, in the same order, go to
+    ``doc.spans``."""
+
+    def clear(self) -> None:
+        super().clear()
+        self._numbered: dict[int, tuple[int, int]] | None = None
+
+    def add_patterns(self, patterns: list[dict]) -> None:
+        super().add_patterns(patterns)
+        self._numbered = None
+
+    def match(self, doc: Doc) -> list[Span]:
+        self._require_patterns()
+        found = set(self.matcher(doc)) | set(self.phrase_matcher(doc))
+        names = self._names()
+        ordered = sorted((start, end, *names[key]) for key, start, end in found if start != end)
+        return [Span(doc, start, end, label=label, span_id=span_id) for start, end, label, span_id in ordered]
+
+    def _names(self) -> dict[int, tuple[int, int]]:
+        """Match key -> (label, id) as the string store's numbers, which spaCy's Spans sort by."""
+        if self._numbered is None:
+            strings = self.nlp.vocab.strings
+            self._numbered = {key: (strings.add(names["label"]), strings.add(names["id"]))
+                              for key, names in self._match_label_id_map.items()}
+        return self._numbered
 
 
 def _add_patterns(ruler, patterns: list[dict]) -> None:

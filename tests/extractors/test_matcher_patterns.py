@@ -7,6 +7,7 @@ import pytest
 import spacy
 from spacy.errors import MatchPatternError
 from spacy.matcher import Matcher
+from spacy.pipeline import SpanRuler
 
 from extractors.lexicon import lexicon
 from extractors.nlp import _exact_counts, _for_matcher, get_nlp, without_line_breaks
@@ -91,3 +92,17 @@ def test_a_malformed_token_pattern_is_still_refused_as_written():
     bad = [{"label": "marker", "id": "times", "pattern": [{"LOWER": {"REGEXP": "^есе"}}]}]
     with pytest.raises(MatchPatternError, match="marker"):
         _for_matcher(nlp.vocab, bad)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_lexicon_ruler_gives_the_spans_of_spacys_span_ruler_in_its_order(lang):
+    nlp = get_nlp(lang)
+    text = " ".join([*TEXTS[lang], *TEXTS[lang]])  # every phrase twice: equal spans at other tokens
+    doc = nlp.get_pipe("kel_lemmas")(without_line_breaks(nlp, text))
+    for name in ("kel_words", "kel_lexicon"):
+        if name not in nlp.pipe_names:
+            continue
+        ruler = nlp.get_pipe(name)
+        ours = [(s.start, s.end, s.start_char, s.end_char, s.label_, s.id_) for s in ruler.match(doc)]
+        assert ours == [(s.start, s.end, s.start_char, s.end_char, s.label_, s.id_) for s in SpanRuler.match(ruler, doc)]
+        assert ours
