@@ -103,8 +103,31 @@ def annotate_clauses(clauses: Iterable[Clause], lang: str, unions: frozenset[str
 
     nlp = get_nlp(lang)
     clauses = list(clauses)
-    docs = (_doc(nlp, clause, lang, unions) for clause in clauses)
-    return [_read_out(clause, doc) for clause, doc in zip(clauses, nlp.pipe(docs, batch_size=_BATCH), strict=True)]
+    keys = [(id(nlp), lang, unions, c.text, c.heading, c.lead_in, c.tables) for c in clauses]
+    out: list[Clause | None] = [None] * len(clauses)
+    unread = []
+    for i, (clause, key) in enumerate(zip(clauses, keys, strict=True)):
+        read_before = _READ.get(key)
+        if read_before is not None:
+            out[i] = clause.model_copy(update=read_before)
+        else:
+            unread.append(i)
+    docs = (_doc(nlp, clauses[i], lang, unions) for i in unread)
+    for i, doc in zip(unread, nlp.pipe(docs, batch_size=_BATCH), strict=True):
+        out[i] = _read_out(clauses[i], doc)
+        if len(_READ) >= _READ_SIZE:
+            _READ.clear()
+        _READ[keys[i]] = {field: getattr(out[i], field) for field in _READ_FIELDS}
+    return out
+
+
+# What a clause's words were read as, by everything the reading looks at (the pipeline, the language,
+# the union's names, the text, its heading, lead-in and tables): a renewed agreement repeats most of
+# its predecessor's clauses word for word, and agreements made on one sectoral template share theirs,
+# so each such clause is read once per process. The readings are immutable and copied onto the clause.
+_READ: dict[tuple, dict] = {}
+_READ_SIZE = 20_000
+_READ_FIELDS = ("topics", "modality", "norms", "incorporations", "evidence")
 
 
 def _read_out(clause: Clause, doc) -> Clause:
