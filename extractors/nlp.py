@@ -98,15 +98,16 @@ def build_nlp(lang: str) -> Language:
     if exact_patterns:
         exact = nlp.add_pipe(
             "kel_span_ruler", name="kel_words",
-            config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LOWER", "validate": True, "overwrite": True},
+            config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LOWER", "validate": False, "overwrite": True},
         )
-        _add_patterns(exact, exact_patterns)
+        exact.add_patterns(exact_patterns)
     nlp.add_pipe("kel_lemmas", config={"lang": lang})
     by_lemma = nlp.add_pipe(
         "kel_span_ruler", name="kel_lexicon",
-        config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LEMMA", "validate": True, "overwrite": not exact_patterns},
+        # not validate: the patterns are checked as written in _for_matcher; their flags are no names spaCy's schema knows
+        config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LEMMA", "validate": False, "overwrite": not exact_patterns},
     )
-    _add_patterns(by_lemma, lemma_patterns)
+    by_lemma.add_patterns(lemma_patterns)
     # modality first (a flag norm needs a clause that binds), then norms (evidence of topics)
     nlp.add_pipe("kel_modality", config={"lang": lang})
     nlp.add_pipe("kel_norms", config={"lang": lang})
@@ -258,12 +259,6 @@ class LexiconRuler(SpanRuler):
             self._numbered = {key: (strings.add(names["label"]), strings.add(names["id"]))
                               for key, names in self._match_label_id_map.items()}
         return self._numbered
-
-
-def _add_patterns(ruler, patterns: list[dict]) -> None:
-    """``patterns`` (from :func:`_for_matcher`, checked there) into a ``SpanRuler``."""
-    ruler.matcher.validate = False
-    ruler.add_patterns(patterns)
 
 
 @cache
