@@ -59,7 +59,7 @@ def subordinate_clauses(doc: Doc, spans: list[Span]) -> set[int]:
         if not (at_start or between_commas):
             continue
         end = _next_stop(doc, s.end)
-        if between_commas and not at_start and (end is None or not _binding_after(doc, spans, end)):
+        if between_commas and not at_start and (end is None or _first_binding(doc, spans, end) is None):
             # between commas only where the sentence's verb comes after: "At the Employer's discretion,
             # WHERE a ten (10) hour workday is established, the breaks may be ..."
             continue
@@ -87,12 +87,6 @@ def _first_binding(doc: Doc, spans: list[Span], i: int) -> int | None:
 def _next_stop(doc: Doc, i: int, stops: tuple[str, ...] = (",", ";", "."), default: int | None = None) -> int | None:
     """The first token from ``i`` on that is one of ``stops`` (``default`` when there is none)."""
     return next((t.i for t in doc[i:] if t.text in stops), default)
-
-
-def _binding_after(doc: Doc, spans: list[Span], i: int) -> bool:
-    """Whether an operative cue follows token ``i`` in its sentence."""
-    end = _next_stop(doc, i, (".", ";"), len(doc))
-    return any(i < c.start < end and c.id_ in MODALITIES and not _attribute(c) for c in spans)
 
 
 def _attribute(span: Span) -> bool:
