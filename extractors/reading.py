@@ -942,19 +942,22 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
     scopes = []
     if part.lead_in is not None:
         li = parts[part.lead_in]
-        scopes.append(("lead_in", [c for c in cues.text if li.start <= c[0] < li.end]))
-    scopes.append(("text", [c for c in cues.text if part.start <= c[0] < part.end]))
+        scopes.append(("lead_in", [c for c in cues.text if li.start <= c[0] < li.end], False))
+    scopes.append(("text", [c for c in cues.text if part.start <= c[0] < part.end], False))
     lo, hi = _sentence_of(parts, k)
     # an item's amounts are said by its own words and the lead-ins of its sentence, never by a sibling item's
     leads = [(p.start, p.end) for p in parts if p.kind == "lead_in" and lo <= p.start < hi] + [(part.start, part.end)]
     scopes.append(("text", [c for c in cues.text if lo <= c[0] < hi
-                            and (part.kind != "item" or any(a <= c[0] < b for a, b in leads))]))
-    scopes.append(("outer", cues.outer))  # a table cell's clause
+                            and (part.kind != "item" or any(a <= c[0] < b for a, b in leads))], False))
+    scopes.append(("outer", cues.outer, True))  # a table cell's clause
     if q.unit not in _LOCAL_UNITS:
-        scopes.append(("text", cues.text))
-        scopes.append(("heading", cues.heading))
-    for where, found in scopes:
-        if where in ("outer", "heading") or (where == "text" and found is cues.text):
+        # an item's subject is restated by the items after it ("b) for subsequent hours at double time"),
+        # never announced by them: a later item's words ("b) On an overtime day, ...") are not an earlier one's
+        later_items = [(p.start, p.end) for p in parts if p.kind == "item" and p.start >= part.end] if part.kind == "item" else []
+        scopes.append(("text", [c for c in cues.text if not any(a <= c[0] < b for a, b in later_items)], True))
+        scopes.append(("heading", cues.heading, True))
+    for where, found, afar in scopes:
+        if afar:
             found = [c for c in found if not c[3]]  # a generic word says nothing from afar
         if where in ("text", "lead_in"):
             # a cue in another quantity's own words is that quantity's: "four ten-hour DAYS ... two hours"
@@ -989,9 +992,10 @@ def _why_unassigned(q: Quantity, cues: _Cues, part: Part) -> str:
     words = [c[2] for c in cues.text] + [c[2] for c in cues.heading]
     if not words:
         return f"no words in the clause or its heading say what the {unit} quantity is a guarantee of"
+    period = f" per {q.period}" if q.period not in (None, "other") else " over a period of its own" if q.period else ""
     return (
-        f"the parameters named in the clause ({', '.join(sorted(set(words)))}) cannot be stated in {unit}"
-        + (f" per {q.period}" if q.period not in (None, "other") else " over a period of its own" if q.period else "")
+        f"none of the parameters named in the clause ({', '.join(sorted(set(words)))}) is said, by words that"
+        f" govern this quantity, in {unit}{period}"
     )
 
 
