@@ -615,7 +615,8 @@ def _comparator(doc: Doc, spans: _Spans, q: Quantity, lo: int, taken: set[int]) 
     while k not in taken and (k - 1) not in taken:
         for marker, why in (("threshold", "a threshold ('{}')"), ("procedure", "a deadline ('{}')")):
             span = next((s for s in spans.layer("marker") if s.id_ == marker and s.end == k), None)
-            if span is not None and spans.ends("cmp", k) is None:
+            # "after which double time shall apply": the threshold is the words before "which", said already
+            if span is not None and spans.ends("cmp", k) is None and doc[k].lower_ != "which":
                 return "=", None, why.format(span.text)
         cmp = spans.ends("cmp", k)
         if cmp is not None and cmp.id_ == "=":
@@ -909,6 +910,12 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
                  or spans.is_marker("aside", t.i) or spans.is_marker("except", t.i)),
                 min(part.end, next_start))
     after = fitting([c for c in cues.text if q.end <= c[0] and c[1] <= stop])
+    if after and all(c[3] for c in after) and not before:
+        # only a generic word after it ("at twice the rate THEREAFTER"): a named guarantee before it in the
+        # same part governs it ("Work on a rest day is remunerated at one and a half times ... and at twice ...")
+        named = fitting([c for c in cues.text if part.start <= c[0] and c[1] <= q.start and not c[3]])
+        if named:
+            before = named
     framed = [c for c in before if spans.is_marker("time_frame", c[0])]
     if framed:
         # "during each shift" says when, not what: «для приема пищи В ТЕЧЕНИЕ СМЕНЫ отводится 1 час»,
@@ -962,6 +969,8 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
         if where in ("text", "lead_in"):
             # a cue in another quantity's own words is that quantity's: "four ten-hour DAYS ... two hours"
             found = [c for c in found if not any(o.start <= c[0] < o.end for o in quantities if o is not q)]
+            # "at the regular rate for the shift, AFTER WHICH time and one-half": of what comes after it
+            found = [c for c in found if not (c[0] >= q.end and spans.is_marker("looks_ahead", c[0]))]
         fit = fitting(found, own_words_ok=where in ("outer", "heading"))
         if fit:
             # the nearest cue, one before the quantity first: legal drafting names the subject, then
