@@ -97,6 +97,7 @@ MARKERS = (
     "including",  # "including", «с учетом»: what follows is a part of what the quantity measures
     "schedule_kind",  # "system", "option", "rotation": a length before them names a kind of schedule ("a ten (10) hour day system")
     "refers_back",  # "the", "their": a schedule they name ("their eight (8) hour day") is one the clause speaks of
+    "weekday",  # "Monday", «понедельник»: a table row it labels is that day's schedule, the same guarantee as the next day's
     "looks_ahead",  # "after which", "thereafter": a cue that speaks of what comes after it, never of a quantity before it
 )
 CONDITION_KINDS = (

@@ -68,6 +68,7 @@ def table_norms(tables: tuple[Table, ...], doc: Doc, lang: str, context: Context
     norms: list[Norm] = []
     evidence: list[Evidence] = []
     lead = None
+    seen = set()
     clause_harmful = any(c.kind in ("harmful", "particularly_harmful", "dangerous", "hazard_class")
                          for c in read_conditions(doc, layer(doc, "cond", "range"),
                                                   read_numbers(doc, lang), lang))
@@ -86,6 +87,13 @@ def table_norms(tables: tuple[Table, ...], doc: Doc, lang: str, context: Context
                 head = header[j] if j < len(header) else header[-1]
                 cell_doc = words_doc(cell, lang)
                 text = f"{head}: {cell}"
+                in_header = label_cells and j > 0 and _rate_of(head, lang) and not _rate_of(cell, lang)
+                if in_header:
+                    # a column headed by a rate ("Time and One Half (1.5x)") over the hours it is paid for
+                    # ("Up to 2 hours"), on a row that names the day ("Saturday"): "Saturday, Up to 2 hours
+                    # at Time and One Half (1.5x)": hours at a rate are pay, the day says which premium
+                    text = f"{' '.join(label_cells)}, {cell} at {head}"
+                    cell_doc = words_doc(text, lang)
                 if not _units(cell_doc):
                     header_units = _units(words_doc(head, lang))
                     if not header_units or not read_numbers(cell_doc, lang):
@@ -100,21 +108,29 @@ def table_norms(tables: tuple[Table, ...], doc: Doc, lang: str, context: Context
                 for norm, ev in zip(cell_reading.norms, cell_reading.evidence, strict=True):
                     if norm.parameter == "unassigned" or norm.unit == "flag":
                         continue
-                    row_norms.append((norm, ev, cell))
+                    row_norms.append((norm, ev, cell, in_header and norm.unit == "rate_multiple"))
             if row_norms:
                 found_rows.append((" ".join(label_cells), row_norms))
         if lead is None and found_rows:
             lead = _dangling_comparator(doc)
-        grades = [r for r in found_rows if any(n.parameter == "minimum_pay.floor" for n, _, _ in r[1])]
+        grades = [r for r in found_rows if any(n.parameter == "minimum_pay.floor" for n, *_ in r[1])]
         if len(grades) > 1:
             first = min(grades, key=lambda r: _grade(r[0]) if _grade(r[0]) is not None else 1e9)
             found_rows = [r for r in found_rows if r is first or r not in grades]
         for label, row_norms in found_rows:
             condition = _row_condition(label, header[0], lang, clause_harmful)
-            for norm, ev, cell in row_norms:
+            for norm, ev, cell, of_header in row_norms:
                 comparator = norm.comparator
                 if comparator == "=" and lead and ev.rule and "comparator" not in ev.rule:
                     comparator = lead
+                if of_header or (_weekday(label, lang) and not (condition or norm.condition)):
+                    # a rate printed once, in its column's header, read on every row ("Monday" to "Friday"):
+                    # one guarantee for each parameter the rows' days make of it; the same value on every
+                    # weekday ("Monday | 8 hours", "Tuesday | 8 hours") is one working day
+                    key = (norm.parameter, comparator, norm.value, norm.unit, condition or norm.condition)
+                    if key in seen:
+                        continue
+                    seen.add(key)
                 norms.append(norm.model_copy(update={
                     "comparator": comparator,
                     "condition": condition or norm.condition,
@@ -123,6 +139,22 @@ def table_norms(tables: tuple[Table, ...], doc: Doc, lang: str, context: Context
                 evidence.append(Evidence(kind="norm", label=norm.parameter, text=cell, where="table",
                                          rule=f"table row '{label}': {ev.rule}"))
     return norms, evidence
+
+
+def _weekday(label: str, lang: str) -> bool:
+    """Whether a row label is a day of the week ("Monday", «Понедельник»)."""
+    from extractors.nlp import words_doc
+
+    doc = words_doc(label, lang)
+    return len(doc) > 0 and all(any(s.id_ == "weekday" and s.start <= t.i < s.end for s in layer(doc, "marker"))
+                                or not t.is_alpha for t in doc)
+
+
+def _rate_of(text: str, lang: str) -> bool:
+    """Whether a cell or header states a rate of pay ("Double Time (2x)", «в двойном размере»)."""
+    from extractors.nlp import words_doc
+
+    return any(q.unit == "rate_multiple" for q in read_clause(words_doc(text, lang), lang, Context()).quantities)
 
 
 def _row_condition(label: str, first_header: str, lang: str, harmful: bool) -> str | None:

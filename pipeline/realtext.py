@@ -147,6 +147,29 @@ def read_text(path: Path) -> str:
 
 
 _MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+(.*)$")
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = re.compile(r"^[\s|:\-]+$")
+
+
+def split_tables(text: str):
+    """A clause's text and its Markdown pipe tables (``| Monday | 8 hours |``), as the PDF it was
+    converted from gives them to kelisim: the prose, and each table as rows of cells."""
+    from schemas import Table
+
+    prose: list[str] = []
+    tables: list[list[tuple[str, ...]]] = []
+    in_table = False
+    for line in text.split("\n"):
+        if _PIPE_ROW.match(line):
+            if not in_table:
+                tables.append([])
+                in_table = True
+            if not _PIPE_RULE.match(line):
+                tables[-1].append(tuple(cell.strip() for cell in line.strip().strip("|").split("|")))
+            continue
+        in_table = False
+        prose.append(line)
+    return "\n".join(prose), tuple(Table(rows=tuple(rows)) for rows in tables if rows)
 
 
 def _text_document(path: Path, text: str):
@@ -242,8 +265,9 @@ def evaluate_real(labels_dir: str | Path, texts: list[Path] | None = None, annot
             if span is None:
                 result.missing_cues.append(str(g.get("number") or g.get("start")))
                 continue
+            prose, tables = split_tables(text[span[0]:span[1]])
             clauses.append(Clause(id=f"{result.doc}:{i}", number=str(g.get("number") or f"¶{i}"),
-                                  heading=g.get("heading") or heading, lead_in=g.get("lead_in"), text=text[span[0]:span[1]]))
+                                  heading=g.get("heading") or heading, lead_in=g.get("lead_in"), text=prose, tables=tables))
             golds.append(g)
         result.located = len(clauses)
         agreement = Agreement(id=result.doc, source=Source(path=str(found), sha256="0" * 64, format="pdf"),
