@@ -136,14 +136,55 @@ _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|%$])")  # "eight \(8\)" 
 
 def read_text(path: Path) -> str:
     """The text of a labelled document as kelisim reads it: a PDF or DOCX through the parser
-    (running headers removed, hyphens undone), a .txt or .md as it is."""
+    (running headers removed, hyphens undone), a .txt or .md as it is, an HTML page as a browser
+    shows its words (one line per paragraph, headings as Markdown headings, entities resolved)."""
     if path.suffix.lower() in (".txt", ".md", ".html", ".htm"):
         text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix.lower() in (".html", ".htm"):
+            return _html_text(text)
         return _MARKDOWN_ESCAPE.sub(r"\1", text)  # texts copied from Markdown sources keep its escapes
     from pipeline.ingest import parse
 
     document = parse(path)
     return "\n".join(b.text for b in document.blocks if b.kind == "text")
+
+
+def _html_text(markup: str) -> str:
+    """The words of an HTML page, a line per block (``<p>``, ``<li>``, ``<tr>``, ...), "## " before headings."""
+    from html.parser import HTMLParser
+
+    blocks = {"p", "div", "li", "tr", "br", "section", "article", "ul", "ol", "table", "blockquote"}
+    headings = {"h1", "h2", "h3", "h4", "h5", "h6"}
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush(prefix: str = "") -> None:
+        words = " ".join("".join(current).split())
+        if words:
+            lines.append(prefix + words)
+        current.clear()
+
+    class _Reader(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in blocks or tag in headings:
+                flush()
+            elif tag in ("td", "th"):
+                current.append(" | ")
+
+        def handle_endtag(self, tag):
+            if tag in headings:
+                flush("## ")
+            elif tag in blocks:
+                flush()
+
+        def handle_data(self, data):
+            current.append(data)
+
+    reader = _Reader(convert_charrefs=True)
+    reader.feed(markup)
+    reader.close()
+    flush()
+    return "\n".join(lines)
 
 
 _MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+(.*)$")
