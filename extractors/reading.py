@@ -854,9 +854,10 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
         out = []
         for s, e, pid, weak in found:
             if s < q.end and q.start < e and not own_words_ok and not (q.start < s and spans.is_marker("between", s)
-                                                                        and doc[s].is_alpha):
+                                                                        and doc[s].is_alpha) and not q.start < s < q.end < e:
                 # the quantity's own words ("hours a week") say nothing of what it is for, but a
-                # word between its number and its unit may ("three (3) ADDITIONAL DAYS")
+                # word between its number and its unit may ("three (3) ADDITIONAL DAYS"), and so may
+                # words its unit begins ("Five (5) DAYS OF PAID LEAVE")
                 continue
             if pid == UNASSIGNED and not _break_of(doc, spans, s, e, q):
                 continue
@@ -909,7 +910,8 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
     stop = next((t.i for t in doc[q.end:min(part.end, next_start)] if t.text in (",", ";")
                  or spans.is_marker("aside", t.i) or spans.is_marker("except", t.i)),
                 min(part.end, next_start))
-    after = fitting([c for c in cues.text if q.end <= c[0] and c[1] <= stop])
+    # a cue may begin at the quantity's own unit word: "Five (5) DAYS OF PAID LEAVE", "two DAYS OF LEAVE WITH PAY"
+    after = fitting([c for c in cues.text if (q.end <= c[0] or q.start < c[0] < q.end < c[1]) and c[1] <= stop])
     if after and all(c[3] for c in after) and not before:
         # only a generic word after it ("at twice the rate THEREAFTER"): a named guarantee before it in the
         # same part governs it ("Work on a rest day is remunerated at one and a half times ... and at twice ...")
