@@ -52,6 +52,8 @@ class _Words:
     fold_suffixes: tuple[str, ...]
     fold_stems: dict[str, float]
     halves: tuple[tuple[str, ...], ...]
+    fraction_prefixes: tuple[tuple[str, ...], ...]
+    prefixed_fractions: dict[str, float]
     connectors: frozenset[str]
     ordinals: frozenset[str]
     points: frozenset[str]  # "three POINT four": the digits after it, one word each
@@ -76,6 +78,8 @@ def _words(lang: str) -> _Words:
         fold_suffixes=tuple(str(s).lower() for s in raw.get("fold_suffixes") or ()),
         fold_stems=_table(raw.get("fold_stems")),
         halves=tuple(tuple(str(w).lower() for w in h) for h in raw.get("half_suffixes") or ()),
+        fraction_prefixes=tuple(tuple(str(w).lower() for w in h) for h in raw.get("fraction_prefixes") or ()),
+        prefixed_fractions=_table(raw.get("fractions_after_prefix")),
         connectors=frozenset(str(c).lower() for c in raw.get("connectors") or ()),
         ordinals=frozenset(str(o).lower() for o in raw.get("ordinals") or ()),
         points=frozenset(str(o).lower() for o in (raw.get("decimals") or {}).get("point") or ()),
@@ -271,9 +275,9 @@ class _Reader:
         decimal = self.decimals_after(end)
         if decimal is not None:
             return Number(i, decimal[0], value + decimal[1])
-        half_end = self.half_after(end)
-        if half_end:
-            return self.fold_after(Number(i, half_end, value + 0.5))
+        after = self.fraction_after(end)
+        if after is not None:
+            return self.fold_after(Number(i, after[0], value + after[1]))
         return self.fold_after(Number(i, end, value))
 
     def decimals_after(self, j: int) -> tuple[int, float] | None:
@@ -342,21 +346,35 @@ class _Reader:
                 j = k
         return end, total + current
 
-    def half_after(self, j: int) -> int:
-        """The end of "and a half", "and one-half", «с половиной» after a number, or 0."""
+    def fraction_after(self, j: int) -> tuple[int, float] | None:
+        """The end and value of "and a half", "and one-half", «с половиной», "and one-quarter" after a
+        whole number: a ``half_suffixes`` run (0.5), or a ``fraction_prefixes`` run and a fraction word."""
         for words in self.words.halves:
-            k, ok = j, True
-            for word in words:
-                while k < len(self.doc) and self.doc[k].text in ("-", "‑"):
-                    k += 1
-                if k < len(self.doc) and word in self.keys(k):
-                    k += 1
-                else:
-                    ok = False
-                    break
-            if ok:
-                return k
-        return 0
+            k = self.words_after(j, words)
+            if k is not None:
+                return k, 0.5
+        for words in self.words.fraction_prefixes:
+            k = self.words_after(j, words)
+            if k is None:
+                continue
+            while k < len(self.doc) and self.doc[k].text in ("-", "‑"):
+                k += 1
+            value = self.lookup(self.words.prefixed_fractions, k) if k < len(self.doc) else None
+            if value is not None:
+                return k + 1, value
+        return None
+
+    def words_after(self, j: int, words: tuple[str, ...]) -> int | None:
+        """The end of ``words`` from ``j`` (hyphens between them skipped), or None."""
+        k = j
+        for word in words:
+            while k < len(self.doc) and self.doc[k].text in ("-", "‑"):
+                k += 1
+            if k < len(self.doc) and word in self.keys(k):
+                k += 1
+            else:
+                return None
+        return k
 
     def fold_after(self, number: Number) -> Number:
         """"two-fold", "ten fold", «екі еселенген»: a number followed by a fold word is a multiple."""

@@ -73,6 +73,10 @@ def test_property_decimal_commas_and_points(whole, tenth):
     ("text", "lang", "value"),
     [
         ("one and a half", "en", 1.5),
+        ("one and one-quarter", "en", 1.25),
+        ("one and a quarter", "en", 1.25),
+        ("two and three-quarters", "en", 2.75),
+        ("one and a third", "en", 1.3333),
         ("1 1/2", "en", 1.5),
         ("1½", "en", 1.5),
         ("полтора", "ru", 1.5),
@@ -91,7 +95,8 @@ def test_hand_written_forms(text, lang, value):
     assert parse_number(text, lang) == pytest.approx(value)
 
 
-@pytest.mark.parametrize(("text", "lang"), [("the Employer", "en"), ("работодатель", "ru"), ("5 days", "en")])
+@pytest.mark.parametrize(("text", "lang"), [("the Employer", "en"), ("работодатель", "ru"), ("5 days", "en"),
+                                           ("living quarters", "en"), ("the third", "en")])
 def test_a_text_that_is_not_one_number(text, lang):
     assert parse_number(text, lang) is None
 
