@@ -986,6 +986,34 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
     return [], (), _why_unassigned(q, cues, part)
 
 
+def _conditions_before_the_rule(doc: Doc, spans: _Spans) -> set[int]:
+    """Tokens of an opening condition that a comma closes before the sentence's binding verb: "If an
+    employee works ten (10) hours in a day, he shall be provided with a meal". Not a condition after a
+    colon that lists cases («: при стаже от 5 лет – 100 процентов, ...»)."""
+    modal = spans.layer("modal")
+    tokens = subordinate_clauses(doc, [m for m in modal if m.id_ == "subordinate"])
+    verbs = [m.start for m in modal if m.id_ in ("obligation", "prohibition", "permission")]
+    out: set[int] = set()
+    for start, end in _runs(sorted(tokens)):
+        after_colon = start > 0 and doc[start - 1].text in (":", "–", "—", "-")
+        closed = end < len(doc) and doc[end].text == ","
+        sentence_end = next((t.i for t in doc[end:] if t.text in (".", ";")), len(doc))
+        if closed and not after_colon and any(end < v < sentence_end for v in verbs):
+            out.update(range(start, end))
+    return out
+
+
+def _runs(indices: list[int]) -> list[tuple[int, int]]:
+    """Consecutive indices as (start, end) ranges."""
+    runs: list[tuple[int, int]] = []
+    for i in indices:
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs
+
+
 _NAMED_BY_UNIT = {"inflation": "wage_indexation.rate"}  # a unit only one parameter is stated in, and says it
 _LIST_REACH = 10  # tokens from a list's threshold to its last item
 
@@ -1134,6 +1162,7 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
 
     binding = context.modality is not None
     described = subordinate_clauses(doc, spans.layer("modal"))
+    conditional = _conditions_before_the_rule(doc, spans)
     overtime_end = None  # end of the last quantity of hours past which overtime begins
     overtime_cue: dict[str, tuple] = {}  # parameter -> the cue of the hours past which overtime begins
     for idx, q in enumerate(quantities):
@@ -1209,6 +1238,13 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
         overtime_end = q.end if overtime is not None else None
         if not_guarantee is None and overtime is None:
             not_guarantee = _defining(doc, spans, parts, k) or _proposed(spans, parts, k) or _regime(doc, spans, q, lang)
+        if not_guarantee is None and overtime is None and cmp_span is None and q.start in conditional:
+            # "If an employee works an additional four (4) hours beyond his/her regular shift, he/she shall
+            # be entitled to an additional paid rest break": the circumstance the rule is for, no guarantee
+            # (a bound still says one: "When an employee is required to return to work WITHOUT AN eight (8)
+            # hour break, ... overtime rates")
+            opening = min(i for i in conditional if i <= q.start and all(j in conditional for j in range(i, q.start + 1)))
+            not_guarantee = f"the circumstance a condition names ('{doc[opening:q.end].text}')"
         if not_guarantee is None and q.attributive and cmp_span is None and q.start in described:
             # "When working eight (8) hour work shifts, two rest breaks ...": the schedule the clause
             # speaks of, named in its condition, is no guarantee
