@@ -400,6 +400,8 @@ def _merge_restated(doc: Doc, numbers: list[Number]) -> list[Number]:
                 close += 1  # "per cent"
             if percent:
                 close += 1
+            if close + 1 < len(doc) and doc[close].text in (",", ".") and doc[close + 1].text == ")":
+                close += 1  # a stray comma before the parenthesis closes: "one and one-half (1½,) times"
             if close < len(doc) and doc[close].text == ")" and (a.kind == b.kind or percent or b.digits):
                 same = a.value == b.value or (percent and a.kind == "multiple" and abs(a.value * 100 - b.value) < 1e-6)
                 if same or not (a.digits and b.digits):

@@ -918,6 +918,10 @@ def _choose(doc: Doc, spans: _Spans, cues: _Cues, quantities: list[Quantity], id
         named = fitting([c for c in cues.text if part.start <= c[0] and c[1] <= q.start and not c[3]])
         if named:
             before = named
+    if before and all(c[3] for c in before) and after and not all(c[3] for c in after):
+        # a generic word before it, the guarantee named right after it: "Call-in pay shall be at double
+        # time FOR ALL HOURS WORKED ON A HOLIDAY"
+        before = []
     framed = [c for c in before if spans.is_marker("time_frame", c[0])]
     if framed:
         # "during each shift" says when, not what: «для приема пищи В ТЕЧЕНИЕ СМЕНЫ отводится 1 час»,

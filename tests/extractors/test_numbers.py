@@ -77,6 +77,7 @@ def test_property_decimal_commas_and_points(whole, tenth):
         ("one and a quarter", "en", 1.25),
         ("two and three-quarters", "en", 2.75),
         ("one and a third", "en", 1.3333),
+        ("one and one-half (1½,)", "en", 1.5),
         ("1 1/2", "en", 1.5),
         ("1½", "en", 1.5),
         ("полтора", "ru", 1.5),
