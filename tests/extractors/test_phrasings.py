@@ -24,8 +24,8 @@ BANK = Path(__file__).with_name("phrasings")
 FLOORS = {
     # en topics 0.88 -> 0.87 on 2026-12-06: the bank grew by cases written from a held-out agreement
     # (hours of pay, credited hours) whose topic labels the rules still miss
-    "en": (0.93, 0.85, 0.96, 0.87),
-    "ru": (0.94, 0.87, 0.97, 0.88),
+    "en": (0.96, 0.90, 0.97, 0.89),
+    "ru": (0.94, 0.89, 0.97, 0.88),
     # measured before the rules were tuned on each batch: the first 139 cases 0.92, 0.88, 0.96, 0.92;
     # the next 40 (other parameters) 0.70, 0.72, 0.95, 0.67
     "kk": (0.99, 0.99, 0.99, 0.98),
