@@ -5,7 +5,8 @@ from __future__ import annotations
 import gc
 import glob
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from functools import cache, partial
 from pathlib import Path
 
@@ -73,12 +74,28 @@ def prepare_forked_workers() -> None:
     gc.freeze()
 
 
-def read_outcome(
-    path: Path, options: ReadOptions = DEFAULT_OPTIONS
-) -> tuple[Path, Agreement | None, str | None]:
+Outcome = tuple[Path, Agreement | None, str | None]
+
+
+def read_outcome(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Outcome:
     """``read_agreement`` with bad input turned into data: (path, agreement, None) or (path, None, error line)."""
+    return _outcome(path, read_agreement, path, options)
+
+
+def segment_outcome(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Outcome:
+    """The first half of :func:`read_outcome`: the file parsed and segmented, not yet analysed."""
+    return _outcome(path, lambda: segment(ingest.parse(path, options)))
+
+
+def analyze_outcome(path: Path, segmented: Agreement) -> Outcome:
+    """The second half of :func:`read_outcome`: the analysis of what :func:`segment_outcome` gave."""
+    return _outcome(path, analyze, segmented)
+
+
+def _outcome(path: Path, step, *args) -> Outcome:
+    """``step(*args)`` reading ``path``, with bad input and failures turned into an error line."""
     try:
-        return path, read_agreement(path, options), None
+        return path, step(*args), None
     except InputError as e:
         return path, None, str(e)
     except MemoryError:
@@ -86,6 +103,47 @@ def read_outcome(
     except Exception as e:  # a bug must not stop a batch; say so plainly and keep the trace in the log
         _log.exception("unexpected failure on %s", path)
         return path, None, f"{path}: internal error ({type(e).__name__}: {e})"
+
+
+class HeadStart:
+    """Files parsed and segmented in a process of their own while this one builds what its forked
+    workers share (:func:`prepare_forked_workers`: about 2 s on one core, the other idle). Made just
+    before that build and stopped after it; the workers then only analyse the files it segmented
+    and read the others whole. Only where workers are forked: elsewhere each builds its own."""
+
+    def __init__(self, paths: list[Path], options: ReadOptions):
+        self._pool = process_pool(1)
+        self._futures = {path: self._pool.submit(segment_outcome, path, options) for path in paths}
+
+    def stop(self) -> None:
+        """Segment no more. A file it is still reading is waited for a moment (a scan being read by
+        OCR is not: the workers read it again), so that its process has ended before others fork."""
+        for future in self._futures.values():
+            future.cancel()
+        _, busy = wait(self._futures.values(), timeout=_HEAD_START_GRACE_S)
+        self._pool.shutdown(wait=not busy, cancel_futures=True)
+        _log.debug("head start: %d of %d files segmented", len(self.segmented), len(self._futures))
+
+    @property
+    def segmented(self) -> list[Path]:
+        """The files segmented so far (read or found unreadable)."""
+        return [path for path, future in self._futures.items()
+                if future.done() and not future.cancelled() and future.exception() is None]  # fmt: skip
+
+    def submit(self, pool: ProcessPoolExecutor, path: Path, reader: Callable[[Path], Outcome]) -> Future:
+        """``path``'s outcome from ``pool``: its analysis if it was segmented here, else ``reader(path)``."""
+        if path not in self.segmented:
+            return pool.submit(reader, path)
+        _, segmented, error = self._futures[path].result()
+        if segmented is None:  # unreadable: nothing left to do
+            failed: Future = Future()
+            failed.set_result((path, None, error))
+            return failed
+        return pool.submit(analyze_outcome, path, segmented)
+
+
+#: How long :meth:`HeadStart.stop` waits for the files it is still reading (a PDF takes about 10 ms).
+_HEAD_START_GRACE_S = 1.0
 
 
 def read_many(

@@ -100,10 +100,28 @@ def _parallel(todo: list, jobs: int) -> bool:
     return jobs > 1 and len(todo) > 1
 
 
-def _outcomes(todo: list[tuple[Path, str]], jobs: int, reader: Reader):
+def _prepared_workers(todo: list[tuple[Path, str]], ocr: str):
+    """What forked workers share built here (:func:`pipeline.analyze.prepare_forked_workers`), with
+    the first files segmented meanwhile by a :class:`pipeline.analyze.HeadStart`, which is returned
+    (None where the workers are not forked)."""
+    from pipeline.analyze import HeadStart, prepare_forked_workers
+    from pipeline.ingest.common import ReadOptions
+    from pipeline.workers import forks
+
+    head_start = HeadStart([path for path, _ in todo], ReadOptions(ocr=ocr)) if forks() else None
+    try:
+        prepare_forked_workers()
+    finally:
+        if head_start is not None:
+            head_start.stop()
+    return head_start
+
+
+def _outcomes(todo: list[tuple[Path, str]], jobs: int, reader: Reader, head_start=None):
     """(path, digest, agreement, error) of each file in the order given, read in worker processes when
-    jobs > 1: stored in that order, a batch gives the same archive with any number of jobs (of a PDF and
-    its DOCX, the one given first is the agreement and the other its second file)."""
+    jobs > 1 (only analysed there when ``head_start`` segmented them): stored in that order, a batch
+    gives the same archive with any number of jobs (of a PDF and its DOCX, the one given first is the
+    agreement and the other its second file)."""
     digests = dict(todo)
     if not _parallel(todo, jobs):
         for path, digest in todo:
@@ -111,7 +129,8 @@ def _outcomes(todo: list[tuple[Path, str]], jobs: int, reader: Reader):
         return
     pool = process_pool(jobs)
     try:
-        futures = {pool.submit(reader, path): path for path, _ in todo}
+        futures = {(pool.submit(reader, path) if head_start is None else head_start.submit(pool, path, reader)): path
+                   for path, _ in todo}  # fmt: skip
         for fut, path in futures.items():
             try:
                 _, agreement, error = fut.result()
@@ -159,13 +178,12 @@ def ingest_paths(
         changed, removed, own = [], [], []
         seen: set[Path] = set()
         # Several files are read in parallel; a single one has its scanned pages read in parallel.
+        head_start = None
         if reader is None:
             reader = _default_reader(ocr, jobs if len(todo) == 1 else 1)
             if _parallel(todo, jobs):
-                from pipeline.analyze import prepare_forked_workers
-
-                prepare_forked_workers()
-        outcomes = _outcomes(todo, jobs, reader)
+                head_start = _prepared_workers(todo, ocr)
+        outcomes = _outcomes(todo, jobs, reader, head_start)
         for path, digest, agreement, error in outcomes:
             unread = unread_reason(agreement) if agreement is not None and not allow_empty else None
             if agreement is None:
