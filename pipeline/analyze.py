@@ -63,14 +63,25 @@ def prepare_forked_workers() -> None:
     (``gc.freeze``): a worker's full collection would otherwise write to every one of them and so
     copy the pages it shares with its parent (a worker's own memory after 80 files: 32 MB, 61 MB
     without). Nothing to do where the workers are not forked (:func:`pipeline.workers.forks`):
-    there each builds what it needs."""
+    there each builds what it needs.
+
+    The collector is off while they are built: they live as long as the process, and collecting
+    among them as they grow was 0.25 s of the 2 s; one collection after drops the build's garbage
+    before the rest is frozen."""
     if not forks():
         return
-    from extractors.nlp import get_nlp
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        from extractors.nlp import get_nlp
 
-    for lang in ("en", "ru", "kk"):
-        get_nlp(lang)
-    bundled_general_agreement()
+        for lang in ("en", "ru", "kk"):
+            get_nlp(lang)
+        bundled_general_agreement()
+    finally:
+        if collecting:
+            gc.enable()
+    gc.collect()
     gc.freeze()
 
 
