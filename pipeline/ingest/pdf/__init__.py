@@ -245,13 +245,15 @@ def _read_page(
             words = [w for w in words if not any(_inside(w, r) for r in regions)]
         items = []
         entries, gutter = page_order(words, regions, carried)
+        raw = textpage.raw
+        handle = _HANDLE(raw)
         for entry in entries:
             if isinstance(entry, Region):
                 items.append(_Item(index + 1, None, entry.top, entry.bottom, table=entry.payload))
             else:
                 text = _clean(entry.text)
                 if text:
-                    items.append(_Item(index + 1, text, entry.top, entry.bottom, bold=_line_bold(textpage, entry)))
+                    items.append(_Item(index + 1, text, entry.top, entry.bottom, bold=_line_bold(raw, handle, entry)))
         return items, (bottom, top), False, gutter
     finally:
         if textpage is not None:
@@ -324,10 +326,9 @@ def _char_bold(raw, handle, index: int) -> bool:
     return bool(_BOLD_NAME.search(buf.value.decode("utf-8", "replace")))
 
 
-def _line_bold(textpage: pdfium.PdfTextPage, line: Line) -> bool:
-    """Bold when its first and last words are: a bold clause number alone does not make a bold line."""
-    raw = textpage.raw
-    handle = _HANDLE(raw)
+def _line_bold(raw, handle, line: Line) -> bool:
+    """Bold when its first and last words are: a bold clause number alone does not make a bold line
+    (``raw``: the text page's handle, ``handle``: the same as :data:`_HANDLE` makes it)."""
     return _char_bold(raw, handle, line.words[0].index) and _char_bold(raw, handle, line.words[-1].index)
 
 

@@ -57,7 +57,7 @@ class Line:
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        return " ".join([w.text for w in self.words])
 
 
 @dataclass(slots=True)
@@ -100,7 +100,8 @@ def _coverage(rows: list[list[Word]], xmin: float, width: int) -> list[int]:
         start, end = row[0].x0, row[0].x1
         for w in row[1:]:
             if w.x0 - end < MIN_GUTTER:
-                end = max(end, w.x1)
+                if w.x1 > end:
+                    end = w.x1
                 continue
             diff[int(start - xmin)] += 1
             diff[min(width, int(end - xmin) + 1)] -= 1
