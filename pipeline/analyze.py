@@ -157,6 +157,18 @@ class HeadStart:
 _HEAD_START_GRACE_S = 1.0
 
 
+def prepare_with_head_start(paths: list[Path], options: ReadOptions) -> HeadStart | None:
+    """:func:`prepare_forked_workers`, with the first of ``paths`` segmented meanwhile by a
+    :class:`HeadStart`, which is returned (None where workers are not forked)."""
+    head_start = HeadStart(paths, options) if forks() else None
+    try:
+        prepare_forked_workers()
+    finally:
+        if head_start is not None:
+            head_start.stop()
+    return head_start
+
+
 def read_many(
     paths: Iterable[Path], jobs: int = 1, options: ReadOptions = DEFAULT_OPTIONS
 ) -> Iterator[tuple[Path, Agreement | None, str | None]]:
@@ -169,9 +181,17 @@ def read_many(
         for p in paths:
             yield read_outcome(p, options)
         return
-    prepare_forked_workers()
+    options = ReadOptions(ocr=options.ocr)
+    reader = partial(read_outcome, options=options)
+    head_start = prepare_with_head_start(paths, options)
     with process_pool(jobs) as pool:
-        yield from pool.map(partial(read_outcome, options=ReadOptions(ocr=options.ocr)), paths)
+        futures = [pool.submit(reader, p) if head_start is None else head_start.submit(pool, p, reader) for p in paths]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:  # a reader that stops early does not wait for the files still queued
+            for future in futures:
+                future.cancel()
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

@@ -100,23 +100,6 @@ def _parallel(todo: list, jobs: int) -> bool:
     return jobs > 1 and len(todo) > 1
 
 
-def _prepared_workers(todo: list[tuple[Path, str]], ocr: str):
-    """What forked workers share built here (:func:`pipeline.analyze.prepare_forked_workers`), with
-    the first files segmented meanwhile by a :class:`pipeline.analyze.HeadStart`, which is returned
-    (None where the workers are not forked)."""
-    from pipeline.analyze import HeadStart, prepare_forked_workers
-    from pipeline.ingest.common import ReadOptions
-    from pipeline.workers import forks
-
-    head_start = HeadStart([path for path, _ in todo], ReadOptions(ocr=ocr)) if forks() else None
-    try:
-        prepare_forked_workers()
-    finally:
-        if head_start is not None:
-            head_start.stop()
-    return head_start
-
-
 def _outcomes(todo: list[tuple[Path, str]], jobs: int, reader: Reader, head_start=None):
     """(path, digest, agreement, error) of each file in the order given, read in worker processes when
     jobs > 1 (only analysed there when ``head_start`` segmented them): stored in that order, a batch
@@ -182,7 +165,10 @@ def ingest_paths(
         if reader is None:
             reader = _default_reader(ocr, jobs if len(todo) == 1 else 1)
             if _parallel(todo, jobs):
-                head_start = _prepared_workers(todo, ocr)
+                from pipeline.analyze import prepare_with_head_start
+                from pipeline.ingest.common import ReadOptions
+
+                head_start = prepare_with_head_start([path for path, _ in todo], ReadOptions(ocr=ocr))
         outcomes = _outcomes(todo, jobs, reader, head_start)
         for path, digest, agreement, error in outcomes:
             unread = unread_reason(agreement) if agreement is not None and not allow_empty else None
