@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import glob
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from functools import cache, partial
@@ -138,19 +139,24 @@ class HeadStart:
     @property
     def segmented(self) -> list[Path]:
         """The files segmented so far (read or found unreadable)."""
-        return [path for path, future in self._futures.items()
-                if future.done() and not future.cancelled() and future.exception() is None]  # fmt: skip
+        return [path for path, future in self._futures.items() if _succeeded(future)]
 
     def submit(self, pool: ProcessPoolExecutor, path: Path, reader: Callable[[Path], Outcome]) -> Future:
-        """``path``'s outcome from ``pool``: its analysis if it was segmented here, else ``reader(path)``."""
-        if path not in self.segmented:
+        """``path``'s outcome from ``pool``: its analysis if it was segmented here, else ``reader(path)``.
+        What was segmented is handed on, not kept."""
+        future = self._futures.pop(path, None)
+        if future is None or not _succeeded(future):
             return pool.submit(reader, path)
-        _, segmented, error = self._futures[path].result()
+        _, segmented, error = future.result()
         if segmented is None:  # unreadable: nothing left to do
             failed: Future = Future()
             failed.set_result((path, None, error))
             return failed
         return pool.submit(analyze_outcome, path, segmented)
+
+
+def _succeeded(future: Future) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None
 
 
 #: How long :meth:`HeadStart.stop` waits for the files it is still reading (a PDF takes about 10 ms).
@@ -185,12 +191,12 @@ def read_many(
     reader = partial(read_outcome, options=options)
     head_start = prepare_with_head_start(paths, options)
     with process_pool(jobs) as pool:
-        futures = [pool.submit(reader, p) if head_start is None else head_start.submit(pool, p, reader) for p in paths]
+        queued = deque(pool.submit(reader, p) if head_start is None else head_start.submit(pool, p, reader) for p in paths)
         try:
-            for future in futures:
-                yield future.result()
+            while queued:  # each future let go once its outcome is taken: nothing holds the batch
+                yield queued.popleft().result()
         finally:  # a reader that stops early does not wait for the files still queued
-            for future in futures:
+            for future in queued:
                 future.cancel()
 
 

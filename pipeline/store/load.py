@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -112,9 +113,11 @@ def _outcomes(todo: list[tuple[Path, str]], jobs: int, reader: Reader, head_star
         return
     pool = process_pool(jobs)
     try:
-        futures = {(pool.submit(reader, path) if head_start is None else head_start.submit(pool, path, reader)): path
-                   for path, _ in todo}  # fmt: skip
-        for fut, path in futures.items():
+        # Each file's future is let go once its outcome is taken: the parent does not hold the batch.
+        queued = deque((pool.submit(reader, path) if head_start is None else head_start.submit(pool, path, reader), path)
+                       for path, _ in todo)  # fmt: skip
+        while queued:
+            fut, path = queued.popleft()
             try:
                 _, agreement, error = fut.result()
             except BrokenProcessPool:
