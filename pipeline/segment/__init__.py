@@ -221,8 +221,8 @@ def _is_title_like(text: str) -> bool:
 
 
 def _is_upper_heading(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 4 and all(ch.isupper() for ch in letters) and len(text.split()) <= 12
+    letters = list(filter(str.isalpha, text))
+    return len(letters) >= 4 and all(map(str.isupper, letters)) and len(text.split()) <= 12
 
 
 def _heading_text(text: str) -> str:

@@ -30,6 +30,7 @@ COMPARED = RUSSIAN
 NAMES = {KAZAKH: "Kazakh", RUSSIAN: "Russian"}
 
 _CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]")
+_KAZAKH_LETTER = re.compile(f"[{''.join(sorted(KAZAKH_LETTERS))}]")
 # A Kazakh name quoted in a Russian sentence («Қазақмыс» ЖШС) says nothing of the sentence's language.
 _QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"|“[^”]*”")
 #: Share of a block's words spelt with Kazakh-only letters from which it is Kazakh: measured on the
@@ -53,10 +54,14 @@ def text_language(text: str) -> str | None:
     Counted by words rather than letters so that a Kazakh name in a Russian line does not make
     it Kazakh; a short line with no Kazakh letter is left undecided.
     """
-    words = [w for w in _QUOTED.sub(" ", text.lower()).split() if _CYRILLIC.search(w)]
+    text = text.lower()
+    if not _CYRILLIC.search(text):
+        return None
+    text = _QUOTED.sub(" ", text)
+    words = [w for w in text.split() if _CYRILLIC.search(w)]
     if not words:
         return None
-    kazakh = sum(any(ch in KAZAKH_LETTERS for ch in w) for w in words)
+    kazakh = sum(1 for w in words if _KAZAKH_LETTER.search(w)) if _KAZAKH_LETTER.search(text) else 0
     if kazakh and kazakh >= _KAZAKH_SHARE * len(words):
         return KAZAKH
     if len(words) >= _RUSSIAN_WORDS:
@@ -120,16 +125,16 @@ def _classified(document: Document) -> list[tuple[Block, str | None, bool]]:
 
 def _letters(block: Block) -> int:
     if block.kind == "table" and block.table is not None:
-        return sum(ch.isalpha() for row in block.table.rows for cell in row for ch in cell)
-    return sum(ch.isalpha() for ch in block.text)
+        return sum(sum(map(str.isalpha, cell)) for row in block.table.rows for cell in row)
+    return sum(map(str.isalpha, block.text))
 
 
 def _opens(block: Block) -> bool:
     """A line that opens something: a clause number ("5.3."), or a title in capitals."""
     if block.kind != "text":
         return False
-    letters = [ch for ch in block.text if ch.isalpha()]
-    return parse_marker(block.text) is not None or (len(letters) >= 4 and all(ch.isupper() for ch in letters))
+    letters = list(filter(str.isalpha, block.text))
+    return parse_marker(block.text) is not None or (len(letters) >= 4 and all(map(str.isupper, letters)))
 
 
 _SENTENCE_END = re.compile(r"[.;:!?»)]\s*$")
@@ -167,6 +172,8 @@ def split(document: Document) -> dict[str, Document] | None:
     """The Kazakh and the Russian versions of a bilingual document, in the order the document
     prints them first; None for a document in one language."""
     blocks = _classified(document)
+    if not ({KAZAKH, RUSSIAN} <= {lang for _, lang, _ in blocks}):
+        return None  # one language has no letters, so less than its share
     letters = {KAZAKH: 0, RUSSIAN: 0}
     for block, lang, _ in blocks:
         if lang is not None:

@@ -449,8 +449,16 @@ def delete_source(conn: sqlite3.Connection, path_key: str) -> tuple[str, ...]:
     return ids
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _JSON.encode(value)
+
+
+def _dumps_models(models) -> str:
+    """A JSON list of pydantic models (most clauses have no tables, evidence or incorporations: "[]")."""
+    return _dumps([m.model_dump(mode="json") for m in models]) if models else "[]"
 
 
 def _insert_source(conn: sqlite3.Connection, src: Source, key: str, copy_of: str | None = None) -> int:
@@ -479,23 +487,24 @@ def _insert(conn: sqlite3.Connection, a: Agreement, key: str, text_print: str | 
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 c.id, a.id, pos, c.number, c.heading, c.text, c.page, c.modality,
-                _dumps([t.model_dump(mode="json") for t in c.tables]),
-                _dumps([e.model_dump(mode="json") for e in c.evidence]), int(c.ocr), c.language, c.parallel,
-                _dumps([i.model_dump(mode="json") for i in c.incorporations]), int(c.numbered), c.lead_in,
+                _dumps_models(c.tables), _dumps_models(c.evidence), int(c.ocr), c.language, c.parallel,
+                _dumps_models(c.incorporations), int(c.numbered), c.lead_in,
             ),
         ).lastrowid  # fmt: skip
-        conn.executemany(
-            "INSERT OR IGNORE INTO clause_topics (clause_rowid, topic, position) VALUES (?, ?, ?)",
-            [(rowid, t, i) for i, t in enumerate(c.topics)],
-        )
-        conn.executemany(
-            "INSERT INTO norms (clause_rowid, position, parameter, comparator, value, unit, condition, text,"
-            " by_reference) VALUES (?,?,?,?,?,?,?,?,?)",
-            [
-                (rowid, i, n.parameter, n.comparator, n.value, n.unit, n.condition, n.text, n.by_reference)
-                for i, n in enumerate(c.norms)
-            ],
-        )
+        if c.topics:
+            conn.executemany(
+                "INSERT OR IGNORE INTO clause_topics (clause_rowid, topic, position) VALUES (?, ?, ?)",
+                [(rowid, t, i) for i, t in enumerate(c.topics)],
+            )
+        if c.norms:
+            conn.executemany(
+                "INSERT INTO norms (clause_rowid, position, parameter, comparator, value, unit, condition, text,"
+                " by_reference) VALUES (?,?,?,?,?,?,?,?,?)",
+                [
+                    (rowid, i, n.parameter, n.comparator, n.value, n.unit, n.condition, n.text, n.by_reference)
+                    for i, n in enumerate(c.norms)
+                ],
+            )
 
 
 # --------------------------------------------------------------------------- reading

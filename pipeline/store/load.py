@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -100,10 +101,11 @@ def _parallel(todo: list, jobs: int) -> bool:
     return jobs > 1 and len(todo) > 1
 
 
-def _outcomes(todo: list[tuple[Path, str]], jobs: int, reader: Reader):
+def _outcomes(todo: list[tuple[Path, str]], jobs: int, reader: Reader, head_start=None):
     """(path, digest, agreement, error) of each file in the order given, read in worker processes when
-    jobs > 1: stored in that order, a batch gives the same archive with any number of jobs (of a PDF and
-    its DOCX, the one given first is the agreement and the other its second file)."""
+    jobs > 1 (only analysed there when ``head_start`` segmented them): stored in that order, a batch
+    gives the same archive with any number of jobs (of a PDF and its DOCX, the one given first is the
+    agreement and the other its second file)."""
     digests = dict(todo)
     if not _parallel(todo, jobs):
         for path, digest in todo:
@@ -111,8 +113,11 @@ def _outcomes(todo: list[tuple[Path, str]], jobs: int, reader: Reader):
         return
     pool = process_pool(jobs)
     try:
-        futures = {pool.submit(reader, path): path for path, _ in todo}
-        for fut, path in futures.items():
+        # Each file's future is let go once its outcome is taken: the parent does not hold the batch.
+        queued = deque((pool.submit(reader, path) if head_start is None else head_start.submit(pool, path, reader), path)
+                       for path, _ in todo)  # fmt: skip
+        while queued:
+            fut, path = queued.popleft()
             try:
                 _, agreement, error = fut.result()
             except BrokenProcessPool:
@@ -159,13 +164,15 @@ def ingest_paths(
         changed, removed, own = [], [], []
         seen: set[Path] = set()
         # Several files are read in parallel; a single one has its scanned pages read in parallel.
+        head_start = None
         if reader is None:
             reader = _default_reader(ocr, jobs if len(todo) == 1 else 1)
             if _parallel(todo, jobs):
-                from pipeline.analyze import prepare_forked_workers
+                from pipeline.analyze import prepare_with_head_start
+                from pipeline.ingest.common import ReadOptions
 
-                prepare_forked_workers()
-        outcomes = _outcomes(todo, jobs, reader)
+                head_start = prepare_with_head_start([path for path, _ in todo], ReadOptions(ocr=ocr))
+        outcomes = _outcomes(todo, jobs, reader, head_start)
         for path, digest, agreement, error in outcomes:
             unread = unread_reason(agreement) if agreement is not None and not allow_empty else None
             if agreement is None:

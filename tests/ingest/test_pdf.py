@@ -87,6 +87,17 @@ def test_pdf_matches_golden(name, parsed):
     assert_golden(parsed(name), FIXTURES / f"{name}.expected.json")
 
 
+#: Corpus samples read whole against golden files: reading order, columns, tables, furniture and
+#: hyphens of real-sized documents, so that making the reader cheaper cannot change what it reads.
+CORPUS_GOLDEN = ["energoservice-2025-kkru-columns", "kazmetall-2024", "sectoral-healthcare-2024"]
+
+
+@pytest.mark.parametrize("name", CORPUS_GOLDEN)
+def test_pdf_corpus_sample_matches_golden(name):
+    samples = Path(__file__).parents[2] / "corpora" / "samples"
+    assert_golden(pdf.parse(samples / f"{name}.pdf", ReadOptions(ocr="never")), FIXTURES / f"corpus-{name}.expected.json")
+
+
 def test_pdf_golden_file_missing_fails(tmp_path, parsed, monkeypatch):
     """A golden helper that silently writes a missing file passes forever (docling's bug)."""
     monkeypatch.delenv("KELISIM_REGEN_GOLDEN", raising=False)
@@ -226,6 +237,34 @@ def test_pdf_keeps_hyphen_decision(left, right, corpus, keep):
 def test_pdf_soft_hyphen_always_joins():
     vocab = hyphens.Vocabulary.of_lines(["long-term"])
     assert hyphens.keeps_hyphen("long", "term", "\u00ad", vocab) is False
+
+
+def test_pdf_vocabulary_leaves_out_the_pieces_around_line_end_breaks():
+    """Words of the lines away from any break and those of broken lines but their pieces."""
+    vocab = hyphens.Vocabulary.of_lines(["the long-", "term plan", "compen-", "sation paid", "a long-term Plan", "end"])
+    assert vocab.words == {"the", "plan", "paid", "a", "end"}
+    assert vocab.compounds == {"long-term"}
+
+
+def test_pdf_rejoin_reads_no_vocabulary_without_a_break(monkeypatch):
+    def unexpected(lines):
+        raise AssertionError("the vocabulary was read")
+
+    monkeypatch.setattr(hyphens.Vocabulary, "of_lines", unexpected)
+    assert hyphens.rejoin(["5.1. Wages are paid", None, "twice a month."]) == ["5.1. Wages are paid", None, "twice a month."]
+
+
+@pytest.mark.parametrize(
+    "raw, clean",
+    [
+        ("  Work\u00a0time  is\u2009 eight hours ", "Work time is eight hours"),  # spaces only
+        ("com\ufffepen\x02 sa\u200btion \ufb01nal\x07end\u00ad", "com-pen- sation final end"),
+    ],
+)
+def test_pdf_line_is_cleaned(raw, clean):
+    """PDFium's hyphen markers become "-", ligatures are spelt out, invisible characters dropped,
+    control characters and all spaces made single spaces."""
+    assert pdf._clean(raw) == clean
 
 
 def test_pdf_rejoin_does_not_cross_a_table():

@@ -72,3 +72,20 @@ def test_each_version_is_read_in_its_own_language():
                      "ru": [("annual_leave.days", 28.0, "calendar_days")]}
     kazakh = [c for c in agreement.clauses if c.language == "kk" and c.numbered]
     assert sum(bool(c.topics) for c in kazakh) >= 0.8 * sum(bool(c.topics) for c in compared(agreement).clauses)
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Работник имеет право на отпуск", "ru"),
+        ("Қызметкер демалысқа құқылы", "kk"),
+        ("ТОО «Қазақмыс» обязуется платить", "ru"),  # a quoted Kazakh name says nothing
+        ("«Қазақмыс»", None),
+        ("Wages are paid monthly", None),
+        ("Осы шарт бойынша", "ru"),  # no Kazakh letter: three words read as Russian (a neighbour may settle it)
+        ("Срок", None),  # too few words
+        ("2024 жыл", None),
+    ],
+)
+def test_a_line_language_is_read_from_its_words(text, language):
+    assert text_language(text) == language

@@ -183,3 +183,32 @@ def test_a_batch_in_worker_processes_stores_what_one_process_stores(tmp_path):
         conn.close()
     assert stored[1] == stored[2]
     assert [Path(p).name for p, primary in stored[2] if primary] == ["medcentre-2024.docx"]
+
+
+def test_files_segmented_ahead_give_what_reading_them_whole_gives(tmp_path):
+    """While the parent builds the workers' pipelines a process of its own segments the first files
+    (``HeadStart``); the workers only analyse those: the outcome is that of reading them whole, an
+    unreadable file's error included, whether the head start reached a file or not."""
+    from concurrent.futures import wait
+
+    from pipeline.analyze import HeadStart, read_outcome
+    from pipeline.ingest.common import ReadOptions
+    from pipeline.workers import process_pool
+
+    samples = Path(__file__).resolve().parents[2] / "corpora" / "samples"
+    broken = tmp_path / "broken.pdf"
+    broken.write_text("BROKEN")
+    paths = [samples / "kazmetall-2024.pdf", broken, samples / "medcentre-2024-kk.docx"]
+    whole = [read_outcome(p) for p in paths]
+    assert whole[1][1] is None and whole[1][2].startswith(f"{broken}: unsupported format")
+
+    ahead = HeadStart(paths, ReadOptions())
+    wait(ahead._futures.values())
+    ahead.stop()
+    assert ahead.segmented == paths
+    stopped_at_once = HeadStart(paths, ReadOptions())
+    stopped_at_once.stop()  # the workers read whole what it did not reach
+    for head_start in (ahead, stopped_at_once):
+        with process_pool(2) as pool:
+            got = [head_start.submit(pool, p, read_outcome).result() for p in paths]
+        assert got == whole

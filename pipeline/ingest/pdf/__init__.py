@@ -42,6 +42,8 @@ _CHARACTERS = {
     **{ord(lig): unicodedata.normalize("NFKC", lig) for lig in "\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06"},
 }
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Any character ``_clean`` replaces or drops: most lines have none and need only their spaces made single.
+_UNCLEAN = re.compile("[" + re.escape("".join(map(chr, _CHARACTERS))) + r"\x00-\x1f\x7f]")
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 
 
@@ -243,13 +245,15 @@ def _read_page(
             words = [w for w in words if not any(_inside(w, r) for r in regions)]
         items = []
         entries, gutter = page_order(words, regions, carried)
+        raw = textpage.raw
+        handle = _HANDLE(raw)
         for entry in entries:
             if isinstance(entry, Region):
                 items.append(_Item(index + 1, None, entry.top, entry.bottom, table=entry.payload))
             else:
                 text = _clean(entry.text)
                 if text:
-                    items.append(_Item(index + 1, text, entry.top, entry.bottom, bold=_line_bold(textpage, entry)))
+                    items.append(_Item(index + 1, text, entry.top, entry.bottom, bold=_line_bold(raw, handle, entry)))
         return items, (bottom, top), False, gutter
     finally:
         if textpage is not None:
@@ -257,21 +261,20 @@ def _read_page(
         page.close()
 
 
-def _plain_char_box():
-    """PDFium's loose character box as a plain C function taking a void pointer, and the
-    conversion of a text page handle for it. pypdfium2's binding converts and checks every
-    argument, a quarter of the cost of the ~1,000 calls a page needs (measured: 2.0 against
-    1.5 microseconds a call). Falls back to the binding if the cast ever fails."""
-    bound = pdfium_c.FPDFText_GetLooseCharBox
+def _unchecked(*bound):
+    """PDFium functions returning an int, called as ctypes calls a library function it was told
+    nothing about (indices as ints, ``byref`` out-parameters as they are), and the conversion of a
+    text page handle for them. pypdfium2's bindings convert and check every argument, most of the
+    cost of the ~1,000 calls a page needs (measured: 1.3 against 0.45 microseconds a call). Falls
+    back to the bindings if the cast ever fails."""
     try:
-        address = ctypes.cast(bound, ctypes.c_void_p).value
-        plain = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(address)
+        plain = tuple(type(f)(ctypes.cast(f, ctypes.c_void_p).value) for f in bound)
     except (TypeError, ValueError, AttributeError, ctypes.ArgumentError):
         return bound, lambda raw: raw
     return plain, lambda raw: ctypes.cast(raw, ctypes.c_void_p)
 
 
-_LOOSE_BOX, _HANDLE = _plain_char_box()
+(_LOOSE_BOX, _FONT_WEIGHT), _HANDLE = _unchecked(pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontWeight)
 
 
 def _words(textpage: pdfium.PdfTextPage) -> list[Word]:
@@ -302,12 +305,15 @@ def _words(textpage: pdfium.PdfTextPage) -> list[Word]:
 def _clean(text: str) -> str:
     """Normalise a line: PDFium's hyphen marker to '-', ligatures spelt out, invisible
     characters out, all spaces (no-break, thin) single. Not NFKC: it turns № into "No"."""
-    text = text.translate(_CHARACTERS)
-    return " ".join(_CONTROL.sub(" ", text).split())
+    if _UNCLEAN.search(text):
+        text = _CONTROL.sub(" ", text.translate(_CHARACTERS))
+    return " ".join(text.split())
 
 
-def _char_bold(raw, index: int) -> bool:
-    weight = pdfium_c.FPDFText_GetFontWeight(raw, index)
+def _char_bold(raw, handle, index: int) -> bool:
+    """Whether the character at ``index`` is bold (``handle``: the text page ``raw`` as
+    :data:`_HANDLE` makes it)."""
+    weight = _FONT_WEIGHT(handle, index)
     if weight > 0:
         return weight >= 600
     # Standard-14 fonts (Helvetica-Bold) carry no weight: the name says it.
@@ -320,10 +326,10 @@ def _char_bold(raw, index: int) -> bool:
     return bool(_BOLD_NAME.search(buf.value.decode("utf-8", "replace")))
 
 
-def _line_bold(textpage: pdfium.PdfTextPage, line: Line) -> bool:
-    """Bold when its first and last words are: a bold clause number alone does not make a bold line."""
-    raw = textpage.raw
-    return _char_bold(raw, line.words[0].index) and _char_bold(raw, line.words[-1].index)
+def _line_bold(raw, handle, line: Line) -> bool:
+    """Bold when its first and last words are: a bold clause number alone does not make a bold line
+    (``raw``: the text page's handle, ``handle``: the same as :data:`_HANDLE` makes it)."""
+    return _char_bold(raw, handle, line.words[0].index) and _char_bold(raw, handle, line.words[-1].index)
 
 
 # --------------------------------------------------------------------------- tables

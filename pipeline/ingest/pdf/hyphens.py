@@ -54,25 +54,39 @@ class Vocabulary:
 
     @classmethod
     def of_lines(cls, lines: list[str]) -> Vocabulary:
-        """Collect words from lines, leaving out the fragments around line-end hyphens."""
-        words: set[str] = set()
-        compounds: set[str] = set()
+        """Collect words from lines, leaving out the fragments around line-end hyphens.
+
+        Lines away from any break are read in one pass: a word never runs over a line's end."""
+        tokens: list[str] = []
+        whole: list[str] = []  # lines neither broken nor continuing a break
         after_break = False
         for line in lines:
-            tokens = _WORD.findall(line.lower().replace("\u2010", "-"))
-            if after_break and tokens:
-                tokens = tokens[1:]
-            after_break = _broken_end(line) is not None
-            if after_break and tokens:
-                tokens = tokens[:-1]
-            for token in tokens:
-                (compounds if "-" in token else words).add(token)
+            broken = _broken_end(line) is not None
+            if not (broken or after_break):
+                whole.append(line)
+            else:
+                found = _words_of(line)
+                if after_break and found:
+                    found = found[1:]
+                if broken and found:
+                    found = found[:-1]
+                tokens += found
+            after_break = broken
+        tokens += _words_of("\n".join(whole))
+        words: set[str] = set()
+        compounds: set[str] = set()
+        for token in set(tokens):
+            (compounds if "-" in token else words).add(token)
         return cls(words, compounds)
 
     def has_prefix(self, prefix: str) -> bool:
         """Whether some word starts with ``prefix`` (an inflected form of a joined word)."""
         i = bisect.bisect_left(self._sorted, prefix)
         return i < len(self._sorted) and self._sorted[i].startswith(prefix)
+
+
+def _words_of(text: str) -> list[str]:
+    return _WORD.findall(text.lower().replace("\u2010", "-"))
 
 
 def _broken_end(line: str) -> re.Match | None:
@@ -122,21 +136,25 @@ def rejoin(lines: list[str | None]) -> list[str | None]:
     The rejoined word stays on the first line and leaves the next one, which may
     become empty ("" is returned for it; the caller drops it).
     """
-    vocab = Vocabulary.of_lines([line for line in lines if line is not None])
+    vocab: Vocabulary | None = None  # read at the first break: many documents have none
     out = list(lines)
     for i in range(len(out) - 1):
         line, nxt = out[i], out[i + 1]
         if not line or not nxt:
             continue
         end = _broken_end(line)
+        if not end:
+            continue
         start = _FIRST_TOKEN.match(nxt)
-        if not end or not start:
+        if not start:
             continue
         head = re.match(rf"{_LETTERS}+|\d+", start.group(1))
         # Letters may not continue with digits; digits may continue with either (10-\nдневный).
         if not head or (head.group(0).isdigit() and not end.group(1).isdigit()):
             continue
         hyphen = end.group(2)
+        if vocab is None:
+            vocab = Vocabulary.of_lines([line for line in lines if line is not None])
         keep = keeps_hyphen(end.group(1), head.group(0), hyphen, vocab)
         out[i] = line[:-1] + ("-" if keep else "") + start.group(1)
         out[i + 1] = nxt[start.end():]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from itertools import accumulate
+from operator import attrgetter
 from statistics import median
 
 # A gutter narrower than this (points) is an inter-word space, not a column break.
@@ -56,13 +57,16 @@ class Line:
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        return " ".join([w.text for w in self.words])
 
 
 @dataclass(slots=True)
 class Gutter:
     x: float  # the middle of the band between the columns
     spanning: set[int] = field(default_factory=set)  # ids of rows that cross it
+
+
+_TOP, _BOTTOM, _X0 = attrgetter("top"), attrgetter("bottom"), attrgetter("x0")
 
 
 def rows_of(words: list[Word]) -> list[list[Word]]:
@@ -81,7 +85,7 @@ def rows_of(words: list[Word]) -> list[list[Word]]:
     if current:
         rows.append(current)
     for row in rows:
-        row.sort(key=lambda w: w.x0)
+        row.sort(key=_X0)
     return rows
 
 
@@ -96,7 +100,8 @@ def _coverage(rows: list[list[Word]], xmin: float, width: int) -> list[int]:
         start, end = row[0].x0, row[0].x1
         for w in row[1:]:
             if w.x0 - end < MIN_GUTTER:
-                end = max(end, w.x1)
+                if w.x1 > end:
+                    end = w.x1
                 continue
             diff[int(start - xmin)] += 1
             diff[min(width, int(end - xmin) + 1)] -= 1
@@ -180,14 +185,14 @@ def _own_gutter(rows: list[list[Word]]) -> Gutter | None:
     if hi - lo < MIN_GUTTER:
         return None
     coverage = _coverage(rows, xmin, width)
-    least = min(coverage[lo:hi])
-    # Words of a title spanning both columns are separated by ordinary spaces.
-    big_gap = 0.6 * median(w.top - w.bottom for w in words)
     most = max(2, int(0.3 * len(rows)))
     # Runs only widen as the limit grows: if the widest allowed is too narrow, none is wide enough.
     a, b = _widest_run(coverage, lo, hi, most)
     if b - a < MIN_GUTTER:
         return None
+    least = min(coverage[lo:hi])
+    # Words of a title spanning both columns are separated by ordinary spaces.
+    big_gap = 0.6 * median(w.top - w.bottom for w in words)
     for limit in range(least, most + 1):
         a, b = _widest_run(coverage, lo, hi, limit)
         if b - a < MIN_GUTTER:
@@ -199,7 +204,7 @@ def _own_gutter(rows: list[list[Word]]) -> Gutter | None:
 
 
 def _line(words: list[Word]) -> Line:
-    return Line(words, max(w.top for w in words), min(w.bottom for w in words))
+    return Line(words, max(map(_TOP, words)), min(map(_BOTTOM, words)))
 
 
 def reading_order(words: list[Word], regions: list[Region] = ()) -> list[Line | Region]:
