@@ -14,6 +14,7 @@ layer      id                                          file
 unit       a taxonomy unit                             units.yaml ``units``
 period     day, week, month, year, shift, other        units.yaml ``periods``
 fixed      an index into ``Lexicon.fixed``             units.yaml ``fixed``
+subunit    an index into ``Lexicon.subunits``          units.yaml ``subunits``
 marker     see ``MARKERS``                             markers.yaml
 cmp        ``>=``, ``<=``, ``=``, ``>``, ``<``         comparators.yaml ``before``
 cmp_after  ``>=``, ``<=``                              comparators.yaml ``after``
@@ -199,6 +200,14 @@ class ParameterRule:
 
 
 @dataclass(frozen=True)
+class Subunit:
+    """A unit counted in a part of a taxonomy unit: "minutes" are hours / 60."""
+
+    unit: str
+    per: float
+
+
+@dataclass(frozen=True)
 class Lexicon:
     lang: str
     entries: tuple[Entry, ...]
@@ -211,6 +220,7 @@ class Lexicon:
     conditions: dict[str, Any]
     topics: dict[str, Any] = field(default_factory=dict)
     base_before: frozenset[str] = frozenset()  # units that may stand before their multiple or share
+    subunits: tuple[Subunit, ...] = ()
 
     def span_patterns(self, exact: bool = False) -> list[dict]:
         """The entries matched on lemmas (or, ``exact``, on the words as written) as ``SpanRuler``
@@ -340,6 +350,13 @@ def lexicon(lang: str) -> Lexicon:
         for phrase in item["phrases"]:
             entries.append(Entry("fixed", str(len(fixed)), phrase, units.where("fixed", i)))
         fixed.append(Fixed(float(item["value"]), item["unit"], str(item.get("comparator") or "=")))
+    subunits: list[Subunit] = []
+    for i, item in enumerate(units.data.get("subunits") or ()):
+        if item.get("unit") not in units_known:
+            raise LexiconError(f"{units.where('subunits', i)}: unknown unit {item.get('unit')!r}")
+        for phrase in item["phrases"]:
+            entries.append(Entry("subunit", str(len(subunits)), phrase, units.where("subunits", i)))
+        subunits.append(Subunit(item["unit"], float(item["per"])))
     unit_lists = {}
     for name in ("currency_before", "alone_after_comparator", "percent_of", "base_before"):
         values = frozenset(units.data.get(name) or ())
@@ -431,6 +448,7 @@ def lexicon(lang: str) -> Lexicon:
         entries=tuple(entries),
         numbers=numbers,
         fixed=tuple(fixed),
+        subunits=tuple(subunits),
         currency_before=unit_lists["currency_before"],
         alone_after_comparator=unit_lists["alone_after_comparator"],
         percent_of=unit_lists["percent_of"],

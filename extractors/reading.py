@@ -79,6 +79,7 @@ class Quantity:
     comparator: str = "="  # the comparator its own words imply ("fortnightly": at least twice a month)
     attributive: bool = False  # it qualifies the words after it: "a four-day, ten-hour WORKWEEK"
     period_words: str = ""  # the words that give the period: "per week", "in any pay period"
+    subunit: str = ""  # the smaller unit it was counted in ("minutes"): no parameter is measured in it
 
 
 @dataclass(frozen=True)
@@ -339,7 +340,7 @@ def _unit_after(doc: Doc, spans: _Spans, numbers_at: dict[int, Number], number: 
     """The unit after a number: (unit span, times-marker seen, end of what was skipped) or (None, times, end)."""
     k, times, steps = number.end, number.kind == "multiple", 0
     while k < limit and steps <= _BETWEEN_LIMIT:
-        unit = spans.starts("unit", k)
+        unit = spans.starts("unit", k) or spans.starts("subunit", k)
         if unit is not None:
             return unit, times, k
         if doc[k].text == "(":
@@ -422,6 +423,11 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
         end = max(unit.end, number.end)
         used_units.update(range(unit.start, unit.end))
         value, unit_id, of_unit = number.value, unit.id_, None
+        subunit = ""
+        if unit.label_ == "subunit":
+            # "thirty (30) minutes" = 0.5 hours: the taxonomy's unit, the words as written
+            part = lex.subunits[int(unit.id_)]
+            value, unit_id, subunit = round(number.value / part.per, 4), part.unit, unit.text
         alternatives = tuple(u for u in spans.ids_at("unit", unit) if u != unit_id)
         if unit_id == "percent":
             k = unit.end
@@ -467,7 +473,8 @@ def read_quantities(doc: Doc, spans: _Spans, numbers: list[Number], lex: Lexicon
         elif period_id:
             how += f" per {period_id}"
         quantities.append(Quantity(start, end, value, unit_id, of_unit, alternatives, period_id, multiple, how,
-                                   attributive=attributive, period_words=period.text if period is not None else ""))
+                                   attributive=attributive, period_words=period.text if period is not None else "",
+                                   subunit=subunit))
         consumed = end
     # A unit alone right after a comparator: "not lower than the minimum wage" = 1 minimum wage.
     for unit in spans.layer("unit"):
@@ -762,8 +769,8 @@ class _Cues:
             short = rest is None or rest.at_least is None or q.value < rest.at_least
             return ("hours", q.value) if q.unit == "hours" and q.period is None and short else None
         rule = self.lex.parameters.get(pid)
-        if rule is None or rule.flag:
-            return None
+        if rule is None or rule.flag or q.subunit:
+            return None  # no parameter is measured in minutes: a break's length, a deadline, time credited
         if weak and rule.periods and q.period not in rule.periods:
             return None  # "work" says "working hours" only of "40 hours a week", "8 hours a day"
         if rule.comparators and comparator not in rule.comparators:
@@ -1031,6 +1038,8 @@ def _drop_general(picked: list[tuple[str, str, float]]) -> list[tuple[str, str, 
 
 
 def _why_unassigned(q: Quantity, cues: _Cues, part: Part) -> str:
+    if q.subunit:
+        return f"counted in '{q.subunit}', in which no parameter is measured (a break, a deadline, time credited)"
     unit = q.unit or "a multiple"
     words = [c[2] for c in cues.text] + [c[2] for c in cues.heading]
     if not words:
