@@ -315,6 +315,18 @@ class _File:
         return out
 
 
+def _indexed(units: _File, section: str, layer: str, known, entries: list[Entry]) -> list[dict]:
+    """The items of a list ``section`` of units.yaml, each with its unit checked and its phrases added to
+    ``entries`` as ``layer`` spans whose id is the item's index ("time and a half" -> ``fixed`` 0)."""
+    items = list(units.data.get(section) or ())
+    for i, item in enumerate(items):
+        if item.get("unit") not in known:
+            raise LexiconError(f"{units.where(section, i)}: unknown unit {item.get('unit')!r}")
+        for phrase in item["phrases"]:
+            entries.append(Entry(layer, str(i), phrase, units.where(section, i)))
+    return items
+
+
 def _bound(params: _File, pid: str, key: str, value) -> float | None:
     if value is None:
         return None
@@ -343,20 +355,9 @@ def lexicon(lang: str) -> Lexicon:
     units = _file(lang, "units")
     entries += units.entries("unit", "units", units_known)
     entries += units.entries("period", "periods", PERIODS)
-    fixed: list[Fixed] = []
-    for i, item in enumerate(units.data.get("fixed") or ()):
-        if item.get("unit") not in units_known:
-            raise LexiconError(f"{units.where('fixed', i)}: unknown unit {item.get('unit')!r}")
-        for phrase in item["phrases"]:
-            entries.append(Entry("fixed", str(len(fixed)), phrase, units.where("fixed", i)))
-        fixed.append(Fixed(float(item["value"]), item["unit"], str(item.get("comparator") or "=")))
-    subunits: list[Subunit] = []
-    for i, item in enumerate(units.data.get("subunits") or ()):
-        if item.get("unit") not in units_known:
-            raise LexiconError(f"{units.where('subunits', i)}: unknown unit {item.get('unit')!r}")
-        for phrase in item["phrases"]:
-            entries.append(Entry("subunit", str(len(subunits)), phrase, units.where("subunits", i)))
-        subunits.append(Subunit(item["unit"], float(item["per"])))
+    fixed = [Fixed(float(item["value"]), item["unit"], str(item.get("comparator") or "="))
+             for item in _indexed(units, "fixed", "fixed", units_known, entries)]
+    subunits = [Subunit(item["unit"], float(item["per"])) for item in _indexed(units, "subunits", "subunit", units_known, entries)]
     unit_lists = {}
     for name in ("currency_before", "alone_after_comparator", "percent_of", "base_before"):
         values = frozenset(units.data.get(name) or ())
