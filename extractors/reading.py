@@ -1256,7 +1256,9 @@ def read_clause(doc: Doc, lang: str, context: Context = Context()) -> ClauseRead
             # be entitled to an additional paid rest break": the circumstance the rule is for, no guarantee
             # (a bound still says one: "When an employee is required to return to work WITHOUT AN eight (8)
             # hour break, ... overtime rates")
-            opening = min(i for i in conditional if i <= q.start and all(j in conditional for j in range(i, q.start + 1)))
+            opening = q.start
+            while opening - 1 in conditional:
+                opening -= 1
             not_guarantee = f"the circumstance a condition names ('{doc[opening:q.end].text}')"
         if not_guarantee is None and q.attributive and cmp_span is None and q.start in described:
             # "When working eight (8) hour work shifts, two rest breaks ...": the schedule the clause
