@@ -357,8 +357,7 @@ class _Reader:
             k = self.words_after(j, words)
             if k is None:
                 continue
-            while k < len(self.doc) and self.doc[k].text in ("-", "‑"):
-                k += 1
+            k = self.past_hyphens(k)
             value = self.lookup(self.words.prefixed_fractions, k) if k < len(self.doc) else None
             if value is not None:
                 return k + 1, value
@@ -368,12 +367,17 @@ class _Reader:
         """The end of ``words`` from ``j`` (hyphens between them skipped), or None."""
         k = j
         for word in words:
-            while k < len(self.doc) and self.doc[k].text in ("-", "‑"):
-                k += 1
+            k = self.past_hyphens(k)
             if k < len(self.doc) and word in self.keys(k):
                 k += 1
             else:
                 return None
+        return k
+
+    def past_hyphens(self, k: int) -> int:
+        """The first token from ``k`` that is no hyphen ("one-quarter" is three tokens)."""
+        while k < len(self.doc) and self.doc[k].text in ("-", "‑"):
+            k += 1
         return k
 
     def fold_after(self, number: Number) -> Number:

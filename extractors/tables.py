@@ -77,6 +77,7 @@ def table_norms(tables: tuple[Table, ...], doc: Doc, lang: str, context: Context
         if len(rows) < 2:
             continue
         header, body = _filled(rows[0]), rows[1:]
+        rate_heads = {h for h in set(header) if _rate_of(h, lang)}  # read once a table, not once a cell
         found_rows = []
         for row in body:
             row_norms = []
@@ -87,7 +88,7 @@ def table_norms(tables: tuple[Table, ...], doc: Doc, lang: str, context: Context
                 head = header[j] if j < len(header) else header[-1]
                 cell_doc = words_doc(cell, lang)
                 text = f"{head}: {cell}"
-                in_header = label_cells and j > 0 and _rate_of(head, lang) and not _rate_of(cell, lang)
+                in_header = label_cells and j > 0 and head in rate_heads and not _rate_of(cell, lang)
                 if in_header:
                     # a column headed by a rate ("Time and One Half (1.5x)") over the hours it is paid for
                     # ("Up to 2 hours"), on a row that names the day ("Saturday"): "Saturday, Up to 2 hours
@@ -119,11 +120,12 @@ def table_norms(tables: tuple[Table, ...], doc: Doc, lang: str, context: Context
             found_rows = [r for r in found_rows if r is first or r not in grades]
         for label, row_norms in found_rows:
             condition = _row_condition(label, header[0], lang, clause_harmful)
+            weekday = _weekday(label, lang)
             for norm, ev, cell, of_header in row_norms:
                 comparator = norm.comparator
                 if comparator == "=" and lead and ev.rule and "comparator" not in ev.rule:
                     comparator = lead
-                if of_header or (_weekday(label, lang) and not (condition or norm.condition)):
+                if of_header or (weekday and not (condition or norm.condition)):
                     # a rate printed once, in its column's header, read on every row ("Monday" to "Friday"):
                     # one guarantee for each parameter the rows' days make of it; the same value on every
                     # weekday ("Monday | 8 hours", "Tuesday | 8 hours") is one working day
