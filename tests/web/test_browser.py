@@ -86,6 +86,7 @@ def test_search_with_filters(page, server):
     page.click("form.search button")
     total = int(re.search(r"\d+", page.inner_text("p.total")).group(0))
     page.click("a[data-facet=level][data-value=collective]")
+    page.wait_for_load_state()
     filtered = int(re.search(r"\d+", page.inner_text("p.total")).group(0))
     assert 0 < filtered < total
     assert "level=collective" in page.url and "q=wage" in page.url
@@ -118,7 +119,9 @@ def test_upload_a_file_and_read_its_findings(page, server):
     findings = page.locator("article.finding").count()
     assert findings > 0
     page.select_option("select[name=severity]", "high")
-    page.click("form.filters button")
+    with page.expect_navigation():
+        page.click("form.filters button")
+    page.wait_for_selector("article.finding")
     high = page.locator("article.finding").count()
     assert 0 < high <= findings and page.locator("article.finding.medium").count() == 0
     _shoot(page, "findings")
@@ -152,6 +155,7 @@ def test_script_in_a_clause_is_text_and_never_runs(page, server):
 def test_an_agreement_in_the_archive_and_the_renewal_calendar(page, server):
     page.goto(server + "/agreements")
     page.click("text=Collective Agreement of Kazmetall JSC for 2024-2026")
+    page.wait_for_load_state()
     sectoral = page.locator('.chain tr[data-level="sectoral"]')
     assert "not chosen: 2 candidate(s)" in sectoral.inner_text() and sectoral.locator("li a").count() == 2
     assert page.locator('.chain tr[data-level="regional"].resolved a').count() == 1
@@ -162,6 +166,7 @@ def test_an_agreement_in_the_archive_and_the_renewal_calendar(page, server):
     page.fill("input[name=within]", "1y")
     page.fill("input[name=on]", "2026-06-01")
     page.click(".expiring-form button")
+    page.wait_for_load_state()
     assert "within=1y" in page.url and page.locator("table.expiring tbody tr").count() > 0
     _shoot(page, "expiring")
     with page.expect_download() as download:
